@@ -1,0 +1,1 @@
+"""SkillPass issuer (see DESIGN.md); built in later issues."""

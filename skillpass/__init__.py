@@ -1,0 +1,48 @@
+"""SkillPass: a portable digital skills passport built on W3C Verifiable Credentials.
+
+Quick start::
+
+    import skillpass
+
+    key = skillpass.KeyPair.generate()
+    credential["issuer"]["id"] = key.did
+    signed = skillpass.sign_credential(credential, key)
+    report = skillpass.verify_credential(signed)
+    print(report.status, [c.to_dict() for c in report.checks])
+
+Public functions raise :class:`SkillpassError` (or a subclass) with a stable ``code`` on bad
+input; ``verify_*`` return a :class:`VerificationReport` instead of raising.
+"""
+
+from ._canon import Limits
+from ._did import (
+    DidResolver,
+    OfflineResolver,
+    WebKey,
+    did_key_document,
+    did_web_document,
+)
+from ._keys import KeyPair, PublicKey
+from ._report import Check, VerificationReport
+from ._verify import sign_credential, sign_presentation, verify_credential, verify_presentation
+from .errors import SkillpassError
+
+__all__ = [
+    "Check",
+    "DidResolver",
+    "KeyPair",
+    "Limits",
+    "OfflineResolver",
+    "PublicKey",
+    "SkillpassError",
+    "VerificationReport",
+    "WebKey",
+    "did_key_document",
+    "did_web_document",
+    "sign_credential",
+    "sign_presentation",
+    "verify_credential",
+    "verify_presentation",
+]
+
+__version__ = "0.1.0"

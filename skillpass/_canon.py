@@ -1,0 +1,402 @@
+"""JSON-LD safety rules and canonicalization (not public API).
+
+pyld silently drops undefined terms, relative or malformed IRIs, nulls, empty arrays and a few
+keywords from the RDF it produces, so a signature over its canonical form would not cover them.
+:func:`check_and_expand` therefore enforces, on issue and on verify alike, that every piece of
+the JSON reaches the signed RDF exactly once and in exactly one JSON spelling:
+
+* JSON level: only allow-listed contexts, at the top only; no other ``@`` keywords; no nulls,
+  empty arrays, non-finite or imprecise numbers, integers beyond 2^53, integral floats; bounded
+  size and nesting.
+* Expanded level: every property is a defined term (pyld's drop callback), every ``@id`` and
+  ``@type`` an absolute, well-formed IRI, no blank-node identifiers written by the author, typed
+  literals in their one canonical JSON spelling, no duplicate statements, no ``@index`` or
+  ``@direction``, a bounded number of blank nodes.
+
+Canonicalization (RDFC-1.0, pyld's URDNA2015) runs on the checked expanded form and under a
+deadline, because a crafted graph of blank nodes can make it exponential.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pyld import jsonld  # type: ignore[import-untyped]
+from pyld.canon import URDNA2015  # type: ignore[import-untyped]
+from pyld.identifier_issuer import IdentifierIssuer  # type: ignore[import-untyped]
+
+from ._contexts import CREDENTIALS_V1, CREDENTIALS_V2, context_resolver, document_loader
+from ._contexts import is_allowed_context as _is_allowed_context
+from .errors import ContextError, MalformedValueError, RangeError, SkillpassError
+
+__all__ = ["Limits", "canonicalize_rdfc", "check_and_expand", "check_json"]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_BOOLEAN = _XSD + "boolean"
+_XSD_INTEGER = _XSD + "integer"
+_XSD_NUMERIC = frozenset({_XSD + "double", _XSD + "float"})
+_MAX_SAFE_INT = 2**53 - 1
+
+# RFC 3987 is far looser than what credentials need; this accepts an absolute IRI with a scheme
+# and no characters that RFC 3987 excludes (space, controls, <>"{}|\^`).
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]*$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on the work spent on one untrusted document."""
+
+    max_bytes: int = 1_000_000  # total length of keys and strings
+    max_depth: int = 32
+    max_values: int = 20_000  # JSON values of any kind
+    max_blank_nodes: int = 256
+    max_seconds: float = 5.0  # wall-clock budget for canonicalization
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def _fail(code: str, message: str, path: str) -> MalformedValueError:
+    return MalformedValueError(message, code=code, path=path or "/")
+
+
+def _ptr(path: str, key: str | int) -> str:
+    return f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
+
+
+def check_json(
+    doc: Any,
+    *,
+    allow_test_contexts: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    proof_context_ok: bool = True,
+) -> None:
+    """JSON-level safety rules (see the module docstring); raises ``SkillpassError``."""
+    if not isinstance(doc, dict):
+        raise _fail("not_an_object", "a credential or presentation is a JSON object", "")
+    _check_contexts(doc.get("@context"), allow_test_contexts)
+    budget = [limits.max_bytes, limits.max_values]
+
+    def walk(value: Any, path: str, depth: int, in_proof: bool) -> None:
+        budget[1] -= 1
+        if budget[1] < 0:
+            raise RangeError("the document has too many values", code="document_too_large", path=path)
+        if depth > limits.max_depth:
+            raise RangeError(
+                f"the document is nested deeper than {limits.max_depth} levels",
+                code="document_too_deep",
+                path=path,
+            )
+        if isinstance(value, str):
+            budget[0] -= len(value)
+            if budget[0] < 0:
+                raise RangeError("the document is too large", code="document_too_large", path=path)
+        elif isinstance(value, bool):
+            pass
+        elif isinstance(value, int):
+            if abs(value) > _MAX_SAFE_INT:
+                raise _fail(
+                    "unsafe_integer", f"integer {value} is outside the JSON-safe range ±(2^53-1)", path
+                )
+        elif isinstance(value, float):
+            _check_float(value, path)
+        elif value is None:
+            raise _fail("null_value", "null values are not signed; leave the property out", path)
+        elif isinstance(value, list):
+            if not value:
+                raise _fail("empty_array", "empty arrays are not signed; leave the property out", path)
+            for i, item in enumerate(value):
+                if isinstance(item, list):
+                    raise _fail("nested_array", "arrays of arrays are not allowed", _ptr(path, i))
+                walk(item, _ptr(path, i), depth + 1, in_proof)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise _fail("invalid_key", "object keys must be strings", path)
+                budget[0] -= len(key)
+                child = _ptr(path, key)
+                if key.startswith("@"):
+                    top_context = key == "@context" and depth == 0
+                    proof_context = key == "@context" and in_proof and proof_context_ok
+                    if not (top_context or proof_context):
+                        raise _fail(
+                            "keyword_not_allowed",
+                            f"the JSON-LD keyword {key!r} is not allowed here "
+                            "(only a top-level @context)",
+                            child,
+                        )
+                    if proof_context:
+                        _check_contexts(item, allow_test_contexts)
+                walk(item, child, depth + 1, in_proof or key == "proof")
+        else:
+            raise _fail("invalid_json", f"{type(value).__name__} is not a JSON value", path)
+
+    walk(doc, "", 0, False)
+
+
+def _check_float(value: float, path: str) -> None:
+    if not math.isfinite(value):
+        raise _fail("invalid_number", "NaN and infinities are not JSON numbers", path)
+    if value.is_integer():
+        # 60.0 and 60 become the same RDF literal: only the integer spelling is accepted.
+        raise _fail("ambiguous_number", f"write {int(value)} rather than {value!r}", path)
+    if float(f"{value:1.15E}") != value:
+        # RDF canonical doubles keep 16 significant digits: nearby floats would collide.
+        raise _fail(
+            "imprecise_number", f"{value!r} has more precision than its RDF form keeps", path
+        )
+
+
+def _check_contexts(context: Any, allow_test_contexts: bool) -> None:
+    urls = context if isinstance(context, list) else [context]
+    if context is None:
+        raise _fail("missing_context", "the document has no @context", "/@context")
+    for i, url in enumerate(urls):
+        if not isinstance(url, str):
+            raise ContextError(
+                "only context URLs are allowed, not inline context objects",
+                code="context_not_allowed",
+                path=f"/@context/{i}",
+            )
+        if not _is_allowed_context(url, allow_test_contexts=allow_test_contexts):
+            raise ContextError(
+                f"JSON-LD context {url!r} is not on the allow-list; contexts are never fetched"
+                + ("" if allow_test_contexts else " (test-only contexts need opting in)"),
+                code="context_not_allowed",
+                path=f"/@context/{i}",
+            )
+    if urls[0] not in (CREDENTIALS_V2, CREDENTIALS_V1):
+        raise _fail(
+            "invalid_context",
+            f"the first @context must be {CREDENTIALS_V2} (or {CREDENTIALS_V1})",
+            "/@context/0",
+        )
+
+
+class _Dropped(Exception):
+    def __init__(self, term: object) -> None:
+        self.term = term
+
+
+def _on_dropped(term: object) -> None:
+    raise _Dropped(term)
+
+
+def check_and_expand(
+    doc: dict[str, Any],
+    *,
+    allow_test_contexts: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[Any]:
+    """Run every safety rule and return the expanded JSON-LD (ready for :func:`canonicalize_rdfc`)."""
+    check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
+    processor = jsonld.JsonLdProcessor(on_property_dropped=_on_dropped)
+    options = {
+        "documentLoader": document_loader(allow_test_contexts=allow_test_contexts),
+        "contextResolver": context_resolver(allow_test_contexts=allow_test_contexts),
+        "base": "",  # no base: relative IRIs stay relative, so the checks below see them
+        "processingMode": "json-ld-1.1",
+        "extractAllScripts": True,
+    }
+    try:
+        expanded: list[Any] = processor.expand(doc, options)
+    except _Dropped as dropped:
+        raise MalformedValueError(
+            f"property {dropped.term!r} is not defined by the document's contexts, so a "
+            "signature would not cover it",
+            code="undefined_term",
+        ) from None
+    except jsonld.JsonLdError as exc:
+        raise _from_jsonld_error(exc) from None
+    _ExpandedChecker(limits).check(expanded)
+    return expanded
+
+
+def _from_jsonld_error(exc: Exception) -> SkillpassError:
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, SkillpassError):
+            return cause
+        cause = cause.__cause__
+    return MalformedValueError(f"invalid JSON-LD: {exc}", code="invalid_jsonld")
+
+
+class _ExpandedChecker:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.blank_nodes = 0
+        self.statements: set[tuple[str, str, str]] = set()
+
+    def check(self, expanded: list[Any]) -> None:
+        for node in expanded:
+            self.node(node)
+
+    def node(self, node: Mapping[str, Any]) -> None:
+        subject = node.get("@id")
+        if subject is None:
+            self.blank_nodes += 1
+            if self.blank_nodes > self.limits.max_blank_nodes:
+                raise RangeError(
+                    f"more than {self.limits.max_blank_nodes} blank nodes", code="too_many_blank_nodes"
+                )
+        else:
+            self.iri(subject, "an id")
+            if subject.startswith("_:"):
+                raise MalformedValueError(
+                    f"blank node identifier {subject!r} is not allowed: canonicalization renames "
+                    "blank nodes, so the label would not be signed",
+                    code="blank_node_id",
+                )
+        for key, values in node.items():
+            if key == "@id":
+                continue
+            if key == "@type":
+                self.unique(subject, key, values)
+                for t in values:
+                    self.iri(t, "a type", undefined_code="undefined_type")
+                continue
+            if key in ("@index", "@direction"):
+                raise MalformedValueError(
+                    f"{key} is not part of the signed data", code="keyword_not_allowed"
+                )
+            if key == "@graph":
+                for item in values:
+                    self.node(item)
+                continue
+            if key == "@reverse":
+                for rev_values in values.values():
+                    for item in rev_values:
+                        self.node(item)
+                continue
+            if key.startswith("@"):
+                continue  # @included and similar carry node objects handled as values
+            self.iri(key, "a property")
+            self.unique(subject, key, values)
+            for item in values:
+                self.value(item)
+
+    def unique(self, subject: str | None, prop: str, values: list[Any]) -> None:
+        # RDF is a set of statements: a repeated value would be dropped, and so not signed.
+        seen: set[str] = set()
+        for item in values:
+            if isinstance(item, dict) and "@value" not in item and "@list" not in item:
+                if "@id" not in item:
+                    continue  # distinct blank nodes are distinct statements
+                key = "@id:" + str(item["@id"])
+            else:
+                key = json.dumps(item, sort_keys=True)
+            if key in seen or (
+                subject is not None and (subject, prop, key) in self.statements
+            ):
+                raise MalformedValueError(
+                    f"a value of {prop} is repeated; RDF keeps one copy, so a repeat is not signed",
+                    code="duplicate_value",
+                )
+            seen.add(key)
+            if subject is not None:
+                self.statements.add((subject, prop, key))
+
+    def value(self, item: Any) -> None:
+        if not isinstance(item, dict):
+            return
+        if "@value" in item:
+            self.literal(item)
+        elif "@list" in item:
+            for member in item["@list"]:
+                self.value(member)
+        else:
+            self.node(item)
+
+    def literal(self, item: Mapping[str, Any]) -> None:
+        value = item["@value"]
+        datatype = item.get("@type")
+        for key in item:
+            if key in ("@index", "@direction"):
+                raise MalformedValueError(
+                    f"{key} is not part of the signed data", code="keyword_not_allowed"
+                )
+        if "@language" in item and not _LANGUAGE.match(str(item["@language"])):
+            raise MalformedValueError(
+                f"invalid language tag {item['@language']!r}", code="invalid_language"
+            )
+        if datatype is None or datatype == "@json":
+            return
+        self.iri(datatype, "a datatype", undefined_code="undefined_type")
+        # One JSON spelling per RDF literal: "true" and true, "5" and 5 would sign the same.
+        if datatype == _XSD_BOOLEAN:
+            ok = isinstance(value, bool)
+        elif datatype == _XSD_INTEGER:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif datatype in _XSD_NUMERIC:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, str)
+        if not ok:
+            raise MalformedValueError(
+                f"value {value!r} has the wrong JSON type for its datatype {datatype}",
+                code="datatype_mismatch",
+            )
+
+    @staticmethod
+    def iri(value: Any, what: str, *, undefined_code: str = "invalid_iri") -> None:
+        if isinstance(value, str) and (value.startswith("_:") or _IRI.match(value)):
+            return
+        code = undefined_code if isinstance(value, str) and ":" not in value else "invalid_iri"
+        raise MalformedValueError(
+            f"{what} {value!r} is not an absolute IRI (or an undefined term), so a signature "
+            "would not cover it",
+            code=code,
+        )
+
+
+class _DeadlineURDNA2015(URDNA2015):  # type: ignore[misc]
+    """URDNA2015 that gives up after a deadline (RDFC-1.0 §4.4 warns of poison graphs)."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
+        if time.monotonic() > self._deadline:
+            raise RangeError(
+                "canonicalization took too long (too many interlinked blank nodes)",
+                code="canonicalization_timeout",
+            )
+        return super().hash_n_degree_quads(id_, issuer)
+
+
+_RDF_PROCESSOR = jsonld.JsonLdProcessor()
+
+
+def canonicalize_rdfc(expanded: list[Any], *, limits: Limits = DEFAULT_LIMITS) -> str:
+    """RDFC-1.0 canonical N-Quads of an expanded, checked document; never empty."""
+    deadline = time.monotonic() + limits.max_seconds
+    # The same steps as pyld's to_rdf, without expanding a second time.
+    issuer = IdentifierIssuer("_:b")
+    node_map: dict[str, Any] = {"@default": {}}
+    try:
+        _RDF_PROCESSOR._create_node_map(expanded, node_map, "@default", issuer)
+        options = {"produceGeneralizedRdf": False, "rdfDirection": None, "processingMode": "json-ld-1.1"}
+        dataset = {
+            name: _RDF_PROCESSOR._graph_to_rdf(graph, issuer, options)
+            for name, graph in sorted(node_map.items())
+            if name == "@default" or jsonld._is_absolute_iri(name)
+        }
+        canonical: str = _DeadlineURDNA2015(deadline).main(
+            dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"}
+        )
+    except jsonld.JsonLdError as exc:
+        raise _from_jsonld_error(exc) from None
+    if not canonical:
+        raise MalformedValueError(
+            "the document canonicalizes to nothing: no statement would be signed",
+            code="empty_canonical_form",
+        )
+    return canonical

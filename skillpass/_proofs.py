@@ -1,0 +1,258 @@
+"""Data Integrity proofs with the eddsa-rdfc-2022 and eddsa-jcs-2022 cryptosuites (not public API).
+
+Follows "Data Integrity EdDSA Cryptosuites v1.0" (W3C Recommendation, 2025): §3.2.x/§3.3.x. The
+function names mirror the spec's algorithm steps: transformation (canonicalize), hashing
+(``sha256(proof config) ‖ sha256(document)``), proof serialization (Ed25519) and verification.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import rfc8785
+
+from ._canon import DEFAULT_LIMITS, Limits, canonicalize_rdfc, check_and_expand
+from ._dates import parse_datetime
+from ._keys import PublicKey
+from ._multibase import decode_multibase, encode_multibase
+from .errors import CryptographicSecurityError, MalformedValueError, ParsingError
+
+__all__ = [
+    "CRYPTOSUITES",
+    "ProofOutcome",
+    "create_proof",
+    "proof_list",
+    "validate_proof_shape",
+    "verify_proof",
+]
+
+RDFC = "eddsa-rdfc-2022"
+JCS = "eddsa-jcs-2022"
+CRYPTOSUITES = (RDFC, JCS)
+
+# Proof properties in the order the W3C vectors write them; anything else is refused, because
+# an unknown property would not be covered by the proof configuration's canonical form.
+_PROOF_FIELDS = (
+    "type",
+    "id",
+    "cryptosuite",
+    "created",
+    "expires",
+    "verificationMethod",
+    "proofPurpose",
+    "challenge",
+    "domain",
+    "nonce",
+    "previousProof",
+    "@context",
+    "proofValue",
+)
+_STRING_FIELDS = ("id", "verificationMethod", "proofPurpose", "challenge", "nonce")
+
+
+def proof_list(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document's proofs as a list (a proof set may be one object or an array)."""
+    proof = doc.get("proof")
+    if proof is None:
+        return []
+    proofs = proof if isinstance(proof, list) else [proof]
+    for i, item in enumerate(proofs):
+        if not isinstance(item, dict):
+            raise MalformedValueError("a proof is a JSON object", code="invalid_proof", path=f"/proof/{i}")
+    return proofs
+
+
+def validate_proof_shape(proof: dict[str, Any], *, path: str = "/proof") -> None:
+    """Check the proof's properties and their JSON types (not its signature)."""
+    for key in proof:
+        if key not in _PROOF_FIELDS:
+            raise MalformedValueError(
+                f"unknown proof property {key!r}", code="unknown_proof_field", path=f"{path}/{key}"
+            )
+    if proof.get("type") != "DataIntegrityProof":
+        raise MalformedValueError(
+            f"proof type must be DataIntegrityProof, not {proof.get('type')!r}",
+            code="unsupported_proof_type",
+            path=f"{path}/type",
+        )
+    if not isinstance(proof.get("cryptosuite"), str):
+        raise MalformedValueError("proof has no cryptosuite", code="invalid_proof", path=path)
+    for key in ("verificationMethod", "proofPurpose", "proofValue"):
+        if key not in proof:
+            raise MalformedValueError(f"proof has no {key}", code="invalid_proof", path=path)
+    for key in _STRING_FIELDS:
+        if key in proof and not isinstance(proof[key], str):
+            raise MalformedValueError(
+                f"proof {key} must be a string", code="invalid_proof", path=f"{path}/{key}"
+            )
+    if "domain" in proof and not _is_str_or_str_list(proof["domain"]):
+        raise MalformedValueError("proof domain must be a string or list of strings", code="invalid_proof", path=f"{path}/domain")
+    if "previousProof" in proof and not _is_str_or_str_list(proof["previousProof"]):
+        raise MalformedValueError(
+            "previousProof must be a proof id or a list of them",
+            code="invalid_proof",
+            path=f"{path}/previousProof",
+        )
+    for key in ("created", "expires"):
+        if key in proof:
+            parse_datetime(proof[key], name=f"proof {key}")
+
+
+def _is_str_or_str_list(value: Any) -> bool:
+    if isinstance(value, str):
+        return True
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+
+
+def _ids(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """The transformed (canonical) unsecured document for one proof."""
+
+    canonical: bytes
+
+
+class DocumentCache:
+    """Canonical forms of the unsecured document, shared by the proofs of one proof set."""
+
+    def __init__(self, *, allow_test_contexts: bool, limits: Limits) -> None:
+        self.allow_test_contexts = allow_test_contexts
+        self.limits = limits
+        self._cache: dict[tuple[str, tuple[str, ...]], bytes] = {}
+
+    def transform(
+        self, unsecured: dict[str, Any], cryptosuite: str, key: tuple[str, ...]
+    ) -> bytes:
+        """VC-DI-EdDSA §3.x.3 Transformation: canonical bytes of the unsecured document."""
+        cache_key = (cryptosuite, key)
+        if cache_key not in self._cache:
+            expanded = check_and_expand(
+                unsecured, allow_test_contexts=self.allow_test_contexts, limits=self.limits
+            )
+            if cryptosuite == RDFC:
+                canonical = canonicalize_rdfc(expanded, limits=self.limits).encode()
+            else:
+                canonical = _jcs(unsecured)
+            self._cache[cache_key] = canonical
+        return self._cache[cache_key]
+
+
+def _jcs(value: Any) -> bytes:
+    try:
+        out: bytes = rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, ValueError, TypeError) as exc:
+        raise MalformedValueError(f"cannot canonicalize as JCS: {exc}", code="invalid_json") from None
+    return out
+
+
+def _proof_config(proof: dict[str, Any], context: Any) -> dict[str, Any]:
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    config["@context"] = context
+    return config
+
+
+def _hash_config(config: dict[str, Any], cryptosuite: str, cache: DocumentCache) -> bytes:
+    if cryptosuite == RDFC:
+        expanded = check_and_expand(
+            config, allow_test_contexts=cache.allow_test_contexts, limits=cache.limits
+        )
+        canonical = canonicalize_rdfc(expanded, limits=cache.limits).encode()
+    else:
+        canonical = _jcs(config)
+    return hashlib.sha256(canonical).digest()
+
+
+def _unsecured(
+    doc: dict[str, Any], proofs: Sequence[dict[str, Any]], previous: list[str], context: Any
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The document without its proofs, plus the proofs a chained proof signs over."""
+    unsecured = {k: v for k, v in doc.items() if k != "proof"}
+    unsecured["@context"] = context
+    if previous:
+        by_id = {p.get("id"): p for p in proofs if isinstance(p.get("id"), str)}
+        chained = []
+        for pid in previous:
+            if pid not in by_id:
+                raise MalformedValueError(
+                    f"previousProof {pid!r} names no proof in this document",
+                    code="previous_proof_missing",
+                )
+            chained.append(by_id[pid])
+        unsecured["proof"] = chained[0] if len(chained) == 1 else chained
+    return unsecured, tuple(previous)
+
+
+def create_proof(
+    doc: dict[str, Any],
+    sign: Callable[[bytes], bytes],
+    options: dict[str, Any],
+    *,
+    allow_test_contexts: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> dict[str, Any]:
+    """VC-DI-EdDSA §3.x.1 Create Proof: the proof object for ``options`` (no proofValue yet)."""
+    cryptosuite = options["cryptosuite"]
+    cache = DocumentCache(allow_test_contexts=allow_test_contexts, limits=limits)
+    existing = proof_list(doc)
+    previous = _ids(options["previousProof"]) if "previousProof" in options else []
+    unsecured, key = _unsecured(doc, existing, previous, doc.get("@context"))
+    proof = {k: options[k] for k in _PROOF_FIELDS if k in options}
+    if cryptosuite == JCS:
+        proof["@context"] = doc.get("@context")
+    doc_canonical = cache.transform(unsecured, cryptosuite, key)
+    config_hash = _hash_config(_proof_config(proof, doc.get("@context")), cryptosuite, cache)
+    signature = sign(config_hash + hashlib.sha256(doc_canonical).digest())
+    proof["proofValue"] = encode_multibase(signature)
+    return proof
+
+
+@dataclass(frozen=True, slots=True)
+class ProofOutcome:
+    """Whether one proof's signature verified (``None`` when it could not be checked)."""
+
+    verified: bool | None
+    code: str
+    message: str
+
+
+def verify_proof(
+    doc: dict[str, Any],
+    proof: dict[str, Any],
+    public_key: PublicKey,
+    cache: DocumentCache,
+) -> ProofOutcome:
+    """VC-DI-EdDSA §3.x.2 Verify Proof for one proof of ``doc`` (shape already validated)."""
+    cryptosuite = proof["cryptosuite"]
+    if cryptosuite not in CRYPTOSUITES:
+        return ProofOutcome(None, "unsupported_cryptosuite", f"cryptosuite {cryptosuite!r} is not supported")
+    context = doc.get("@context")
+    if "@context" in proof:
+        # §3.3.2 step 4: the proof's context must be the document's (a prefix of it) — we
+        # require equality, which every conforming signer produces.
+        if proof["@context"] != context:
+            return ProofOutcome(False, "proof_context_mismatch", "the proof's @context differs from the document's")
+    try:
+        signature = decode_multibase(proof["proofValue"], what="proofValue")
+    except ParsingError as exc:
+        return ProofOutcome(False, "invalid_proof_value", exc.message)
+    if len(signature) != 64:
+        return ProofOutcome(False, "invalid_proof_value", "proofValue is not a 64-byte Ed25519 signature")
+    previous = _ids(proof["previousProof"]) if "previousProof" in proof else []
+    unsecured, key = _unsecured(doc, proof_list(doc), previous, context)
+    doc_canonical = cache.transform(unsecured, cryptosuite, key)
+    config_hash = _hash_config(_proof_config(proof, context), cryptosuite, cache)
+    if public_key.verify(signature, config_hash + hashlib.sha256(doc_canonical).digest()):
+        return ProofOutcome(True, "ok", f"{cryptosuite} signature verified")
+    return ProofOutcome(False, "invalid_signature", "the signature does not match the document")
+
+
+def check_proof_value_type(value: Any) -> None:
+    """Reject a proofValue that is not multibase text (used when parsing proofs)."""
+    if not isinstance(value, str):
+        raise CryptographicSecurityError("proofValue must be a string", code="invalid_proof_value")

@@ -1,0 +1,1 @@
+"""SkillPass verifier (see DESIGN.md); built in later issues."""

@@ -1,0 +1,1 @@
+"""SkillPass wallet (see DESIGN.md); built in later issues."""
