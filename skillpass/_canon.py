@@ -37,10 +37,11 @@ from .errors import ContextError, MalformedValueError, RangeError, SkillpassErro
 
 __all__ = ["Limits", "canonicalize_rdfc", "check_and_expand", "check_json"]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_BOOLEAN = _XSD + "boolean"
-_XSD_INTEGER = _XSD + "integer"
-_XSD_NUMERIC = frozenset({_XSD + "double", _XSD + "float"})
+# The Open Badges 3.0 context spells the XML Schema namespace with https; accept both spellings.
+_XSDS = ("http://www.w3.org/2001/XMLSchema#", "https://www.w3.org/2001/XMLSchema#")
+_XSD_BOOLEAN = frozenset(x + "boolean" for x in _XSDS)
+_XSD_INTEGER = frozenset(x + "integer" for x in _XSDS)
+_XSD_NUMERIC = frozenset(x + t for x in _XSDS for t in ("double", "float"))
 _MAX_SAFE_INT = 2**53 - 1
 
 # RFC 3987 is far looser than what credentials need; this accepts an absolute IRI with a scheme
@@ -330,9 +331,9 @@ class _ExpandedChecker:
             return
         self.iri(datatype, "a datatype", undefined_code="undefined_type")
         # One JSON spelling per RDF literal: "true" and true, "5" and 5 would sign the same.
-        if datatype == _XSD_BOOLEAN:
+        if datatype in _XSD_BOOLEAN:
             ok = isinstance(value, bool)
-        elif datatype == _XSD_INTEGER:
+        elif datatype in _XSD_INTEGER:
             ok = isinstance(value, int) and not isinstance(value, bool)
         elif datatype in _XSD_NUMERIC:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)

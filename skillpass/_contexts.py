@@ -117,7 +117,13 @@ def _make_loader(allow_test_contexts: bool) -> DocumentLoader:
     def load(url: str, options: Any = None) -> dict[str, Any]:
         if not is_allowed_context(url, allow_test_contexts=allow_test_contexts):
             raise _refuse(url)
-        return {"contextUrl": None, "documentUrl": url, "document": _load_pinned(url)}
+        # The "static" tag lets pyld keep the processed context: pinned files never change.
+        return {
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": _load_pinned(url),
+            "tag": "static",
+        }
 
     return load
 

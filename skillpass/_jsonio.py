@@ -1,0 +1,40 @@
+"""Strict JSON parsing for untrusted input (not public API)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import ParsingError, RangeError
+
+MAX_INPUT_BYTES = 4_000_000
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            # Parsers disagree on which copy wins, so a signature could be read two ways.
+            raise ParsingError(f"duplicate key {key!r} in a JSON object", code="duplicate_key")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ParsingError(f"{name} is not valid JSON", code="not_json")
+
+
+def parse_json(data: str | bytes, *, what: str = "input") -> Any:
+    """Parse JSON text, refusing duplicate keys, NaN/Infinity, and oversized input."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise RangeError(
+            f"{what} is larger than {MAX_INPUT_BYTES:,} bytes", code="input_too_large"
+        )
+    try:
+        return json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except ParsingError:
+        raise
+    except RecursionError:
+        raise RangeError(f"{what} is nested too deeply", code="document_too_deep") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ParsingError(f"{what} is not valid JSON: {exc}", code="not_json") from None

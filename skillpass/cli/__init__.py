@@ -1,0 +1,277 @@
+"""The ``skillpass`` command line.
+
+Exit codes: 0 success / valid, 1 invalid, 2 usage or input error, 3 unknown.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from .._dates import parse_datetime
+from .._did import OfflineResolver
+from .._keys import KeyPair
+from .._report import VerificationReport
+from .._verify import sign_credential, sign_presentation, verify_credential, verify_presentation
+from ..errors import MalformedValueError, ParsingError, SkillpassError
+from . import _common as c
+
+app = typer.Typer(
+    name="skillpass",
+    help="SkillPass: issue, carry and verify skills credentials offline (W3C VCs).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+keys_app = typer.Typer(help="Institute and holder keys (Ed25519 Multikey, did:key).", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+AllowTest = Annotated[
+    bool,
+    typer.Option(
+        "--allow-test-contexts",
+        help="Accept the W3C test-only contexts (examples/v2, citizenship); never for real credentials.",
+    ),
+]
+
+
+@keys_app.command("generate")
+def keys_generate(
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the key file here (mode 600); refuses to overwrite.")] = None,
+    passphrase_file: Annotated[Optional[Path], typer.Option("--passphrase-file", help="Encrypt the private key with the passphrase in this file (scrypt + AES-256-GCM).")] = None,
+) -> None:
+    """Generate an Ed25519 key pair and print its DID.
+
+    Without --out the key file JSON goes to standard output and the DID to standard error.
+    """
+    try:
+        passphrase = c.read_passphrase(passphrase_file)
+        key = KeyPair.generate()
+        text = c.dump_json(key.to_json(passphrase=passphrase))
+        if out is None:
+            c.write_output(text, None)
+            c.stderr.print(key.did)
+            return
+        try:
+            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise ParsingError(f"{out} exists already; not overwriting a key", code="output_exists") from None
+        except OSError as exc:
+            raise ParsingError(f"cannot write {out}: {exc.strerror}", code="output_unwritable") from None
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+        c.stdout.print(key.did)
+    except SkillpassError as exc:
+        c.fail(exc)
+
+
+@keys_app.command("show")
+def keys_show(
+    key_file: Annotated[Path, typer.Argument(help="A key file.")],
+    passphrase_file: Annotated[Optional[Path], typer.Option("--passphrase-file")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Print a key's DID and public key (never the private key)."""
+    try:
+        key = c.load_key(key_file, passphrase_file)
+    except SkillpassError as exc:
+        c.fail(exc)
+    public = key.to_json(include_private=False)
+    if as_json:
+        c.write_output(c.dump_json({"did": key.did, **public}), None)
+    else:
+        c.stdout.print(f"DID:                 {key.did}\nverification method: {key.verification_method}", markup=False)
+
+
+def _load_document(source: str) -> Any:
+    # QR images and QR text are accepted where the QR module is available.
+    try:
+        from ._input import load_document
+    except ImportError:  # pragma: no cover - the QR helpers ship with the package
+        return c.read_json_file(source)
+    return load_document(source)
+
+
+@app.command("sign")
+def sign(
+    input_file: Annotated[str, typer.Argument(metavar="INPUT", help="Unsigned credential or presentation (JSON file, - for stdin).")],
+    key_file: Annotated[Path, typer.Option("--key", "-k", help="Key file from `skillpass keys generate`.")],
+    cryptosuite: Annotated[str, typer.Option("--cryptosuite", help="eddsa-rdfc-2022 (default, widest support) or eddsa-jcs-2022 (fast, JSON only).")] = "eddsa-rdfc-2022",
+    created: Annotated[Optional[str], typer.Option("--created", help="Proof creation time (xsd:dateTime); default now.")] = None,
+    verification_method: Annotated[Optional[str], typer.Option("--verification-method", help="Sign as this verification method URL (default: the key's did:key).")] = None,
+    proof_purpose: Annotated[Optional[str], typer.Option("--proof-purpose", help="assertionMethod for credentials (default), authentication for presentations.")] = None,
+    previous_proof: Annotated[Optional[list[str]], typer.Option("--previous-proof", help="Chain this proof to an existing proof id (repeatable).")] = None,
+    proof_id: Annotated[Optional[str], typer.Option("--proof-id", help="An id for the new proof (needed to chain to it later).")] = None,
+    challenge: Annotated[Optional[str], typer.Option("--challenge", help="Presentations: the verifier's challenge.")] = None,
+    domain: Annotated[Optional[str], typer.Option("--domain", help="Presentations: the verifier's domain.")] = None,
+    passphrase_file: Annotated[Optional[Path], typer.Option("--passphrase-file", help="Passphrase of an encrypted key file.")] = None,
+    allow_test_contexts: AllowTest = False,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the signed JSON here instead of stdout.")] = None,
+) -> None:
+    """Sign a credential (or presentation) with a Data Integrity proof; prints the signed JSON."""
+    try:
+        doc = c.read_json_file(input_file)
+        key = c.load_key(key_file, passphrase_file)
+        if not isinstance(doc, dict):
+            raise MalformedValueError("the input is not a JSON object", code="not_an_object")
+        types = doc.get("type")
+        is_vp = "VerifiablePresentation" in (types if isinstance(types, list) else [types])
+        if is_vp:
+            if challenge is None:
+                raise MalformedValueError("signing a presentation needs --challenge", code="missing_challenge")
+            signed = sign_presentation(
+                doc, key, challenge=challenge, domain=domain, cryptosuite=cryptosuite,
+                created=created, verification_method=verification_method,
+                proof_purpose=proof_purpose or "authentication",
+                allow_test_contexts=allow_test_contexts,
+            )
+        else:
+            signed = sign_credential(
+                doc, key, cryptosuite=cryptosuite, created=created,
+                verification_method=verification_method,
+                proof_purpose=proof_purpose or "assertionMethod",
+                previous_proof=(previous_proof[0] if len(previous_proof) == 1 else previous_proof) if previous_proof else None,
+                proof_id=proof_id, allow_test_contexts=allow_test_contexts,
+            )
+        c.write_output(c.dump_json(signed), out)
+    except SkillpassError as exc:
+        c.fail(exc)
+
+
+_STYLE = {"valid": "bold green", "invalid": "bold red", "unknown": "bold yellow"}
+
+
+def _print_report(report: VerificationReport, *, indent: str = "") -> None:
+    status = report.status
+    head = f"{indent}[{_STYLE[status]}]{status.upper()}[/] {report.kind} {escape(report.document_id or '')}"
+    c.stdout.print(head)
+    if report.issuer:
+        c.stdout.print(f"{indent}issuer: {escape(report.issuer)}")
+    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+    table.add_column("check")
+    table.add_column("status")
+    table.add_column("code")
+    table.add_column("message", overflow="fold")
+    for check in report.checks:
+        table.add_row(
+            check.id, f"[{_STYLE[check.status]}]{check.status}[/]", escape(check.code), escape(check.message)
+        )
+    c.stdout.print(table)
+    for sub in report.credentials:
+        _print_report(sub, indent=indent + "  ")
+    comparisons = report.extras.get("frameworks")
+    if comparisons:
+        _print_comparisons(comparisons)
+
+
+def _print_comparisons(comparisons: list[dict[str, Any]]) -> None:
+    table = Table(title="Level comparison (indicative, not recognition)", box=None, header_style="bold")
+    table.add_column("credential level")
+    table.add_column("compares to")
+    table.add_column("path / reason", overflow="fold")
+    table.add_column("confidence")
+    for item in comparisons:
+        source = item.get("alignment") or item.get("from") or {}
+        label = escape(f"{source.get('framework')} {source.get('level')}")
+        if item.get("error"):
+            table.add_row(label, "-", escape(str(item["error"])), "-")
+            continue
+        routes = item.get("routes") or []
+        if not routes:
+            table.add_row(label, "-", escape(str(item.get("reason") or "no route")), "-")
+        for route in routes:
+            table.add_row(
+                label,
+                escape(f"{item.get('to')} {route['level']}"),
+                escape(" → ".join(route["path"])),
+                route["confidence"],
+            )
+    c.stdout.print(table)
+    caveat = comparisons[0].get("caveat") if comparisons else None
+    if caveat:
+        c.stdout.print(f"[dim]{escape(caveat)}[/]")
+
+
+def _exit_for(report: VerificationReport) -> int:
+    return {"valid": c.EXIT_VALID, "invalid": c.EXIT_INVALID, "unknown": c.EXIT_UNKNOWN}[report.status]
+
+
+@app.command("verify")
+def verify(
+    input_file: Annotated[str, typer.Argument(metavar="INPUT", help="Credential or presentation: JSON file, QR image, QR text (SP1:…), or a file of QR text; - for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    now: Annotated[Optional[str], typer.Option("--now", help="Verify as of this time (xsd:dateTime) instead of now.")] = None,
+    framework: Annotated[Optional[str], typer.Option("--framework", help="Also compare the credential's levels to this framework (e.g. DE-DQR).")] = None,
+    did_document: Annotated[Optional[list[Path]], typer.Option("--did-document", help="A DID document (e.g. an institute's did:web) to resolve offline (repeatable).")] = None,
+    trusted_issuer: Annotated[Optional[list[str]], typer.Option("--trust-issuer", help="Treat this issuer DID as trusted (repeatable) until trust lists are configured.")] = None,
+    challenge: Annotated[Optional[str], typer.Option("--challenge", help="Presentations: the challenge you gave the holder.")] = None,
+    domain: Annotated[Optional[str], typer.Option("--domain", help="Presentations: your domain.")] = None,
+    allow_test_contexts: AllowTest = False,
+) -> None:
+    """Verify offline; exit 0 valid, 1 invalid, 3 unknown, 2 unreadable input."""
+    try:
+        doc = _load_document(input_file)
+        when: datetime | None = parse_datetime(now, name="--now") if now else None
+        documents = {}
+        for path in did_document or []:
+            did_doc = c.read_json_file(str(path), what="DID document")
+            if not isinstance(did_doc, dict) or not isinstance(did_doc.get("id"), str):
+                raise MalformedValueError(f"{path} is not a DID document", code="invalid_did_document")
+            documents[did_doc["id"]] = did_doc
+        resolver = OfflineResolver(documents)
+        trusted = set(trusted_issuer) if trusted_issuer else None
+        types = doc.get("type") if isinstance(doc, dict) else None
+        if isinstance(doc, dict) and "VerifiablePresentation" in (types if isinstance(types, list) else [types]):
+            report = verify_presentation(
+                doc, challenge=challenge, domain=domain, now=when, resolver=resolver,
+                trusted_issuers=trusted, allow_test_contexts=allow_test_contexts,
+            )
+        else:
+            report = verify_credential(
+                doc, now=when, resolver=resolver, trusted_issuers=trusted,
+                allow_test_contexts=allow_test_contexts,
+            )
+        if framework is not None:
+            from ..frameworks import compare_credential, get_framework
+
+            get_framework(framework)  # an unknown framework is a usage error (exit 2)
+            credentials = [doc] if report.kind == "credential" else [
+                vc for vc in (doc.get("verifiableCredential") or []) if isinstance(vc, dict)
+            ]
+            comparisons = [item for vc in credentials for item in compare_credential(vc, framework)]
+            report = report.with_extras(frameworks=comparisons)
+    except SkillpassError as exc:
+        c.fail(exc)
+    if as_json:
+        c.write_output(c.dump_json(report.to_dict()), None)
+    else:
+        _print_report(report)
+    raise typer.Exit(_exit_for(report))
+
+
+def _register_optional() -> None:
+    """Sub-commands whose modules live beside this one."""
+    from . import certificate as _certificate
+    from . import frameworks as _frameworks
+    from . import qr as _qr
+
+    app.add_typer(_frameworks.app, name="frameworks")
+    app.add_typer(_qr.app, name="qr")
+    app.command("certificate")(_certificate.certificate)
+
+
+try:  # TEMPORARY while sub-command modules are written
+    _register_optional()
+except ImportError:
+    pass
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
