@@ -30,7 +30,7 @@ def _say(message: str) -> None:
 
 def ensure_venv() -> None:
     """Create the virtual environment and install the project with every extra it needs."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - a clear message on an old Python
         sys.exit("SkillPass needs Python 3.11 or newer")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted and PYTHON.exists():
@@ -39,9 +39,7 @@ def ensure_venv() -> None:
         _say(f"creating a virtual environment in {VENV.name}/")
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     _say("installing SkillPass and its dependencies (first run only; about a minute)")
-    subprocess.run(
-        [str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True
-    )
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     subprocess.run(
         [str(PYTHON), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[issuer,dev]"],
         check=True,

@@ -27,9 +27,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pyld import jsonld  # type: ignore[import-untyped]
-from pyld.canon import URDNA2015  # type: ignore[import-untyped]
-from pyld.identifier_issuer import IdentifierIssuer  # type: ignore[import-untyped]
+from pyld import jsonld
+from pyld.canon import URDNA2015
+from pyld.identifier_issuer import IdentifierIssuer
 
 from ._contexts import CREDENTIALS_V1, CREDENTIALS_V2, context_resolver, document_loader
 from ._contexts import is_allowed_context as _is_allowed_context
@@ -88,7 +88,9 @@ def check_json(
     def walk(value: Any, path: str, depth: int, in_proof: bool) -> None:
         budget[1] -= 1
         if budget[1] < 0:
-            raise RangeError("the document has too many values", code="document_too_large", path=path)
+            raise RangeError(
+                "the document has too many values", code="document_too_large", path=path
+            )
         if depth > limits.max_depth:
             raise RangeError(
                 f"the document is nested deeper than {limits.max_depth} levels",
@@ -104,7 +106,9 @@ def check_json(
         elif isinstance(value, int):
             if abs(value) > _MAX_SAFE_INT:
                 raise _fail(
-                    "unsafe_integer", f"integer {value} is outside the JSON-safe range ±(2^53-1)", path
+                    "unsafe_integer",
+                    f"integer {value} is outside the JSON-safe range ±(2^53-1)",
+                    path,
                 )
         elif isinstance(value, float):
             _check_float(value, path)
@@ -112,7 +116,9 @@ def check_json(
             raise _fail("null_value", "null values are not signed; leave the property out", path)
         elif isinstance(value, list):
             if not value:
-                raise _fail("empty_array", "empty arrays are not signed; leave the property out", path)
+                raise _fail(
+                    "empty_array", "empty arrays are not signed; leave the property out", path
+                )
             for i, item in enumerate(value):
                 if isinstance(item, list):
                     raise _fail("nested_array", "arrays of arrays are not allowed", _ptr(path, i))
@@ -181,13 +187,13 @@ def _check_contexts(context: Any, allow_test_contexts: bool) -> None:
         )
 
 
-class _Dropped(Exception):
+class _DroppedTermError(Exception):
     def __init__(self, term: object) -> None:
         self.term = term
 
 
 def _on_dropped(term: object) -> None:
-    raise _Dropped(term)
+    raise _DroppedTermError(term)
 
 
 def check_and_expand(
@@ -196,7 +202,7 @@ def check_and_expand(
     allow_test_contexts: bool = False,
     limits: Limits = DEFAULT_LIMITS,
 ) -> list[Any]:
-    """Run every safety rule and return the expanded JSON-LD (ready for :func:`canonicalize_rdfc`)."""
+    """Run every safety rule; return the expanded JSON-LD, ready for :func:`canonicalize_rdfc`."""
     check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
     processor = jsonld.JsonLdProcessor(on_property_dropped=_on_dropped)
     options = {
@@ -208,7 +214,7 @@ def check_and_expand(
     }
     try:
         expanded: list[Any] = processor.expand(doc, options)
-    except _Dropped as dropped:
+    except _DroppedTermError as dropped:
         raise MalformedValueError(
             f"property {dropped.term!r} is not defined by the document's contexts, so a "
             "signature would not cover it",
@@ -245,7 +251,8 @@ class _ExpandedChecker:
             self.blank_nodes += 1
             if self.blank_nodes > self.limits.max_blank_nodes:
                 raise RangeError(
-                    f"more than {self.limits.max_blank_nodes} blank nodes", code="too_many_blank_nodes"
+                    f"more than {self.limits.max_blank_nodes} blank nodes",
+                    code="too_many_blank_nodes",
                 )
         else:
             self.iri(subject, "an id")
@@ -293,9 +300,7 @@ class _ExpandedChecker:
                 key = "@id:" + str(item["@id"])
             else:
                 key = json.dumps(item, sort_keys=True)
-            if key in seen or (
-                subject is not None and (subject, prop, key) in self.statements
-            ):
+            if key in seen or (subject is not None and (subject, prop, key) in self.statements):
                 raise MalformedValueError(
                     f"a value of {prop} is repeated; RDF keeps one copy, so a repeat is not signed",
                     code="duplicate_value",
@@ -384,7 +389,11 @@ def canonicalize_rdfc(expanded: list[Any], *, limits: Limits = DEFAULT_LIMITS) -
     node_map: dict[str, Any] = {"@default": {}}
     try:
         _RDF_PROCESSOR._create_node_map(expanded, node_map, "@default", issuer)
-        options = {"produceGeneralizedRdf": False, "rdfDirection": None, "processingMode": "json-ld-1.1"}
+        options = {
+            "produceGeneralizedRdf": False,
+            "rdfDirection": None,
+            "processingMode": "json-ld-1.1",
+        }
         dataset = {
             name: _RDF_PROCESSOR._graph_to_rdf(graph, issuer, options)
             for name, graph in sorted(node_map.items())

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from pyld import jsonld  # type: ignore[import-untyped]
-from pyld.context_resolver import ContextResolver  # type: ignore[import-untyped]
+from pyld import jsonld
+from pyld.context_resolver import ContextResolver
 
 from ._resources import data_path
 from .errors import ContextError

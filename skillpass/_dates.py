@@ -41,7 +41,13 @@ def parse_datetime(value: object, *, name: str = "date", require_timezone: bool 
         if end_of_day and (m["mi"] != "00" or m["s"] != "00" or micro):
             raise ValueError
         base = datetime(
-            year, int(m["mo"]), int(m["d"]), 0 if end_of_day else hour, int(m["mi"]), int(m["s"]), micro
+            year,
+            int(m["mo"]),
+            int(m["d"]),
+            0 if end_of_day else hour,
+            int(m["mi"]),
+            int(m["s"]),
+            micro,
         )
         if end_of_day:
             base += timedelta(days=1)

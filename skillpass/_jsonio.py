@@ -27,9 +27,7 @@ def _no_constant(name: str) -> Any:
 def parse_json(data: str | bytes, *, what: str = "input") -> Any:
     """Parse JSON text, refusing duplicate keys, NaN/Infinity, and oversized input."""
     if len(data) > MAX_INPUT_BYTES:
-        raise RangeError(
-            f"{what} is larger than {MAX_INPUT_BYTES:,} bytes", code="input_too_large"
-        )
+        raise RangeError(f"{what} is larger than {MAX_INPUT_BYTES:,} bytes", code="input_too_large")
     try:
         return json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except ParsingError:

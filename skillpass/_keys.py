@@ -156,13 +156,13 @@ class KeyPair:
                 raise KeyFileError(
                     "this key file is encrypted: give its passphrase", code="passphrase_required"
                 )
-            seed = _decrypt_seed(data["encryptedSecretKey"], passphrase, data.get("publicKeyMultibase"))
+            seed = _decrypt_seed(
+                data["encryptedSecretKey"], passphrase, data.get("publicKeyMultibase")
+            )
         else:
             secret = data.get("secretKeyMultibase", data.get("privateKeyMultibase"))
             if secret is None:
-                raise KeyFileError(
-                    "the key file has no secretKeyMultibase", code="no_private_key"
-                )
+                raise KeyFileError("the key file has no secretKeyMultibase", code="no_private_key")
             try:
                 raw = decode_multibase(secret, what="secretKeyMultibase")
             except ParsingError as exc:
@@ -225,7 +225,9 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: object) -> bytes:
     if not isinstance(text, str):
-        raise KeyFileError("corrupt encrypted key: expected base64url text", code="invalid_key_file")
+        raise KeyFileError(
+            "corrupt encrypted key: expected base64url text", code="invalid_key_file"
+        )
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError) as exc:
@@ -243,7 +245,13 @@ def _encrypt_seed(seed: bytes, passphrase: str, public_multibase: str) -> dict[s
     ciphertext = AESGCM(key).encrypt(nonce, seed, public_multibase.encode())
     return {
         "version": _KEY_FILE_VERSION,
-        "kdf": {"name": "scrypt", "n": _SCRYPT_N, "r": _SCRYPT_R, "p": _SCRYPT_P, "salt": _b64(salt)},
+        "kdf": {
+            "name": "scrypt",
+            "n": _SCRYPT_N,
+            "r": _SCRYPT_R,
+            "p": _SCRYPT_P,
+            "salt": _b64(salt),
+        },
         "cipher": {"name": "A256GCM", "nonce": _b64(nonce)},
         "ciphertext": _b64(ciphertext),
     }

@@ -61,7 +61,9 @@ def proof_list(doc: dict[str, Any]) -> list[dict[str, Any]]:
     proofs = proof if isinstance(proof, list) else [proof]
     for i, item in enumerate(proofs):
         if not isinstance(item, dict):
-            raise MalformedValueError("a proof is a JSON object", code="invalid_proof", path=f"/proof/{i}")
+            raise MalformedValueError(
+                "a proof is a JSON object", code="invalid_proof", path=f"/proof/{i}"
+            )
     return proofs
 
 
@@ -89,7 +91,11 @@ def validate_proof_shape(proof: dict[str, Any], *, path: str = "/proof") -> None
                 f"proof {key} must be a string", code="invalid_proof", path=f"{path}/{key}"
             )
     if "domain" in proof and not _is_str_or_str_list(proof["domain"]):
-        raise MalformedValueError("proof domain must be a string or list of strings", code="invalid_proof", path=f"{path}/domain")
+        raise MalformedValueError(
+            "proof domain must be a string or list of strings",
+            code="invalid_proof",
+            path=f"{path}/domain",
+        )
     if "previousProof" in proof and not _is_str_or_str_list(proof["previousProof"]):
         raise MalformedValueError(
             "previousProof must be a proof id or a list of them",
@@ -126,9 +132,7 @@ class DocumentCache:
         self.limits = limits
         self._cache: dict[tuple[str, tuple[str, ...]], bytes] = {}
 
-    def transform(
-        self, unsecured: dict[str, Any], cryptosuite: str, key: tuple[str, ...]
-    ) -> bytes:
+    def transform(self, unsecured: dict[str, Any], cryptosuite: str, key: tuple[str, ...]) -> bytes:
         """VC-DI-EdDSA §3.x.3 Transformation: canonical bytes of the unsecured document."""
         cache_key = (cryptosuite, key)
         if cache_key not in self._cache:
@@ -147,7 +151,9 @@ def _jcs(value: Any) -> bytes:
     try:
         out: bytes = rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, ValueError, TypeError) as exc:
-        raise MalformedValueError(f"cannot canonicalize as JCS: {exc}", code="invalid_json") from None
+        raise MalformedValueError(
+            f"cannot canonicalize as JCS: {exc}", code="invalid_json"
+        ) from None
     return out
 
 
@@ -230,19 +236,24 @@ def verify_proof(
     """VC-DI-EdDSA §3.x.2 Verify Proof for one proof of ``doc`` (shape already validated)."""
     cryptosuite = proof["cryptosuite"]
     if cryptosuite not in CRYPTOSUITES:
-        return ProofOutcome(None, "unsupported_cryptosuite", f"cryptosuite {cryptosuite!r} is not supported")
+        return ProofOutcome(
+            None, "unsupported_cryptosuite", f"cryptosuite {cryptosuite!r} is not supported"
+        )
     context = doc.get("@context")
-    if "@context" in proof:
-        # §3.3.2 step 4: the proof's context must be the document's (a prefix of it) — we
-        # require equality, which every conforming signer produces.
-        if proof["@context"] != context:
-            return ProofOutcome(False, "proof_context_mismatch", "the proof's @context differs from the document's")
+    # §3.3.2 step 4: the proof's context must be the document's (a prefix of it); we require
+    # equality, which every conforming signer produces.
+    if "@context" in proof and proof["@context"] != context:
+        return ProofOutcome(
+            False, "proof_context_mismatch", "the proof's @context differs from the document's"
+        )
     try:
         signature = decode_multibase(proof["proofValue"], what="proofValue")
     except ParsingError as exc:
         return ProofOutcome(False, "invalid_proof_value", exc.message)
     if len(signature) != 64:
-        return ProofOutcome(False, "invalid_proof_value", "proofValue is not a 64-byte Ed25519 signature")
+        return ProofOutcome(
+            False, "invalid_proof_value", "proofValue is not a 64-byte Ed25519 signature"
+        )
     previous = _ids(proof["previousProof"]) if "previousProof" in proof else []
     unsecured, key = _unsecured(doc, proof_list(doc), previous, context)
     doc_canonical = cache.transform(unsecured, cryptosuite, key)

@@ -259,7 +259,9 @@ def _format_check(
         if not proofs:
             raise MalformedValueError("the document has no proof", code="no_proof")
         for i, proof in enumerate(proofs):
-            validate_proof_shape(proof, path=f"/proof/{i}" if isinstance(doc["proof"], list) else "/proof")
+            validate_proof_shape(
+                proof, path=f"/proof/{i}" if isinstance(doc["proof"], list) else "/proof"
+            )
         # Expanding the signed data applies the JSON-LD rules (defined terms, IRIs, literals).
         for proof in proofs:
             if proof["cryptosuite"] in CRYPTOSUITES:
@@ -294,8 +296,10 @@ def _proof_checks(
         label = proof.get("id") or proof["verificationMethod"]
         status: Status
         if proof["proofPurpose"] != purpose:
-            status, code, msg = "invalid", "proof_purpose_mismatch", (
-                f"proof purpose is {proof['proofPurpose']!r}, expected {purpose!r}"
+            status, code, msg = (
+                "invalid",
+                "proof_purpose_mismatch",
+                (f"proof purpose is {proof['proofPurpose']!r}, expected {purpose!r}"),
             )
         else:
             try:
@@ -314,8 +318,11 @@ def _proof_checks(
                     else:
                         code, msg = outcome.code, outcome.message
                         status = (
-                            "unknown" if outcome.verified is None
-                            else "valid" if outcome.verified else "invalid"
+                            "unknown"
+                            if outcome.verified is None
+                            else "valid"
+                            if outcome.verified
+                            else "invalid"
                         )
                     if status == "valid":
                         methods.append(method)
@@ -333,15 +340,27 @@ def _proof_checks(
 def _key_window(method: ResolvedMethod, proof: dict[str, Any]) -> tuple[Status, str, str]:
     """A rotated key signs only before it expired; a revoked key no longer verifies at all."""
     if method.revoked is not None:
-        return "invalid", "key_revoked", f"key {method.id} was revoked on {format_datetime(method.revoked)}"
+        return (
+            "invalid",
+            "key_revoked",
+            f"key {method.id} was revoked on {format_datetime(method.revoked)}",
+        )
     if method.expires is not None:
         created = proof.get("created")
         if created is None:
-            return "invalid", "key_expired", f"key {method.id} has expired and the proof has no creation date"
+            return (
+                "invalid",
+                "key_expired",
+                f"key {method.id} has expired and the proof has no creation date",
+            )
         if parse_datetime(created, name="created") > method.expires:
-            return "invalid", "key_expired", (
-                f"the proof was created after key {method.id} expired "
-                f"({format_datetime(method.expires)})"
+            return (
+                "invalid",
+                "key_expired",
+                (
+                    f"the proof was created after key {method.id} expired "
+                    f"({format_datetime(method.expires)})"
+                ),
             )
     return "valid", "ok", ""
 
@@ -356,32 +375,40 @@ def _controller_check(
 ) -> Check:
     role = "issuer" if check_id == "issuer" else "holder"
     if proof_status != "valid":
-        return Check(check_id, "unknown", "not_checked", f"not checked: the proof did not verify")
+        return Check(check_id, "unknown", "not_checked", "not checked: the proof did not verify")
     if controller is None:
         return Check(check_id, "invalid", f"missing_{role}", f"the document names no {role}")
     own = [m for m in methods if m.controller == controller]
     if not own:
         others = ", ".join(sorted({m.controller for m in methods}))
         return Check(
-            check_id, "invalid", f"{role}_mismatch",
+            check_id,
+            "invalid",
+            f"{role}_mismatch",
             f"the {role} is {controller}, but the proof was made with a key of {others}",
         )
     if not any(relationship in m.relationships for m in own):
         return Check(
-            check_id, "invalid", "verification_relationship",
+            check_id,
+            "invalid",
+            "verification_relationship",
             f"the key is not listed under {relationship} in the {role}'s DID document",
         )
     if check_id == "holder":
         return Check(check_id, "valid", "ok", f"signed by the holder {controller}")
     if trusted is None:
         return Check(
-            check_id, "unknown", "no_trust_configuration",
+            check_id,
+            "unknown",
+            "no_trust_configuration",
             f"the proof is by the issuer {controller}, but no trust list says whether it is an "
             "accredited institution",
         )
     if controller in trusted:
         return Check(check_id, "valid", "ok", f"{controller} is a trusted issuer")
-    return Check(check_id, "unknown", "issuer_not_trusted", f"{controller} is not in the trust list")
+    return Check(
+        check_id, "unknown", "issuer_not_trusted", f"{controller} is not in the trust list"
+    )
 
 
 def _validity_check(
@@ -396,9 +423,19 @@ def _validity_check(
             return Check("validity", "invalid", "expired", f"expired on {end}")
         for proof in proofs:
             if "expires" in proof and parse_datetime(proof["expires"], name="expires") < now - skew:
-                return Check("validity", "invalid", "proof_expired", f"the proof expired on {proof['expires']}")
+                return Check(
+                    "validity",
+                    "invalid",
+                    "proof_expired",
+                    f"the proof expired on {proof['expires']}",
+                )
             if "created" in proof and parse_datetime(proof["created"], name="created") > now + skew:
-                return Check("validity", "invalid", "proof_in_future", f"the proof was created in the future ({proof['created']})")
+                return Check(
+                    "validity",
+                    "invalid",
+                    "proof_in_future",
+                    f"the proof was created in the future ({proof['created']})",
+                )
     except SkillpassError as exc:
         return Check("validity", "invalid", exc.code, exc.message)
     window = f"from {start}" if start else "with no start date"
@@ -409,9 +446,13 @@ def _validity_check(
 def _status_check(doc: dict[str, Any]) -> Check:
     entries = doc.get("credentialStatus")
     if entries is None:
-        return Check("status", "valid", "no_status_entry", "the credential has no status entry to check")
+        return Check(
+            "status", "valid", "no_status_entry", "the credential has no status entry to check"
+        )
     return Check(
-        "status", "unknown", "status_not_checked",
+        "status",
+        "unknown",
+        "status_not_checked",
         "the credential has a status entry, but no status list is available offline to check "
         "revocation or suspension",
     )
@@ -438,8 +479,13 @@ def verify_credential(
     ``unknown`` even when the key is the issuer's.
     """
     return _verify_credential(
-        credential, now=now, resolver=resolver, trusted_issuers=trusted_issuers,
-        allow_test_contexts=allow_test_contexts, limits=limits, max_clock_skew=max_clock_skew,
+        credential,
+        now=now,
+        resolver=resolver,
+        trusted_issuers=trusted_issuers,
+        allow_test_contexts=allow_test_contexts,
+        limits=limits,
+        max_clock_skew=max_clock_skew,
     )
 
 
@@ -458,7 +504,9 @@ def _verify_credential(
     cache = DocumentCache(allow_test_contexts=allow_test_contexts, limits=limits)
     if not isinstance(credential, dict):
         fmt = Check("format", "invalid", "not_an_object", "a credential is a JSON object")
-        return VerificationReport("credential", (fmt, *map(_not_checked, ("proof", "issuer", "validity", "status"))))
+        return VerificationReport(
+            "credential", (fmt, *map(_not_checked, ("proof", "issuer", "validity", "status")))
+        )
     doc_id = credential.get("id") if isinstance(credential.get("id"), str) else None
     issuer = _party_id(credential.get("issuer"))
     fmt, proofs = _format_check(credential, "credential", cache)
@@ -501,24 +549,34 @@ def verify_presentation(
     resolver = resolver or OfflineResolver()
     cache = DocumentCache(allow_test_contexts=allow_test_contexts, limits=limits)
     names = ("proof", "holder", "validity")
-    if not isinstance(presentation, dict):
+    untrusted: Any = presentation  # callers outside mypy may pass any JSON value
+    if not isinstance(untrusted, dict):
         fmt = Check("format", "invalid", "not_an_object", "a presentation is a JSON object")
         return VerificationReport("presentation", (fmt, *map(_not_checked, names)))
     doc_id = presentation.get("id") if isinstance(presentation.get("id"), str) else None
     holder = _party_id(presentation.get("holder"))
     fmt, proofs = _format_check(presentation, "presentation", cache)
     if fmt.status != "valid":
-        return VerificationReport("presentation", (fmt, *map(_not_checked, names)), doc_id, holder=holder)
+        return VerificationReport(
+            "presentation", (fmt, *map(_not_checked, names)), doc_id, holder=holder
+        )
     proof, methods = _proof_checks(presentation, proofs, cache, resolver, "authentication")
     proof = _check_challenge(proof, proofs, challenge, domain)
     signer = holder if holder is not None else (methods[0].controller if methods else None)
-    holder_check = _controller_check("holder", signer, methods, "authentication", proof.status, None)
+    holder_check = _controller_check(
+        "holder", signer, methods, "authentication", proof.status, None
+    )
     vcs = presentation.get("verifiableCredential", [])
     vcs = vcs if isinstance(vcs, list) else [vcs]
     reports = tuple(
         _verify_credential(
-            vc, now=now, resolver=resolver, trusted_issuers=trusted_issuers,
-            allow_test_contexts=allow_test_contexts, limits=limits, max_clock_skew=max_clock_skew,
+            vc,
+            now=now,
+            resolver=resolver,
+            trusted_issuers=trusted_issuers,
+            allow_test_contexts=allow_test_contexts,
+            limits=limits,
+            max_clock_skew=max_clock_skew,
         )
         for vc in vcs
     )
@@ -535,14 +593,22 @@ def _check_challenge(
         return proof
     for p in proofs:
         if challenge is not None and p.get("challenge") != challenge:
-            return Check("proof", "invalid", "challenge_mismatch",
-                         "the presentation was signed for another challenge (a replay?)")
+            return Check(
+                "proof",
+                "invalid",
+                "challenge_mismatch",
+                "the presentation was signed for another challenge (a replay?)",
+            )
         if domain is not None:
             signed = p.get("domain")
             domains = signed if isinstance(signed, list) else [signed]
             if domain not in domains:
-                return Check("proof", "invalid", "domain_mismatch",
-                             f"the presentation was signed for another domain, not {domain!r}")
+                return Check(
+                    "proof",
+                    "invalid",
+                    "domain_mismatch",
+                    f"the presentation was signed for another domain, not {domain!r}",
+                )
     return proof
 
 
@@ -554,6 +620,10 @@ def _subject_binding(check: Check, holder: str | None, vcs: list[Any]) -> Check:
         for subject in subjects if isinstance(subjects, list) else [subjects]:
             sid = _party_id(subject)
             if sid is not None and sid != holder:
-                return Check("holder", "invalid", "subject_not_holder",
-                             f"a credential is about {sid}, not the holder {holder}")
+                return Check(
+                    "holder",
+                    "invalid",
+                    "subject_not_holder",
+                    f"a credential is about {sid}, not the holder {holder}",
+                )
     return check

@@ -29,9 +29,22 @@ print("proof", report.check("proof").status)
 def test_wheel_installs_and_verifies_without_a_checkout(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "--quiet", "-w", str(dist), str(ROOT)],
-        capture_output=True, text=True, check=False, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert build.returncode == 0, build.stderr
     (wheel,) = dist.glob("skillpass-*.whl")
@@ -41,16 +54,31 @@ def test_wheel_installs_and_verifies_without_a_checkout(tmp_path: Path) -> None:
     python = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     # Third-party dependencies come from the test environment (no network here), but the
     # project's own editable install does not: a plain path line in a .pth file is not
     # processed for further .pth files, so only the wheel provides `skillpass`.
     (Path(site) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet",
-         "--target", site, str(wheel)],
-        capture_output=True, text=True, check=False, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            "--target",
+            site,
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert install.returncode == 0, install.stderr
     elsewhere = tmp_path / "elsewhere"
@@ -58,7 +86,11 @@ def test_wheel_installs_and_verifies_without_a_checkout(tmp_path: Path) -> None:
     vector = VECTORS / "vc-di-eddsa" / "eddsa-rdfc-2022" / "signedDataInt.json"
     run = subprocess.run(
         [str(python), "-I", "-c", SCRIPT, str(vector)],
-        capture_output=True, text=True, cwd=elsewhere, check=False, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        check=False,
+        timeout=300,
     )
     assert run.returncode == 0, run.stderr
     assert "proof valid" in run.stdout

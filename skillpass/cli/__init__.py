@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -29,22 +29,36 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-keys_app = typer.Typer(help="Institute and holder keys (Ed25519 Multikey, did:key).", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="Institute and holder keys (Ed25519 Multikey, did:key).", no_args_is_help=True
+)
 app.add_typer(keys_app, name="keys")
 
 AllowTest = Annotated[
     bool,
     typer.Option(
         "--allow-test-contexts",
-        help="Accept the W3C test-only contexts (examples/v2, citizenship); never for real credentials.",
+        help="Accept the W3C test-only contexts (examples/v2, citizenship); "
+        "never for real credentials.",
     ),
 ]
 
 
 @keys_app.command("generate")
 def keys_generate(
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the key file here (mode 600); refuses to overwrite.")] = None,
-    passphrase_file: Annotated[Optional[Path], typer.Option("--passphrase-file", help="Encrypt the private key with the passphrase in this file (scrypt + AES-256-GCM).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Write the key file here (mode 600); refuses to overwrite."
+        ),
+    ] = None,
+    passphrase_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--passphrase-file",
+            help="Encrypt the private key with the passphrase in this file (scrypt + AES-256-GCM).",
+        ),
+    ] = None,
 ) -> None:
     """Generate an Ed25519 key pair and print its DID.
 
@@ -61,9 +75,13 @@ def keys_generate(
         try:
             fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
-            raise ParsingError(f"{out} exists already; not overwriting a key", code="output_exists") from None
+            raise ParsingError(
+                f"{out} exists already; not overwriting a key", code="output_exists"
+            ) from None
         except OSError as exc:
-            raise ParsingError(f"cannot write {out}: {exc.strerror}", code="output_unwritable") from None
+            raise ParsingError(
+                f"cannot write {out}: {exc.strerror}", code="output_unwritable"
+            ) from None
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text + "\n")
         c.stdout.print(key.did)
@@ -74,7 +92,7 @@ def keys_generate(
 @keys_app.command("show")
 def keys_show(
     key_file: Annotated[Path, typer.Argument(help="A key file.")],
-    passphrase_file: Annotated[Optional[Path], typer.Option("--passphrase-file")] = None,
+    passphrase_file: Annotated[Path | None, typer.Option("--passphrase-file")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Print a key's DID and public key (never the private key)."""
@@ -86,7 +104,10 @@ def keys_show(
     if as_json:
         c.write_output(c.dump_json({"did": key.did, **public}), None)
     else:
-        c.stdout.print(f"DID:                 {key.did}\nverification method: {key.verification_method}", markup=False)
+        c.stdout.print(
+            f"DID:                 {key.did}\nverification method: {key.verification_method}",
+            markup=False,
+        )
 
 
 def _load_document(source: str) -> Any:
@@ -100,19 +121,65 @@ def _load_document(source: str) -> Any:
 
 @app.command("sign")
 def sign(
-    input_file: Annotated[str, typer.Argument(metavar="INPUT", help="Unsigned credential or presentation (JSON file, - for stdin).")],
-    key_file: Annotated[Path, typer.Option("--key", "-k", help="Key file from `skillpass keys generate`.")],
-    cryptosuite: Annotated[str, typer.Option("--cryptosuite", help="eddsa-rdfc-2022 (default, widest support) or eddsa-jcs-2022 (fast, JSON only).")] = "eddsa-rdfc-2022",
-    created: Annotated[Optional[str], typer.Option("--created", help="Proof creation time (xsd:dateTime); default now.")] = None,
-    verification_method: Annotated[Optional[str], typer.Option("--verification-method", help="Sign as this verification method URL (default: the key's did:key).")] = None,
-    proof_purpose: Annotated[Optional[str], typer.Option("--proof-purpose", help="assertionMethod for credentials (default), authentication for presentations.")] = None,
-    previous_proof: Annotated[Optional[list[str]], typer.Option("--previous-proof", help="Chain this proof to an existing proof id (repeatable).")] = None,
-    proof_id: Annotated[Optional[str], typer.Option("--proof-id", help="An id for the new proof (needed to chain to it later).")] = None,
-    challenge: Annotated[Optional[str], typer.Option("--challenge", help="Presentations: the verifier's challenge.")] = None,
-    domain: Annotated[Optional[str], typer.Option("--domain", help="Presentations: the verifier's domain.")] = None,
-    passphrase_file: Annotated[Optional[Path], typer.Option("--passphrase-file", help="Passphrase of an encrypted key file.")] = None,
+    input_file: Annotated[
+        str,
+        typer.Argument(
+            metavar="INPUT", help="Unsigned credential or presentation (JSON file, - for stdin)."
+        ),
+    ],
+    key_file: Annotated[
+        Path, typer.Option("--key", "-k", help="Key file from `skillpass keys generate`.")
+    ],
+    cryptosuite: Annotated[
+        str,
+        typer.Option(
+            "--cryptosuite",
+            help="eddsa-rdfc-2022 (default, widest support) or eddsa-jcs-2022 (fast, JSON only).",
+        ),
+    ] = "eddsa-rdfc-2022",
+    created: Annotated[
+        str | None,
+        typer.Option("--created", help="Proof creation time (xsd:dateTime); default now."),
+    ] = None,
+    verification_method: Annotated[
+        str | None,
+        typer.Option(
+            "--verification-method",
+            help="Sign as this verification method URL (default: the key's did:key).",
+        ),
+    ] = None,
+    proof_purpose: Annotated[
+        str | None,
+        typer.Option(
+            "--proof-purpose",
+            help="assertionMethod for credentials (default), authentication for presentations.",
+        ),
+    ] = None,
+    previous_proof: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--previous-proof", help="Chain this proof to an existing proof id (repeatable)."
+        ),
+    ] = None,
+    proof_id: Annotated[
+        str | None,
+        typer.Option("--proof-id", help="An id for the new proof (needed to chain to it later)."),
+    ] = None,
+    challenge: Annotated[
+        str | None, typer.Option("--challenge", help="Presentations: the verifier's challenge.")
+    ] = None,
+    domain: Annotated[
+        str | None, typer.Option("--domain", help="Presentations: the verifier's domain.")
+    ] = None,
+    passphrase_file: Annotated[
+        Path | None,
+        typer.Option("--passphrase-file", help="Passphrase of an encrypted key file."),
+    ] = None,
     allow_test_contexts: AllowTest = False,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the signed JSON here instead of stdout.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the signed JSON here instead of stdout."),
+    ] = None,
 ) -> None:
     """Sign a credential (or presentation) with a Data Integrity proof; prints the signed JSON."""
     try:
@@ -124,20 +191,33 @@ def sign(
         is_vp = "VerifiablePresentation" in (types if isinstance(types, list) else [types])
         if is_vp:
             if challenge is None:
-                raise MalformedValueError("signing a presentation needs --challenge", code="missing_challenge")
+                raise MalformedValueError(
+                    "signing a presentation needs --challenge", code="missing_challenge"
+                )
             signed = sign_presentation(
-                doc, key, challenge=challenge, domain=domain, cryptosuite=cryptosuite,
-                created=created, verification_method=verification_method,
+                doc,
+                key,
+                challenge=challenge,
+                domain=domain,
+                cryptosuite=cryptosuite,
+                created=created,
+                verification_method=verification_method,
                 proof_purpose=proof_purpose or "authentication",
                 allow_test_contexts=allow_test_contexts,
             )
         else:
             signed = sign_credential(
-                doc, key, cryptosuite=cryptosuite, created=created,
+                doc,
+                key,
+                cryptosuite=cryptosuite,
+                created=created,
                 verification_method=verification_method,
                 proof_purpose=proof_purpose or "assertionMethod",
-                previous_proof=(previous_proof[0] if len(previous_proof) == 1 else previous_proof) if previous_proof else None,
-                proof_id=proof_id, allow_test_contexts=allow_test_contexts,
+                previous_proof=(previous_proof[0] if len(previous_proof) == 1 else previous_proof)
+                if previous_proof
+                else None,
+                proof_id=proof_id,
+                allow_test_contexts=allow_test_contexts,
             )
         c.write_output(c.dump_json(signed), out)
     except SkillpassError as exc:
@@ -149,7 +229,8 @@ _STYLE = {"valid": "bold green", "invalid": "bold red", "unknown": "bold yellow"
 
 def _print_report(report: VerificationReport, *, indent: str = "") -> None:
     status = report.status
-    head = f"{indent}[{_STYLE[status]}]{status.upper()}[/] {report.kind} {escape(report.document_id or '')}"
+    doc_id = escape(report.document_id or "")
+    head = f"{indent}[{_STYLE[status]}]{status.upper()}[/] {report.kind} {doc_id}"
     c.stdout.print(head)
     if report.issuer:
         c.stdout.print(f"{indent}issuer: {escape(report.issuer)}")
@@ -160,7 +241,10 @@ def _print_report(report: VerificationReport, *, indent: str = "") -> None:
     table.add_column("message", overflow="fold")
     for check in report.checks:
         table.add_row(
-            check.id, f"[{_STYLE[check.status]}]{check.status}[/]", escape(check.code), escape(check.message)
+            check.id,
+            f"[{_STYLE[check.status]}]{check.status}[/]",
+            escape(check.code),
+            escape(check.message),
         )
     c.stdout.print(table)
     for sub in report.credentials:
@@ -171,7 +255,9 @@ def _print_report(report: VerificationReport, *, indent: str = "") -> None:
 
 
 def _print_comparisons(comparisons: list[dict[str, Any]]) -> None:
-    table = Table(title="Level comparison (indicative, not recognition)", box=None, header_style="bold")
+    table = Table(
+        title="Level comparison (indicative, not recognition)", box=None, header_style="bold"
+    )
     table.add_column("credential level")
     table.add_column("compares to")
     table.add_column("path / reason", overflow="fold")
@@ -199,19 +285,54 @@ def _print_comparisons(comparisons: list[dict[str, Any]]) -> None:
 
 
 def _exit_for(report: VerificationReport) -> int:
-    return {"valid": c.EXIT_VALID, "invalid": c.EXIT_INVALID, "unknown": c.EXIT_UNKNOWN}[report.status]
+    return {"valid": c.EXIT_VALID, "invalid": c.EXIT_INVALID, "unknown": c.EXIT_UNKNOWN}[
+        report.status
+    ]
 
 
 @app.command("verify")
 def verify(
-    input_file: Annotated[str, typer.Argument(metavar="INPUT", help="Credential or presentation: JSON file, QR image, QR text (SP1:…), or a file of QR text; - for stdin.")],
+    input_file: Annotated[
+        str,
+        typer.Argument(
+            metavar="INPUT",
+            help="Credential or presentation: JSON file, QR image, QR text (SP1:…), "
+            "or a file of QR text; - for stdin.",
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    now: Annotated[Optional[str], typer.Option("--now", help="Verify as of this time (xsd:dateTime) instead of now.")] = None,
-    framework: Annotated[Optional[str], typer.Option("--framework", help="Also compare the credential's levels to this framework (e.g. DE-DQR).")] = None,
-    did_document: Annotated[Optional[list[Path]], typer.Option("--did-document", help="A DID document (e.g. an institute's did:web) to resolve offline (repeatable).")] = None,
-    trusted_issuer: Annotated[Optional[list[str]], typer.Option("--trust-issuer", help="Treat this issuer DID as trusted (repeatable) until trust lists are configured.")] = None,
-    challenge: Annotated[Optional[str], typer.Option("--challenge", help="Presentations: the challenge you gave the holder.")] = None,
-    domain: Annotated[Optional[str], typer.Option("--domain", help="Presentations: your domain.")] = None,
+    now: Annotated[
+        str | None,
+        typer.Option("--now", help="Verify as of this time (xsd:dateTime) instead of now."),
+    ] = None,
+    framework: Annotated[
+        str | None,
+        typer.Option(
+            "--framework",
+            help="Also compare the credential's levels to this framework (e.g. DE-DQR).",
+        ),
+    ] = None,
+    did_document: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--did-document",
+            help="A DID document (e.g. an institute's did:web) to resolve offline (repeatable).",
+        ),
+    ] = None,
+    trusted_issuer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trust-issuer",
+            help="Treat this issuer DID as trusted (repeatable) until trust lists are configured.",
+        ),
+    ] = None,
+    challenge: Annotated[
+        str | None,
+        typer.Option("--challenge", help="Presentations: the challenge you gave the holder."),
+    ] = None,
+    domain: Annotated[
+        str | None, typer.Option("--domain", help="Presentations: your domain.")
+    ] = None,
     allow_test_contexts: AllowTest = False,
 ) -> None:
     """Verify offline; exit 0 valid, 1 invalid, 3 unknown, 2 unreadable input."""
@@ -222,28 +343,42 @@ def verify(
         for path in did_document or []:
             did_doc = c.read_json_file(str(path), what="DID document")
             if not isinstance(did_doc, dict) or not isinstance(did_doc.get("id"), str):
-                raise MalformedValueError(f"{path} is not a DID document", code="invalid_did_document")
+                raise MalformedValueError(
+                    f"{path} is not a DID document", code="invalid_did_document"
+                )
             documents[did_doc["id"]] = did_doc
         resolver = OfflineResolver(documents)
         trusted = set(trusted_issuer) if trusted_issuer else None
         types = doc.get("type") if isinstance(doc, dict) else None
-        if isinstance(doc, dict) and "VerifiablePresentation" in (types if isinstance(types, list) else [types]):
+        if isinstance(doc, dict) and "VerifiablePresentation" in (
+            types if isinstance(types, list) else [types]
+        ):
             report = verify_presentation(
-                doc, challenge=challenge, domain=domain, now=when, resolver=resolver,
-                trusted_issuers=trusted, allow_test_contexts=allow_test_contexts,
+                doc,
+                challenge=challenge,
+                domain=domain,
+                now=when,
+                resolver=resolver,
+                trusted_issuers=trusted,
+                allow_test_contexts=allow_test_contexts,
             )
         else:
             report = verify_credential(
-                doc, now=when, resolver=resolver, trusted_issuers=trusted,
+                doc,
+                now=when,
+                resolver=resolver,
+                trusted_issuers=trusted,
                 allow_test_contexts=allow_test_contexts,
             )
         if framework is not None:
             from ..frameworks import compare_credential, get_framework
 
             get_framework(framework)  # an unknown framework is a usage error (exit 2)
-            credentials = [doc] if report.kind == "credential" else [
-                vc for vc in (doc.get("verifiableCredential") or []) if isinstance(vc, dict)
-            ]
+            credentials = (
+                [doc]
+                if report.kind == "credential"
+                else [vc for vc in (doc.get("verifiableCredential") or []) if isinstance(vc, dict)]
+            )
             comparisons = [item for vc in credentials for item in compare_credential(vc, framework)]
             report = report.with_extras(frameworks=comparisons)
     except SkillpassError as exc:

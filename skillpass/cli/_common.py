@@ -43,7 +43,9 @@ def read_text(path: str, *, what: str = "file", limit: int = 4_000_000) -> str:
             with Path(path).open("rb") as fh:
                 data = fh.read(limit + 1)
     except OSError as exc:
-        raise ParsingError(f"cannot read {what} {path}: {exc.strerror}", code="input_unreadable") from None
+        raise ParsingError(
+            f"cannot read {what} {path}: {exc.strerror}", code="input_unreadable"
+        ) from None
     if len(data) > limit:
         raise ParsingError(f"{what} {path} is larger than {limit:,} bytes", code="input_too_large")
     try:
@@ -84,9 +86,13 @@ def write_output(text: str, out: Path | None, *, force: bool = True) -> None:
         with out.open(mode, encoding="utf-8") as fh:
             fh.write(text if text.endswith("\n") else text + "\n")
     except FileExistsError:
-        raise ParsingError(f"{out} exists already; not overwriting it", code="output_exists") from None
+        raise ParsingError(
+            f"{out} exists already; not overwriting it", code="output_exists"
+        ) from None
     except OSError as exc:
-        raise ParsingError(f"cannot write {out}: {exc.strerror}", code="output_unwritable") from None
+        raise ParsingError(
+            f"cannot write {out}: {exc.strerror}", code="output_unwritable"
+        ) from None
 
 
 def dump_json(value: Any) -> str:

@@ -112,7 +112,9 @@ def test_verify_valid_when_the_issuer_is_trusted(
     assert "VALID" in result.stdout
 
 
-def test_verify_tampered_is_invalid(tmp_path: Path, institute: tuple[Path, str], unsigned: Path) -> None:
+def test_verify_tampered_is_invalid(
+    tmp_path: Path, institute: tuple[Path, str], unsigned: Path
+) -> None:
     signed = json.loads(run("sign", str(unsigned), "--key", str(institute[0])).stdout)
     signed["credentialSubject"]["achievement"]["name"] = "Doctor of Medicine"
     path = tmp_path / "t.json"
@@ -122,7 +124,9 @@ def test_verify_tampered_is_invalid(tmp_path: Path, institute: tuple[Path, str],
     assert json.loads(result.stdout)["status"] == "invalid"
 
 
-def test_verify_expired_with_now(tmp_path: Path, institute: tuple[Path, str], unsigned: Path) -> None:
+def test_verify_expired_with_now(
+    tmp_path: Path, institute: tuple[Path, str], unsigned: Path
+) -> None:
     path = tmp_path / "s.json"
     path.write_text(run("sign", str(unsigned), "--key", str(institute[0])).stdout)
     result = run("verify", str(path), "--json", "--now", "2032-01-01T00:00:00Z")
@@ -143,8 +147,15 @@ def test_sign_reproduces_the_w3c_vector_exactly(tmp_path: Path) -> None:
     key.write_text((V / "keyPair.json").read_text())
     config = load_json(V / "eddsa-rdfc-2022/proofConfigDataInt.json")
     result = run(
-        "sign", str(V / "unsigned.json"), "--key", str(key), "--created", config["created"],
-        "--verification-method", config["verificationMethod"], "--allow-test-contexts",
+        "sign",
+        str(V / "unsigned.json"),
+        "--key",
+        str(key),
+        "--created",
+        config["created"],
+        "--verification-method",
+        config["verificationMethod"],
+        "--allow-test-contexts",
     )
     assert result.exit_code == 0, result.output
     expected = (V / "eddsa-rdfc-2022/signedDataInt.json").read_text()
@@ -157,8 +168,16 @@ def test_sign_jcs_reproduces_the_w3c_vector(tmp_path: Path) -> None:
     key.write_text((V / "keyPair.json").read_text())
     config = load_json(V / "eddsa-jcs-2022/proofConfigJCS.json")
     result = run(
-        "sign", str(V / "unsigned.json"), "--key", str(key), "--cryptosuite", "eddsa-jcs-2022",
-        "--created", config["created"], "--verification-method", config["verificationMethod"],
+        "sign",
+        str(V / "unsigned.json"),
+        "--key",
+        str(key),
+        "--cryptosuite",
+        "eddsa-jcs-2022",
+        "--created",
+        config["created"],
+        "--verification-method",
+        config["verificationMethod"],
         "--allow-test-contexts",
     )
     assert result.exit_code == 0, result.output
@@ -166,8 +185,12 @@ def test_sign_jcs_reproduces_the_w3c_vector(tmp_path: Path) -> None:
 
 
 def test_verify_w3c_vector_reports_the_issuer_mismatch() -> None:
-    result = run("verify", str(V / "eddsa-rdfc-2022/employ/signedDataInt.json"), "--json",
-                 "--allow-test-contexts")
+    result = run(
+        "verify",
+        str(V / "eddsa-rdfc-2022/employ/signedDataInt.json"),
+        "--json",
+        "--allow-test-contexts",
+    )
     assert result.exit_code == 1
     checks = {c["id"]: c for c in json.loads(result.stdout)["checks"]}
     assert checks["proof"]["status"] == "valid"
@@ -212,7 +235,10 @@ def test_usage_error_exits_2() -> None:
 def test_console_script_runs_in_a_subprocess(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "skillpass", "keys", "generate", "--out", str(tmp_path / "k.json")],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("did:key:z6Mk")
