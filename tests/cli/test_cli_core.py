@@ -219,12 +219,20 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
     assert "error:" in result.stderr
 
 
-def test_non_credential_json_is_invalid_not_a_crash(tmp_path: Path) -> None:
+def test_json_that_is_not_an_object_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "list.json"
     path.write_text("[1, 2, 3]")
     result = run("verify", str(path), "--json")
+    assert result.exit_code == 2
+    assert "not_an_object" in result.stderr
+
+
+def test_an_object_that_is_not_a_credential_is_invalid(tmp_path: Path) -> None:
+    path = tmp_path / "obj.json"
+    path.write_text('{"hello": "world"}')
+    result = run("verify", str(path), "--json")
     assert result.exit_code == 1
-    assert json.loads(result.stdout)["checks"][0]["code"] == "not_an_object"
+    assert json.loads(result.stdout)["checks"][0]["id"] == "format"
 
 
 def test_usage_error_exits_2() -> None:
