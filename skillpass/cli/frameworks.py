@@ -1,0 +1,180 @@
+"""``skillpass frameworks``: list, show and compare qualifications frameworks."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from skillpass.errors import SkillpassError
+from skillpass.frameworks import (
+    Comparison,
+    Framework,
+    compare,
+    framework_table_version,
+    get_framework,
+    list_frameworks,
+)
+
+app = typer.Typer(
+    help="Qualifications frameworks: level tables and indicative level comparison.",
+    no_args_is_help=True,
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def _fail(exc: SkillpassError) -> NoReturn:
+    typer.echo(f"error: {exc.code}: {exc.message}", err=True)
+    raise typer.Exit(2)
+
+
+def _print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _console() -> Console:
+    # Data text may contain square brackets: never read it as rich markup.
+    return Console(markup=False, highlight=False)
+
+
+def _name(fw: Framework) -> str:
+    return f"{fw.name} ({fw.original_name})" if fw.original_name else fw.name
+
+
+@app.command("list")
+def list_command(as_json: JsonOption = False) -> None:
+    """List the frameworks SkillPass knows, with the frameworks each one is linked to."""
+    frameworks = list_frameworks()
+    if as_json:
+        _print_json(
+            {
+                "framework_table_version": framework_table_version(),
+                "frameworks": [
+                    {
+                        "id": fw.id,
+                        "name": fw.name,
+                        "country": fw.country,
+                        "kind": fw.kind,
+                        "status": fw.status,
+                        "levels": list(fw.level_labels),
+                        "referencing": [r.target for r in fw.referencing],
+                    }
+                    for fw in frameworks
+                ],
+            }
+        )
+        return
+    table = Table(title=f"Qualifications frameworks (table version {framework_table_version()})")
+    for column in ("ID", "Name", "Country", "Levels", "Compared via"):
+        table.add_column(column)
+    for fw in frameworks:
+        name = fw.name + (" (superseded)" if fw.status == "superseded" else "")
+        linked = [r.target for r in fw.referencing if r.usable and r.levels]
+        table.add_row(
+            fw.id,
+            name,
+            fw.country or fw.region or "",
+            str(len(fw.levels)),
+            ", ".join(linked) or "-",
+        )
+    _console().print(table)
+
+
+@app.command("show")
+def show_command(
+    framework_id: Annotated[str, typer.Argument(metavar="ID", help="Framework id, e.g. DE-DQR.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show a framework's levels and its referencing, with sources."""
+    try:
+        fw = get_framework(framework_id)
+    except SkillpassError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(fw.to_dict())
+        return
+    console = _console()
+    console.print(f"{fw.id}: {_name(fw)}")
+    console.print(
+        f"Country: {fw.country or fw.region or '-'}    Kind: {fw.kind}    Status: {fw.status}"
+    )
+    console.print(f"Legal basis: {fw.legal_basis}")
+    console.print(f"Levels confidence: {fw.levels_confidence}")
+    for note in fw.notes:
+        console.print(f"Note: {note}")
+
+    links: dict[str, list[str]] = {}
+    for ref in fw.referencing:
+        for link in ref.levels:
+            targets = "/".join(link.targets) or "none"
+            links.setdefault(link.level, []).append(f"{ref.target} {targets}")
+    levels = Table(title="Levels")
+    for column in ("Level", "Descriptor / typical qualifications", "Linked to"):
+        levels.add_column(column)
+    for lvl in fw.levels:
+        text = "; ".join(filter(None, [lvl.descriptor, *lvl.typical_qualifications]))
+        levels.add_row(lvl.label, text, ", ".join(links.get(lvl.label, [])))
+    console.print(levels)
+
+    if fw.referencing:
+        refs = Table(title="Referencing")
+        for column in ("Target", "Kind", "Status", "Confidence", "Source"):
+            refs.add_column(column)
+        for ref in fw.referencing:
+            refs.add_row(
+                ref.target,
+                ref.kind,
+                ref.status,
+                ref.confidence,
+                f"{ref.source.title} ({ref.source.date})",
+            )
+        console.print(refs)
+
+
+def _print_comparison(result: Comparison) -> None:
+    console = _console()
+    title = f"{result.from_framework} {result.from_level} → {result.to_framework}"
+    if not result.routes:
+        console.print(
+            f"{title}: no comparable level ({result.reason}): no referencing, comparison "
+            "or ISCED 2011 bridge links these levels.",
+        )
+    else:
+        table = Table(title=title)
+        for column in ("Level", "Path", "Confidence", "Sources"):
+            table.add_column(column)
+        for route in result.routes:
+            sources = "\n".join(
+                f"{s.from_node} → {s.to_node}: {s.kind}, {s.status} ({s.confidence}); "
+                f"{s.source.title} ({s.source.date})"
+                for s in route.sources
+            )
+            table.add_row(route.level, " → ".join(route.path), route.confidence, sources)
+        console.print(table)
+    console.print(f"Caveat: {result.caveat}")
+
+
+@app.command("map")
+def map_command(
+    from_framework: Annotated[
+        str, typer.Option("--from", metavar="ID", help="Framework of the level, e.g. PH-PQF.")
+    ],
+    level: Annotated[str, typer.Option("--level", metavar="L", help="Level label, e.g. 5 or E3.")],
+    to_framework: Annotated[
+        str, typer.Option("--to", metavar="ID", help="Framework to compare with, e.g. DE-DQR.")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Compare a level with another framework (indicative, not recognition)."""
+    try:
+        result = compare(from_framework, level, to_framework)
+    except SkillpassError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        _print_comparison(result)
