@@ -46,8 +46,9 @@ _MAX_SAFE_INT = 2**53 - 1
 
 # RFC 3987 is far looser than what credentials need; this accepts an absolute IRI with a scheme
 # and no characters that RFC 3987 excludes (space, controls, <>"{}|\^`).
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]*$")
-_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+# \Z, not $: "$" also matches before a trailing newline.
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]*\Z")
+_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,9 @@ def check_json(
     _check_contexts(doc.get("@context"), allow_test_contexts)
     budget = [limits.max_bytes, limits.max_values]
 
-    def walk(value: Any, path: str, depth: int, in_proof: bool) -> None:
+    # context_ok: the value (or, for an array, each item) may carry an @context — the document,
+    # the credentials embedded in a presentation, and their proofs (eddsa-jcs-2022); no other.
+    def walk(value: Any, path: str, depth: int, context_ok: bool) -> None:
         budget[1] -= 1
         if budget[1] < 0:
             raise RangeError(
@@ -98,6 +101,7 @@ def check_json(
                 path=path,
             )
         if isinstance(value, str):
+            _check_text(value, path)
             budget[0] -= len(value)
             if budget[0] < 0:
                 raise RangeError("the document is too large", code="document_too_large", path=path)
@@ -122,30 +126,42 @@ def check_json(
             for i, item in enumerate(value):
                 if isinstance(item, list):
                     raise _fail("nested_array", "arrays of arrays are not allowed", _ptr(path, i))
-                walk(item, _ptr(path, i), depth + 1, in_proof)
+                walk(item, _ptr(path, i), depth + 1, context_ok)
         elif isinstance(value, dict):
             for key, item in value.items():
                 if not isinstance(key, str):
                     raise _fail("invalid_key", "object keys must be strings", path)
                 budget[0] -= len(key)
                 child = _ptr(path, key)
+                _check_text(key, child)
                 if key.startswith("@"):
-                    top_context = key == "@context" and depth == 0
-                    proof_context = key == "@context" and in_proof and proof_context_ok
-                    if not (top_context or proof_context):
+                    if not (key == "@context" and context_ok):
                         raise _fail(
                             "keyword_not_allowed",
                             f"the JSON-LD keyword {key!r} is not allowed here "
                             "(only a top-level @context)",
                             child,
                         )
-                    if proof_context:
+                    if depth > 0:
                         _check_contexts(item, allow_test_contexts)
-                walk(item, child, depth + 1, in_proof or key == "proof")
+                nested_ok = context_ok and (
+                    (key == "proof" and proof_context_ok)
+                    or (key == "verifiableCredential" and depth == 0)
+                )
+                walk(item, child, depth + 1, nested_ok)
         else:
             raise _fail("invalid_json", f"{type(value).__name__} is not a JSON value", path)
 
-    walk(doc, "", 0, False)
+    walk(doc, "", 0, True)
+
+
+def _check_text(text: str, path: str) -> None:
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate (JSON allows "\ud800") has no UTF-8 form to sign.
+            raise _fail("invalid_unicode", "a string is not valid Unicode text", path) from None
 
 
 def _check_float(value: float, path: str) -> None:
@@ -163,7 +179,7 @@ def _check_float(value: float, path: str) -> None:
 
 def _check_contexts(context: Any, allow_test_contexts: bool) -> None:
     urls = context if isinstance(context, list) else [context]
-    if context is None:
+    if context is None or not urls:
         raise _fail("missing_context", "the document has no @context", "/@context")
     for i, url in enumerate(urls):
         if not isinstance(url, str):
@@ -247,7 +263,7 @@ class _ExpandedChecker:
 
     def node(self, node: Mapping[str, Any]) -> None:
         subject = node.get("@id")
-        if subject is None:
+        if "@id" not in node:  # an "@id" of None is an id pyld dropped ("@foo"): see iri()
             self.blank_nodes += 1
             if self.blank_nodes > self.limits.max_blank_nodes:
                 raise RangeError(
@@ -256,7 +272,7 @@ class _ExpandedChecker:
                 )
         else:
             self.iri(subject, "an id")
-            if subject.startswith("_:"):
+            if str(subject).startswith("_:"):
                 raise MalformedValueError(
                     f"blank node identifier {subject!r} is not allowed: canonicalization renames "
                     "blank nodes, so the label would not be signed",
@@ -352,7 +368,14 @@ class _ExpandedChecker:
 
     @staticmethod
     def iri(value: Any, what: str, *, undefined_code: str = "invalid_iri") -> None:
-        if isinstance(value, str) and (value.startswith("_:") or _IRI.match(value)):
+        if isinstance(value, str) and value.startswith("_:"):
+            # As a type, a property or an id: canonicalization renames (or, for a property,
+            # drops) blank nodes, so the label would not be signed.
+            raise MalformedValueError(
+                f"{what} {value!r} is a blank node identifier, which a signature does not cover",
+                code="blank_node_id",
+            )
+        if isinstance(value, str) and _IRI.match(value):
             return
         code = undefined_code if isinstance(value, str) and ":" not in value else "invalid_iri"
         raise MalformedValueError(
