@@ -21,6 +21,7 @@ from .._report import VerificationReport
 from .._verify import sign_credential, sign_presentation, verify_credential, verify_presentation
 from ..errors import MalformedValueError, ParsingError, SkillpassError
 from . import _common as c
+from ._input import load_document
 
 app = typer.Typer(
     name="skillpass",
@@ -108,15 +109,6 @@ def keys_show(
             f"DID:                 {key.did}\nverification method: {key.verification_method}",
             markup=False,
         )
-
-
-def _load_document(source: str) -> Any:
-    # QR images and QR text are accepted where the QR module is available.
-    try:
-        from ._input import load_document
-    except ImportError:  # pragma: no cover - the QR helpers ship with the package
-        return c.read_json_file(source)
-    return load_document(source)
 
 
 @app.command("sign")
@@ -337,7 +329,7 @@ def verify(
 ) -> None:
     """Verify offline; exit 0 valid, 1 invalid, 3 unknown, 2 unreadable input."""
     try:
-        doc = _load_document(input_file)
+        doc = load_document(input_file)
         when: datetime | None = parse_datetime(now, name="--now") if now else None
         documents = {}
         for path in did_document or []:
@@ -390,7 +382,7 @@ def verify(
     raise typer.Exit(_exit_for(report))
 
 
-def _register_optional() -> None:
+def _register_subcommands() -> None:
     """Sub-commands whose modules live beside this one."""
     from . import certificate as _certificate
     from . import frameworks as _frameworks
@@ -401,10 +393,7 @@ def _register_optional() -> None:
     app.command("certificate")(_certificate.certificate)
 
 
-try:  # TEMPORARY while sub-command modules are written
-    _register_optional()
-except ImportError:
-    pass
+_register_subcommands()
 
 
 def main() -> None:

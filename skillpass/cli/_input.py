@@ -1,0 +1,93 @@
+"""Loading a document from whatever a user points the CLI at (not public API).
+
+``load_document(source)`` accepts ``-`` (standard input), a JSON file, a QR image (PNG, JPEG,
+GIF, BMP, WebP: recognised by their first bytes, not their names), a text file holding QR text,
+or QR text itself (``SP1:…``) given as the argument.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from .. import qr
+from .._jsonio import parse_json
+from ..errors import ParsingError, RangeError
+
+_QR_PREFIX = re.compile(r"SP\d{1,4}:")
+MAX_INPUT_BYTES = 10 * 1024 * 1024  # photos from phones are a few MB
+
+_IMAGE_MAGIC = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF87a",
+    b"GIF89a",
+    b"BM",
+)
+
+
+def _is_image(data: bytes) -> bool:
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return True
+    return data.startswith(_IMAGE_MAGIC)
+
+
+def read_source(source: str) -> bytes:
+    """The bytes of a file (``-`` = standard input), at most 10 MB."""
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with Path(source).open("rb") as fh:
+                data = fh.read(MAX_INPUT_BYTES + 1)
+    except FileNotFoundError:
+        raise ParsingError(
+            f"{source!r} is neither a file nor QR text (SP1:…)", code="input_unreadable"
+        ) from None
+    except OSError as exc:
+        raise ParsingError(
+            f"cannot read {source}: {exc.strerror}", code="input_unreadable"
+        ) from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise RangeError(
+            f"{source} is larger than {MAX_INPUT_BYTES:,} bytes", code="input_too_large"
+        )
+    return data
+
+
+def read_json_text(text: str, *, what: str = "input") -> dict[str, Any]:
+    """Parse JSON text strictly (duplicate keys, NaN refused); it must be an object."""
+    doc = parse_json(text, what=what)
+    if not isinstance(doc, dict):
+        raise ParsingError(f"{what} is JSON but not an object", code="not_an_object")
+    return doc
+
+
+def document_from_bytes(data: bytes, *, what: str = "input") -> dict[str, Any]:
+    """A document from file contents: a QR image, QR text or JSON."""
+    if _is_image(data):
+        return qr.decode(qr.read_image(data))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ParsingError(
+            f"{what} is neither JSON, QR text nor a PNG/JPEG image", code="input_unreadable"
+        ) from None
+    stripped = text.strip()
+    if _QR_PREFIX.match(stripped):  # decode even damaged QR text, for its precise error
+        return qr.decode(stripped)
+    if stripped.startswith(("{", "[")):
+        return read_json_text(stripped, what=what)
+    raise ParsingError(
+        f"{what} is neither JSON, QR text (SP1:…) nor a PNG/JPEG image", code="not_json"
+    )
+
+
+def load_document(source: str) -> dict[str, Any]:
+    """The JSON object named by a CLI argument: a path, ``-``, or literal QR text."""
+    if source != "-" and _QR_PREFIX.match(source.strip()) and not Path(source).exists():
+        return qr.decode(source)
+    what = "standard input" if source == "-" else source
+    return document_from_bytes(read_source(source), what=what)

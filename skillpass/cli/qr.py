@@ -1,0 +1,113 @@
+"""``skillpass qr``: put a credential in a QR code and read it back."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import qr
+from ..errors import ParsingError, SkillpassError
+from . import _common as c
+from ._input import load_document
+
+app = typer.Typer(
+    help="Carry a whole signed credential in one QR code (SP1 format) and read it back offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _ec(value: str) -> str:
+    ec = value.upper()
+    if ec not in ("M", "Q"):
+        raise typer.BadParameter("use M (default, smaller) or Q (sturdier, for print)")
+    return ec
+
+
+@app.command("encode")
+def encode(
+    input_file: Annotated[
+        str,
+        typer.Argument(metavar="INPUT", help="Credential or presentation: JSON file, - for stdin."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the QR code to FILE.png or FILE.svg."),
+    ] = None,
+    ec: Annotated[
+        str,
+        typer.Option("--ec", callback=_ec, help="Error correction: M (default) or Q."),
+    ] = "M",
+    text: Annotated[
+        bool, typer.Option("--text", help="Print the QR text (SP1:…) instead of the code.")
+    ] = False,
+    max_version: Annotated[
+        int,
+        typer.Option("--max-version", min=1, max=40, help="Refuse texts above this version at M."),
+    ] = qr.DEFAULT_MAX_VERSION,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print text, version and size as JSON.")
+    ] = False,
+) -> None:
+    """Encode a credential as one QR code; without --out it is drawn in the terminal."""
+    try:
+        doc = load_document(input_file)
+        # The budget is defined at M; Q is a sturdier rendering of the same text (a larger code).
+        qr_text = qr.encode(doc, max_version=max_version)
+        version = qr.qr_version(qr_text, ec)
+        if out is not None:
+            suffix = out.suffix.lower()
+            if suffix == ".png":
+                _write(out, qr.render_png(qr_text, ec=ec))
+            elif suffix == ".svg":
+                _write(out, qr.render_svg(qr_text, ec=ec).encode("utf-8"))
+            else:
+                raise ParsingError(
+                    f"--out must end in .png or .svg, not {out.name!r}", code="output_format"
+                )
+    except SkillpassError as exc:
+        c.fail(exc)
+    if as_json:
+        info = {"text": qr_text, "chars": len(qr_text), "version": version, "ec": ec}
+        sys.stdout.write(json.dumps(info, indent=2) + "\n")
+    elif text:
+        sys.stdout.write(qr_text + "\n")
+    elif out is None:
+        sys.stdout.write(qr.render_terminal(qr_text, ec=ec))
+    summary = f"QR version {version}-{ec}, {len(qr_text)} characters"
+    c.stderr.print(f"{summary}; written to {out}" if out else summary, markup=False)
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise ParsingError(
+            f"cannot write {path}: {exc.strerror}", code="output_unwritable"
+        ) from None
+
+
+@app.command("decode")
+def decode(
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="IMAGE|TEXT",
+            help="A QR image (PNG/JPEG photo), QR text (SP1:…), a file of QR text, or - for stdin.",
+        ),
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the JSON here instead of stdout.")
+    ] = None,
+) -> None:
+    """Decode a QR code back into the credential's JSON (exactly as it was signed)."""
+    try:
+        doc = load_document(source)
+        c.write_output(c.dump_json(doc), out)
+    except SkillpassError as exc:
+        c.fail(exc)

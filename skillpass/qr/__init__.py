@@ -1,0 +1,160 @@
+"""A whole verifiable credential (or a small presentation) in one QR code, read offline.
+
+The QR text is ``SP1:`` followed by base45 of a compressed, compact binary form of the JSON
+(format in ``docs/qr.md``). The round trip is lossless, so the proofs of both cryptosuites
+still verify after it::
+
+    text = skillpass.qr.encode(credential)        # "SP1:..." within the V22-M budget
+    png = skillpass.qr.render_png(text)
+    assert skillpass.qr.decode(skillpass.qr.read_image(png)) == credential
+
+:func:`decode` raises only :class:`skillpass.errors.SkillpassError` subclasses for any string,
+and bounds its work (text length, decompressed size, nesting).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from skillpass.errors import RangeError
+from skillpass.qr import _codec, _images
+
+__all__ = [
+    "DEFAULT_MAX_VERSION",
+    "PREFIX",
+    "QRInfo",
+    "decode",
+    "encode",
+    "info",
+    "is_qr_text",
+    "qr_version",
+    "read_image",
+    "render_certificate_pdf",
+    "render_png",
+    "render_svg",
+    "render_terminal",
+]
+
+PREFIX = _codec.PREFIX
+"""The prefix of every SP1 QR text (format version 1)."""
+
+DEFAULT_MAX_VERSION = 22
+"""The budget: QR version 22 at error correction M (1,134 characters), about 40 mm printed."""
+
+_QR_TEXT_RE = re.compile(r"SP\d{1,4}:[0-9A-Z $%*+\-./:]*")
+
+
+def encode(doc: dict[str, Any], *, max_version: int = DEFAULT_MAX_VERSION, ec: str = "M") -> str:
+    """Encode a credential or presentation as SP1 QR text.
+
+    Raises :class:`~skillpass.errors.RangeError` ``qr_too_large`` when the text needs a QR
+    version above ``max_version`` at error correction ``ec``: such a credential should be
+    presented as a file or a link instead.
+    """
+    if not 1 <= max_version <= 40:
+        raise ValueError("max_version must be between 1 and 40")
+    text = _codec.encode_text(doc)
+    version = _images.qr_version(text, ec)
+    if version > max_version:
+        capacity = _alphanumeric_capacity(max_version, ec)
+        needed = "more than version 40" if version > 40 else f"version {version}"
+        raise RangeError(
+            f"the document needs {len(text)} QR characters ({needed} at error correction {ec});"
+            f" the limit is version {max_version} ({capacity} characters). Present it as a file"
+            " or a link instead of a QR code, or leave long free text out of the credential.",
+            code="qr_too_large",
+        )
+    return text
+
+
+def decode(text: str) -> dict[str, Any]:
+    """Decode SP1 QR text back into the identical JSON object.
+
+    Raises :class:`~skillpass.errors.ParsingError` (``qr_malformed``,
+    ``qr_unsupported_version``) or :class:`~skillpass.errors.RangeError`
+    (``qr_too_large_decompressed``, ``qr_text_too_long``); never anything else for a string.
+    """
+    return _codec.decode_text(text)
+
+
+def is_qr_text(s: str) -> bool:
+    """Whether ``s`` looks like SkillPass QR text (``SP<n>:`` and QR alphanumeric characters).
+
+    Surrounding whitespace is ignored. It does not decode: :func:`decode` may still refuse it.
+    """
+    return bool(_QR_TEXT_RE.fullmatch(s.strip()))
+
+
+def qr_version(text: str, ec: str = "M") -> int:
+    """The smallest QR version holding ``text`` at error correction ``ec`` (41: none does)."""
+    return _images.qr_version(text, ec)
+
+
+class QRInfo(dict[str, int | str]):
+    """Sizes of one document at each stage (see :func:`info`)."""
+
+
+def info(doc: dict[str, Any]) -> QRInfo:
+    """Sizes of ``doc`` at each stage of the encoding, for reports and benchmarks.
+
+    Keys: ``cbor_bytes`` (compact CBOR), ``payload_bytes`` (header + compressed body),
+    ``chars`` (QR text), ``version_m`` and ``version_q``.
+    """
+    body, payload = _codec.to_payload(doc)
+    text = _codec.encode_text(doc)
+    return QRInfo(
+        cbor_bytes=len(body),
+        payload_bytes=len(payload),
+        chars=len(text),
+        version_m=qr_version(text, "M"),
+        version_q=qr_version(text, "Q"),
+    )
+
+
+def render_png(text: str, *, ec: str = "M", scale: int = 8, border: int = 4) -> bytes:
+    """Render QR text as a PNG: ``scale`` (>= 4) pixels per module, a ``border``-module quiet
+    zone, error correction ``ec`` ("M" by default; "Q" for printed or worn documents)."""
+    return _images.render_png(text, ec=ec, scale=scale, border=border)
+
+
+def render_svg(text: str, *, ec: str = "M", scale: int = 8, border: int = 4) -> str:
+    """Render QR text as an SVG document (same options as :func:`render_png`)."""
+    return _images.render_svg(text, ec=ec, scale=scale, border=border)
+
+
+def render_terminal(text: str, *, ec: str = "M") -> str:
+    """Render QR text for a terminal with Unicode half blocks (two module rows per line)."""
+    return _images.render_terminal(text, ec=ec)
+
+
+def read_image(data: bytes | str | Path) -> str:
+    """Read the QR text from an image (bytes or path) with zxing-cpp.
+
+    Raises :class:`~skillpass.errors.ParsingError` ``qr_not_found`` when no QR code is found.
+    """
+    return _images.read_image(data)
+
+
+def _alphanumeric_capacity(version: int, ec: str) -> int:
+    # Largest alphanumeric text that fits: found with the same arithmetic as qr_version.
+    low, high = 0, 4296
+    while low < high:
+        mid = (low + high + 1) // 2
+        if _images.qr_version("A" * mid, ec) <= version:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def render_certificate_pdf(doc: dict[str, Any], *, ec: str | None = None) -> bytes:
+    """An A4 PDF certificate (holder, qualification, levels, issuer, dates, QR about 62 mm).
+
+    The QR uses error correction Q when the code stays within version 30, else M; ``ec``
+    overrides. Raises like :func:`encode` when the credential is too large for a QR code.
+    """
+    from skillpass.qr._certificate import render_certificate_pdf as _render
+
+    return _render(doc, ec=ec)

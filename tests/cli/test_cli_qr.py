@@ -1,0 +1,171 @@
+"""``skillpass qr encode|decode`` and QR input for ``skillpass verify``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import skillpass
+import skillpass.qr as qr
+from skillpass.cli._input import load_document
+from skillpass.cli.qr import app
+from skillpass.errors import ParsingError, RangeError
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def signed() -> dict[str, Any]:
+    from conftest import EXAMPLES, load_json
+
+    doc: dict[str, Any] = load_json(EXAMPLES / "reference-qualification.json")
+    key = skillpass.KeyPair.generate()
+    doc["issuer"]["id"] = key.did
+    result: dict[str, Any] = skillpass.sign_credential(doc, key)
+    return result
+
+
+@pytest.fixture
+def cred_file(tmp_path: Path, signed: dict[str, Any]) -> Path:
+    path = tmp_path / "cred.json"
+    path.write_text(json.dumps(signed, indent=2), encoding="utf-8")
+    return path
+
+
+def test_encode_text_then_decode(cred_file: Path, signed: dict[str, Any]) -> None:
+    result = runner.invoke(app, ["encode", str(cred_file), "--text"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout.strip()
+    assert text.startswith("SP1:")
+    assert "QR version" in result.stderr
+    decoded = runner.invoke(app, ["decode", text])
+    assert decoded.exit_code == 0, decoded.output
+    assert json.loads(decoded.stdout) == signed
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_encode_to_image_file(tmp_path: Path, cred_file: Path, suffix: str) -> None:
+    out = tmp_path / f"code{suffix}"
+    result = runner.invoke(app, ["encode", str(cred_file), "--out", str(out), "--ec", "Q"])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 1000
+    assert "-Q" in result.stderr
+
+
+def test_encode_json_output(cred_file: Path) -> None:
+    result = runner.invoke(app, ["encode", str(cred_file), "--json"])
+    info = json.loads(result.stdout)
+    assert info["version"] <= 20 and info["ec"] == "M" and info["chars"] == len(info["text"])
+
+
+def test_encode_draws_in_terminal_by_default(cred_file: Path) -> None:
+    result = runner.invoke(app, ["encode", str(cred_file)])
+    assert result.exit_code == 0
+    assert "█" in result.stdout
+
+
+def test_decode_image_and_text_file(tmp_path: Path, signed: dict[str, Any]) -> None:
+    text = qr.encode(signed)
+    png = tmp_path / "photo.png"
+    png.write_bytes(qr.render_png(text))
+    txt = tmp_path / "code.txt"
+    txt.write_text(text + "\n", encoding="utf-8")
+    out = tmp_path / "back.json"
+    for source in (str(png), str(txt)):
+        result = runner.invoke(app, ["decode", source, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert json.loads(out.read_text(encoding="utf-8")) == signed
+
+
+def test_errors_exit_2_with_code(tmp_path: Path, cred_file: Path) -> None:
+    result = runner.invoke(app, ["decode", "SP2:ABC"])
+    assert result.exit_code == 2
+    assert "error: qr_unsupported_version" in result.stderr
+    result = runner.invoke(app, ["encode", str(cred_file), "--out", str(tmp_path / "x.gif")])
+    assert result.exit_code == 2 and "output_format" in result.stderr
+    result = runner.invoke(app, ["encode", str(cred_file), "--ec", "H"])
+    assert result.exit_code == 2
+    result = runner.invoke(app, ["decode", str(tmp_path / "missing.png")])
+    assert result.exit_code == 2 and "input_unreadable" in result.stderr
+
+
+def test_too_large_is_refused(tmp_path: Path, signed: dict[str, Any]) -> None:
+    big = dict(signed, description=" ".join(f"word{i:04d}x{i * 7919 % 10007}" for i in range(300)))
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(big), encoding="utf-8")
+    result = runner.invoke(app, ["encode", str(path)])
+    assert result.exit_code == 2
+    assert "qr_too_large" in result.stderr and "file or a link" in result.stderr
+
+
+def test_verify_accepts_qr_inputs(tmp_path: Path, signed: dict[str, Any]) -> None:
+    from skillpass.cli import app as main_app
+
+    text = qr.encode(signed)
+    png = tmp_path / "photo.png"
+    png.write_bytes(qr.render_png(text))
+    txt = tmp_path / "code.txt"
+    txt.write_text(text, encoding="utf-8")
+    for source in (text, str(png), str(txt)):
+        result = runner.invoke(main_app, ["verify", source, "--json"])
+        report = json.loads(result.stdout)
+        checks = {c["id"]: c["status"] for c in report["checks"]}
+        assert checks["proof"] == "valid", result.output
+
+
+# --------------------------------------------------------------------------- load_document
+
+
+def test_load_document_sources(tmp_path: Path, signed: dict[str, Any]) -> None:
+    text = qr.encode(signed)
+    jpeg = tmp_path / "photo.dat"  # recognised by content, not by name
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.open(BytesIO(qr.render_png(text))).convert("L").save(buffer, format="JPEG", quality=60)
+    jpeg.write_bytes(buffer.getvalue())
+    assert load_document(str(jpeg)) == signed
+    assert load_document(text) == signed
+    assert load_document("  " + text + "\n") == signed
+
+
+def test_load_document_stdin(monkeypatch: pytest.MonkeyPatch, signed: dict[str, Any]) -> None:
+    import io
+    import sys
+
+    raw = qr.encode(signed).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    assert load_document("-") == signed
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"hello", "not_json"),
+        (b"[1, 2]", "not_an_object"),
+        (b'{"a": 1, "a": 2}', "duplicate_key"),
+        (b"\xff\xfe\x00", "input_unreadable"),
+        (b"SP1:!!", "qr_malformed"),
+    ],
+)
+def test_load_document_errors(tmp_path: Path, content: bytes, code: str) -> None:
+    path = tmp_path / "input"
+    path.write_bytes(content)
+    with pytest.raises(ParsingError) as excinfo:
+        load_document(str(path))
+    assert excinfo.value.code == code
+
+
+def test_load_document_size_bound(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    with path.open("wb") as fh:
+        fh.truncate(11 * 1024 * 1024)
+    with pytest.raises(RangeError) as excinfo:
+        load_document(str(path))
+    assert excinfo.value.code == "input_too_large"
