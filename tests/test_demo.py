@@ -1,0 +1,33 @@
+"""The README's demo command runs end to end (offline) and shows each step's outcome."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "demo.py"), "--out-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "signature verified" in out
+    assert "QR version" in out
+    assert "PH-PQF 2 ≈ DE-DQR 2" in out
+    assert "INVALID" in out  # the forged copy
+    signed = json.loads((tmp_path / "credential.json").read_text())
+    assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert (tmp_path / "credential-qr.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "certificate.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "institute.key.json").stat().st_mode & 0o077 == 0
