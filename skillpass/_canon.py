@@ -224,7 +224,9 @@ def check_and_expand(
     options = {
         "documentLoader": document_loader(allow_test_contexts=allow_test_contexts),
         "contextResolver": context_resolver(allow_test_contexts=allow_test_contexts),
-        "base": "",  # no base: relative IRIs stay relative, so the checks below see them
+        # No base: relative IRIs stay relative, so the checks below see them. It must be None:
+        # pyld resolves against http://example.org/base/ when the base is "".
+        "base": None,
         "processingMode": "json-ld-1.1",
         "extractAllScripts": True,
     }

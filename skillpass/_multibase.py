@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from .errors import ParsingError
 
-_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_INDEX = {c: i for i, c in enumerate(_ALPHABET)}
+ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_INDEX = {c: i for i, c in enumerate(ALPHABET)}
 
 # Multicodec varint prefixes (https://github.com/multiformats/multicodec, table.csv).
 ED25519_PUB = b"\xed\x01"
 ED25519_PRIV = b"\x80\x26"
 
 # Inputs longer than this are not keys or signatures: refuse before the quadratic decode.
-_MAX_ENCODED = 256
+_MAX_ENCODED = 512
 
 
 def b58encode(data: bytes) -> str:
@@ -22,7 +22,7 @@ def b58encode(data: bytes) -> str:
     out = []
     while n:
         n, r = divmod(n, 58)
-        out.append(_ALPHABET[r])
+        out.append(ALPHABET[r])
     return "1" * zeros + "".join(reversed(out))
 
 

@@ -21,11 +21,11 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
+from skillpass._multibase import ALPHABET as _B58_ALPHABET
+from skillpass._multibase import b58decode, b58encode
 from skillpass.errors import MalformedValueError, ParsingError, RangeError
 from skillpass.qr import _cbor, _table
 from skillpass.qr._base45 import b45decode, b45encode
-from skillpass.qr._base58 import ALPHABET as _B58_ALPHABET
-from skillpass.qr._base58 import b58decode, b58encode
 from skillpass.qr._cbor import Item, Tagged
 
 PREFIX = "SP1:"

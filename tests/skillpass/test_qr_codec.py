@@ -17,8 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import skillpass.qr as qr
+from skillpass import _multibase as _base58
 from skillpass.errors import MalformedValueError, ParsingError, RangeError, SkillpassError
-from skillpass.qr import _base45, _base58, _codec, _table
+from skillpass.qr import _base45, _codec, _table
 
 REFERENCE = Path(__file__).resolve().parents[2] / "examples" / "reference-qualification.json"
 
