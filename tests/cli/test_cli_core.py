@@ -250,3 +250,74 @@ def test_console_script_runs_in_a_subprocess(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("did:key:z6Mk")
+
+
+def test_verify_with_framework_adds_the_level_comparison(
+    tmp_path: Path, institute: tuple[Path, str], unsigned: Path
+) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(run("sign", str(unsigned), "--key", str(institute[0])).stdout)
+    result = run("verify", str(path), "--json", "--framework", "DE-DQR")
+    assert result.exit_code == 3
+    (comparison,) = json.loads(result.stdout)["frameworks"]
+    assert comparison["alignment"] == {"framework": "PH-PQF", "level": "2"}
+    assert comparison["to"] == "DE-DQR"
+    assert comparison["candidates"] == ["2"]
+    assert comparison["routes"][0]["path"] == ["PH-PQF 2", "AQRF 2", "EQF 2", "DE-DQR 2"]
+    assert "not recognition" in comparison["caveat"]
+    human = run("verify", str(path), "--framework", "DE-DQR")
+    assert "DE-DQR 2" in human.stdout
+
+
+def test_verify_with_an_unknown_framework_exits_2(
+    tmp_path: Path, institute: tuple[Path, str], unsigned: Path
+) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(run("sign", str(unsigned), "--key", str(institute[0])).stdout)
+    result = run("verify", str(path), "--framework", "XX-NOPE")
+    assert result.exit_code == 2
+    assert "unknown_framework" in result.stderr
+
+
+def test_presentation_sign_and_verify_on_the_cli(
+    tmp_path: Path, institute: tuple[Path, str], unsigned: Path
+) -> None:
+    credential = json.loads(run("sign", str(unsigned), "--key", str(institute[0])).stdout)
+    holder_key = tmp_path / "holder.json"
+    holder_did = run("keys", "generate", "--out", str(holder_key)).stdout.strip()
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": holder_did,
+        "verifiableCredential": [credential],
+    }
+    vp_path = tmp_path / "vp.json"
+    vp_path.write_text(json.dumps(vp))
+    no_challenge = run("sign", str(vp_path), "--key", str(holder_key))
+    assert no_challenge.exit_code == 2
+    assert "missing_challenge" in no_challenge.stderr
+    signed = run(
+        "sign",
+        str(vp_path),
+        "--key",
+        str(holder_key),
+        "--challenge",
+        "n-0S6",
+        "--domain",
+        "x.example",
+    )
+    assert signed.exit_code == 0, signed.output
+    assert json.loads(signed.stdout)["proof"]["proofPurpose"] == "authentication"
+    signed_path = tmp_path / "vp-signed.json"
+    signed_path.write_text(signed.stdout)
+    ok = run("verify", str(signed_path), "--json", "--challenge", "n-0S6", "--domain", "x.example")
+    report = json.loads(ok.stdout)
+    assert report["kind"] == "presentation"
+    assert {c["id"]: c["status"] for c in report["checks"]}["holder"] == "valid"
+    assert report["credentials"][0]["checks"][1]["status"] == "valid"
+    assert ok.exit_code == 3  # the credential's issuer is untrusted and its status unknown
+    replay = run("verify", str(signed_path), "--json", "--challenge", "another")
+    assert replay.exit_code == 1
+    assert {c["id"]: c["code"] for c in json.loads(replay.stdout)["checks"]}["proof"] == (
+        "challenge_mismatch"
+    )
