@@ -333,6 +333,13 @@ class _ExpandedChecker:
         if "@value" in item:
             self.literal(item)
         elif "@list" in item:
+            # An RDF list is a chain of blank nodes (rdf:first/rdf:rest), one per member.
+            self.blank_nodes += len(item["@list"])
+            if self.blank_nodes > self.limits.max_blank_nodes:
+                raise RangeError(
+                    f"more than {self.limits.max_blank_nodes} blank nodes",
+                    code="too_many_blank_nodes",
+                )
             for member in item["@list"]:
                 self.value(member)
         else:
@@ -429,6 +436,12 @@ def canonicalize_rdfc(expanded: list[Any], *, limits: Limits = DEFAULT_LIMITS) -
         )
     except jsonld.JsonLdError as exc:
         raise _from_jsonld_error(exc) from None
+    except RecursionError:
+        # URDNA2015 recurses along chains of blank nodes (only with a raised max_blank_nodes).
+        raise RangeError(
+            "the graph's blank nodes are chained too deeply to canonicalize",
+            code="too_many_blank_nodes",
+        ) from None
     if not canonical:
         raise MalformedValueError(
             "the document canonicalizes to nothing: no statement would be signed",

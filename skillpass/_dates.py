@@ -10,9 +10,9 @@ from .errors import MalformedValueError
 # XML Schema 1.1 dateTime lexical form; SkillPass also requires the timezone, because a validity
 # window without one means a different instant in every country the credential travels to.
 _XSD_DATETIME = re.compile(
-    r"^(?P<y>-?[0-9]{4,})-(?P<mo>[0-9]{2})-(?P<d>[0-9]{2})"
+    r"^(?P<y>-?(?:[1-9][0-9]{4,}|[0-9]{4}))-(?P<mo>[0-9]{2})-(?P<d>[0-9]{2})"
     r"T(?P<h>[0-9]{2}):(?P<mi>[0-9]{2}):(?P<s>[0-9]{2})(?P<f>\.[0-9]+)?"
-    r"(?P<tz>Z|[+-][0-9]{2}:[0-9]{2})?$"
+    r"(?P<tz>Z|[+-][0-9]{2}:[0-9]{2})?\Z"  # \Z: "$" would accept a trailing newline
 )
 
 

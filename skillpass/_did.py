@@ -54,8 +54,10 @@ def did_key_document(did: str) -> dict[str, Any]:
     try:
         PublicKey.from_multibase(fragment)
     except SkillpassError as exc:
-        raise ResolutionError(
-            f"{did!r} is not a valid Ed25519 did:key: {exc.message}", code="invalid_did"
+        # Not a ResolutionError: the identifier itself is bad (e.g. a small-order key), which
+        # a verifier can tell for certain, so a proof made with it is invalid, not unknown.
+        raise type(exc)(
+            f"{did!r} is not a valid Ed25519 did:key: {exc.message}", code=exc.code
         ) from exc
     vm_id = f"{did}#{fragment}"
     doc: dict[str, Any] = {

@@ -42,6 +42,9 @@ _SCRYPT_N = 2**15
 _SCRYPT_R = 8
 _SCRYPT_P = 1
 _KEY_FILE_VERSION = 1
+# What a key file may demand: 8 times the default memory (256 MiB) and 16 times its work.
+_SCRYPT_MAX_MEMORY = 8 * 128 * _SCRYPT_N * _SCRYPT_R
+_SCRYPT_MAX_WORK = 16 * _SCRYPT_N * _SCRYPT_R * _SCRYPT_P
 
 
 def check_public_key_bytes(raw: bytes) -> None:
@@ -270,7 +273,9 @@ def _decrypt_seed(blob: object, passphrase: str, public_multibase: object) -> by
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (n, r, p)):
         raise KeyFileError("corrupt scrypt parameters", code="invalid_key_file")
     assert isinstance(n, int) and isinstance(r, int) and isinstance(p, int)
-    if not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 16 and 1 <= p <= 4):
+    if not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 16 and 1 <= p <= 4) or (
+        128 * n * r > _SCRYPT_MAX_MEMORY or n * r * p > _SCRYPT_MAX_WORK
+    ):
         raise KeyFileError("scrypt parameters out of range", code="invalid_key_file")
     if not isinstance(public_multibase, str):
         raise KeyFileError("encrypted key file lacks publicKeyMultibase", code="invalid_key_file")

@@ -17,7 +17,7 @@ import rfc8785
 from ._canon import DEFAULT_LIMITS, Limits, canonicalize_rdfc, check_and_expand
 from ._dates import parse_datetime
 from ._keys import PublicKey
-from ._multibase import decode_multibase, encode_multibase
+from ._multibase import ALPHABET, decode_multibase, encode_multibase
 from .errors import CryptographicSecurityError, MalformedValueError, ParsingError
 
 __all__ = [
@@ -51,6 +51,7 @@ _PROOF_FIELDS = (
     "proofValue",
 )
 _STRING_FIELDS = ("id", "verificationMethod", "proofPurpose", "challenge", "nonce")
+_BASE58 = frozenset(ALPHABET)
 
 
 def proof_list(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -85,6 +86,13 @@ def validate_proof_shape(proof: dict[str, Any], *, path: str = "/proof") -> None
     for key in ("verificationMethod", "proofPurpose", "proofValue"):
         if key not in proof:
             raise MalformedValueError(f"proof has no {key}", code="invalid_proof", path=path)
+    value = proof["proofValue"]
+    if not (isinstance(value, str) and value[:1] == "z" and set(value[1:]) <= _BASE58):
+        raise MalformedValueError(
+            "proofValue must be multibase base58btc text ('z…')",
+            code="invalid_proof_value",
+            path=f"{path}/proofValue",
+        )
     for key in _STRING_FIELDS:
         if key in proof and not isinstance(proof[key], str):
             raise MalformedValueError(
