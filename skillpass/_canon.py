@@ -59,7 +59,9 @@ class Limits:
     max_depth: int = 32
     max_values: int = 20_000  # JSON values of any kind
     max_blank_nodes: int = 256
-    max_seconds: float = 5.0  # wall-clock budget for canonicalization
+    # Wall-clock budget for canonicalization: real credentials need milliseconds, a poison graph
+    # of symmetric blank nodes would need years, and a server must not give it more than this.
+    max_seconds: float = 1.0
 
 
 DEFAULT_LIMITS = Limits()
@@ -293,8 +295,12 @@ class _ExpandedChecker:
                     f"{key} is not part of the signed data", code="keyword_not_allowed"
                 )
             if key == "@graph":
+                # A named graph (an embedded credential, a proof) is its own set of statements:
+                # the same triple in two graphs is two quads, both signed.
+                outer, self.statements = self.statements, set()
                 for item in values:
                     self.node(item)
+                self.statements = outer
                 continue
             if key == "@reverse":
                 for rev_values in values.values():

@@ -172,7 +172,8 @@ def resolve_verification_method(url: str, resolver: DidResolver) -> ResolvedMeth
             code="did_document_mismatch",
         )
     fragment = "#" + url.split("#", 1)[1]
-    for method in doc.get("verificationMethod") or []:
+    methods = doc.get("verificationMethod")
+    for method in methods if isinstance(methods, list) else []:
         if not isinstance(method, Mapping) or method.get("id") not in (url, fragment):
             continue
         if method.get("type") not in ("Multikey", "Ed25519VerificationKey2020"):
@@ -184,14 +185,7 @@ def resolve_verification_method(url: str, resolver: DidResolver) -> ResolvedMeth
         if not isinstance(controller, str):
             raise ResolutionError(f"{url} has no controller", code="invalid_verification_method")
         public = PublicKey.from_multibase(method.get("publicKeyMultibase"))
-        rels = frozenset(
-            rel
-            for rel in _RELATIONSHIPS
-            if any(
-                (ref if isinstance(ref, str) else (ref or {}).get("id")) in (url, fragment)
-                for ref in doc.get(rel) or []
-            )
-        )
+        rels = frozenset(rel for rel in _RELATIONSHIPS if _lists(doc.get(rel), (url, fragment)))
         return ResolvedMethod(
             id=url,
             controller=controller,
@@ -200,10 +194,24 @@ def resolve_verification_method(url: str, resolver: DidResolver) -> ResolvedMeth
             expires=_optional_datetime(method.get("expires"), "expires"),
             revoked=_optional_datetime(method.get("revoked"), "revoked"),
         )
-    raise ResolutionError(
-        f"verification method {url} is not in the DID document of {did}",
-        code="verification_method_not_found",
-    )
+    message = f"verification method {url} is not in the DID document of {did}"
+    if did.startswith("did:key:"):
+        # A did:key document is derived from the DID itself: nothing more could be learned online.
+        raise CryptographicSecurityError(message, code="verification_method_not_found")
+    raise ResolutionError(message, code="verification_method_not_found")
+
+
+def _lists(refs: object, ids: tuple[str, str]) -> bool:
+    """Whether a verification relationship (a list of ids or embedded methods) names ``ids``."""
+    if not isinstance(refs, list):
+        return False
+    for ref in refs:
+        ref_id = (
+            ref if isinstance(ref, str) else ref.get("id") if isinstance(ref, Mapping) else None
+        )
+        if ref_id in ids:
+            return True
+    return False
 
 
 def _optional_datetime(value: object, name: str) -> datetime | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import rfc8785
 
-from ._canon import DEFAULT_LIMITS, Limits, canonicalize_rdfc, check_and_expand
+from ._canon import _IRI, DEFAULT_LIMITS, Limits, canonicalize_rdfc, check_and_expand
 from ._dates import parse_datetime
 from ._keys import PublicKey
 from ._multibase import ALPHABET, decode_multibase, encode_multibase
@@ -65,6 +65,13 @@ def proof_list(doc: dict[str, Any]) -> list[dict[str, Any]]:
             raise MalformedValueError(
                 "a proof is a JSON object", code="invalid_proof", path=f"/proof/{i}"
             )
+        if item in proofs[:i]:
+            # The same proof twice adds nothing a signature covers.
+            raise MalformedValueError(
+                "the proof set holds the same proof twice",
+                code="duplicate_proof",
+                path=f"/proof/{i}",
+            )
     return proofs
 
 
@@ -113,6 +120,15 @@ def validate_proof_shape(proof: dict[str, Any], *, path: str = "/proof") -> None
     for key in ("created", "expires"):
         if key in proof:
             parse_datetime(proof[key], name=f"proof {key}")
+    # eddsa-jcs-2022 signs these as plain JSON, so check here that they are IRIs for both suites.
+    for key in ("id", "verificationMethod", "previousProof"):
+        for value in _ids(proof[key]) if key in proof else []:
+            if not _IRI.match(value):
+                raise MalformedValueError(
+                    f"proof {key} {value!r} is not an absolute IRI",
+                    code="invalid_iri",
+                    path=f"{path}/{key}",
+                )
 
 
 def _is_str_or_str_list(value: Any) -> bool:

@@ -415,12 +415,17 @@ def _validity_check(
     doc: dict[str, Any], proofs: list[dict[str, Any]], now: datetime, skew: timedelta
 ) -> Check:
     try:
-        start = doc.get("validFrom", doc.get("issuanceDate"))
-        end = doc.get("validUntil", doc.get("expirationDate"))
-        if start is not None and parse_datetime(start, name="validFrom") > now + skew:
-            return Check("validity", "invalid", "not_yet_valid", f"not valid before {start}")
-        if end is not None and parse_datetime(end, name="validUntil") < now - skew:
-            return Check("validity", "invalid", "expired", f"expired on {end}")
+        # A document may carry both the VCDM 2.0 and the 1.1 names; every one of them must hold.
+        starts = [doc[k] for k in ("validFrom", "issuanceDate") if k in doc]
+        ends = [doc[k] for k in ("validUntil", "expirationDate") if k in doc]
+        for start in starts:
+            if parse_datetime(start, name="validFrom") > now + skew:
+                return Check("validity", "invalid", "not_yet_valid", f"not valid before {start}")
+        for end in ends:
+            if parse_datetime(end, name="validUntil") < now - skew:
+                return Check("validity", "invalid", "expired", f"expired on {end}")
+        start = starts[0] if starts else None
+        end = ends[0] if ends else None
         for proof in proofs:
             if "expires" in proof and parse_datetime(proof["expires"], name="expires") < now - skew:
                 return Check(
