@@ -18,7 +18,7 @@ from ._canon import _IRI, DEFAULT_LIMITS, Limits, canonicalize_rdfc, check_and_e
 from ._dates import parse_datetime
 from ._keys import PublicKey
 from ._multibase import ALPHABET, decode_multibase, encode_multibase
-from .errors import CryptographicSecurityError, MalformedValueError, ParsingError
+from .errors import MalformedValueError, ParsingError
 
 __all__ = [
     "CRYPTOSUITES",
@@ -141,13 +141,6 @@ def _ids(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """The transformed (canonical) unsecured document for one proof."""
-
-    canonical: bytes
-
-
 class DocumentCache:
     """Canonical forms of the unsecured document, shared by the proofs of one proof set."""
 
@@ -179,6 +172,14 @@ def _jcs(value: Any) -> bytes:
             f"cannot canonicalize as JCS: {exc}", code="invalid_json"
         ) from None
     return out
+
+
+def prepare(doc: dict[str, Any], proof: dict[str, Any], cache: DocumentCache) -> None:
+    """Transform the unsecured document for ``proof`` ahead of verification, so that the
+    safety rules report in the ``format`` check and the ``proof`` check reuses the result."""
+    previous = _ids(proof["previousProof"]) if "previousProof" in proof else []
+    unsecured, key = _unsecured(doc, proof_list(doc), previous, doc.get("@context"))
+    cache.transform(unsecured, proof["cryptosuite"], key)
 
 
 def _proof_config(proof: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -285,9 +286,3 @@ def verify_proof(
     if public_key.verify(signature, config_hash + hashlib.sha256(doc_canonical).digest()):
         return ProofOutcome(True, "ok", f"{cryptosuite} signature verified")
     return ProofOutcome(False, "invalid_signature", "the signature does not match the document")
-
-
-def check_proof_value_type(value: Any) -> None:
-    """Reject a proofValue that is not multibase text (used when parsing proofs)."""
-    if not isinstance(value, str):
-        raise CryptographicSecurityError("proofValue must be a string", code="invalid_proof_value")

@@ -15,6 +15,7 @@ from ._proofs import (
     CRYPTOSUITES,
     DocumentCache,
     create_proof,
+    prepare,
     proof_list,
     validate_proof_shape,
     verify_proof,
@@ -265,20 +266,11 @@ def _format_check(
         # Expanding the signed data applies the JSON-LD rules (defined terms, IRIs, literals).
         for proof in proofs:
             if proof["cryptosuite"] in CRYPTOSUITES:
-                verify_ready(doc, proof, cache)
+                prepare(doc, proof, cache)
     except SkillpassError as exc:
         where = f" at {exc.path}" if exc.path else ""
         return Check("format", "invalid", exc.code, exc.message + where), []
     return Check("format", "valid", "ok", "well-formed; every property is signed"), proofs
-
-
-def verify_ready(doc: dict[str, Any], proof: dict[str, Any], cache: DocumentCache) -> None:
-    """Canonicalize the unsecured document for ``proof`` (cached for the proof check)."""
-    from ._proofs import _ids, _unsecured
-
-    previous = _ids(proof["previousProof"]) if "previousProof" in proof else []
-    unsecured, key = _unsecured(doc, proof_list(doc), previous, doc.get("@context"))
-    cache.transform(unsecured, proof["cryptosuite"], key)
 
 
 def _proof_checks(
