@@ -260,6 +260,12 @@ def _encrypt_seed(seed: bytes, passphrase: str, public_multibase: str) -> dict[s
     }
 
 
+def _int_param(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise KeyFileError("corrupt scrypt parameters", code="invalid_key_file")
+    return value
+
+
 def _decrypt_seed(blob: object, passphrase: str, public_multibase: object) -> bytes:
     if not isinstance(blob, dict) or blob.get("version") != _KEY_FILE_VERSION:
         raise KeyFileError("unsupported encrypted key format", code="invalid_key_file")
@@ -268,11 +274,8 @@ def _decrypt_seed(blob: object, passphrase: str, public_multibase: object) -> by
         raise KeyFileError("unsupported key derivation", code="invalid_key_file")
     if not isinstance(cipher, dict) or cipher.get("name") != "A256GCM":
         raise KeyFileError("unsupported key cipher", code="invalid_key_file")
-    n, r, p = kdf.get("n"), kdf.get("r"), kdf.get("p")
+    n, r, p = (_int_param(kdf.get(name)) for name in ("n", "r", "p"))
     # Bound the work a crafted file can demand (memory is 128 * n * r bytes).
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (n, r, p)):
-        raise KeyFileError("corrupt scrypt parameters", code="invalid_key_file")
-    assert isinstance(n, int) and isinstance(r, int) and isinstance(p, int)
     if not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 16 and 1 <= p <= 4) or (
         128 * n * r > _SCRYPT_MAX_MEMORY or n * r * p > _SCRYPT_MAX_WORK
     ):

@@ -486,7 +486,8 @@ def decode_text(text: str) -> dict[str, Any]:
         doc = _from_tree(tree, 0)
     except (_cbor.CBORDecodeError, _MalformedError) as exc:
         raise ParsingError(f"QR payload is malformed: {exc}", code="qr_malformed") from None
-    assert isinstance(doc, dict)
+    if not isinstance(doc, dict):  # _from_tree keeps the object it was given
+        raise ParsingError("QR payload is not a JSON object", code="qr_malformed")
     return doc
 
 
