@@ -55,7 +55,7 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*\Z")
 class Limits:
     """Bounds on the work spent on one untrusted document."""
 
-    max_bytes: int = 1_000_000  # total length of keys and strings
+    max_bytes: int = 1_000_000  # total length of keys and strings, in characters
     max_depth: int = 32
     max_values: int = 20_000  # JSON values of any kind
     max_blank_nodes: int = 256
