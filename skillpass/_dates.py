@@ -16,6 +16,10 @@ _XSD_DATETIME = re.compile(
 )
 
 
+_EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9998, 12, 31, tzinfo=UTC)
+
+
 def parse_datetime(value: object, *, name: str = "date", require_timezone: bool = True) -> datetime:
     """Parse an ``xsd:dateTime`` value into an aware ``datetime`` (UTC if no zone is given)."""
     if not isinstance(value, str):
@@ -59,10 +63,16 @@ def parse_datetime(value: object, *, name: str = "date", require_timezone: bool 
                 raise ValueError
             offset = timedelta(hours=hours, minutes=minutes)
             zone = timezone(-offset if tz[0] == "-" else offset)
-        return base.replace(tzinfo=zone)
+        result = base.replace(tzinfo=zone)
+        # Keep every instant comfortably inside Python's range, so that converting it to UTC or
+        # adding the clock-skew allowance can never overflow.
+        if not _EARLIEST <= result.astimezone(UTC) <= _LATEST:
+            raise ValueError
+        return result
     except (ValueError, OverflowError):
         raise MalformedValueError(
-            f"{name} {value!r} is not a real date and time", code="invalid_datetime"
+            f"{name} {value!r} is not a real date and time (years 0002-9998)",
+            code="invalid_datetime",
         ) from None
 
 

@@ -24,6 +24,17 @@ def _no_constant(name: str) -> Any:
     raise ParsingError(f"{name} is not valid JSON", code="not_json")
 
 
+def types_of(doc: Any) -> list[str]:
+    """The string values of a document's ``type`` (a string or an array); anything else in it,
+    and anything that is not an object, has none."""
+    value = doc.get("type") if isinstance(doc, dict) else None
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
 def parse_json(data: str | bytes, *, what: str = "input") -> Any:
     """Parse JSON text, refusing duplicate keys, NaN/Infinity, and oversized input."""
     if len(data) > MAX_INPUT_BYTES:

@@ -157,7 +157,9 @@ class KeyPair:
         if "encryptedSecretKey" in data:
             if passphrase is None:
                 raise KeyFileError(
-                    "this key file is encrypted: give its passphrase", code="passphrase_required"
+                    "this key file is encrypted: give its passphrase (--passphrase-file, or the "
+                    "SKILLPASS_PASSPHRASE environment variable)",
+                    code="passphrase_required",
                 )
             seed = _decrypt_seed(
                 data["encryptedSecretKey"], passphrase, data.get("publicKeyMultibase")

@@ -10,6 +10,7 @@ from typing import Any
 from ._canon import DEFAULT_LIMITS, Limits, check_json
 from ._dates import format_datetime, parse_datetime
 from ._did import DidResolver, OfflineResolver, ResolvedMethod, resolve_verification_method
+from ._jsonio import types_of
 from ._keys import KeyPair
 from ._proofs import (
     CRYPTOSUITES,
@@ -31,12 +32,15 @@ from .errors import (
 __all__ = ["sign_credential", "sign_presentation", "verify_credential", "verify_presentation"]
 
 _V1 = "https://www.w3.org/2018/credentials/v1"
+# The verification relationships of Controlled Identifiers 1.0 that a proof may serve.
+_PROOF_PURPOSES = (
+    "assertionMethod",
+    "authentication",
+    "capabilityInvocation",
+    "capabilityDelegation",
+    "keyAgreement",
+)
 _DEFAULT_SKEW = timedelta(minutes=5)
-
-
-def _types(doc: dict[str, Any]) -> list[str]:
-    t = doc.get("type")
-    return [t] if isinstance(t, str) else [x for x in t or [] if isinstance(x, str)]
 
 
 def _party_id(value: Any) -> str | None:
@@ -89,6 +93,11 @@ def _sign(
             f"unsupported cryptosuite {cryptosuite!r}; use one of {', '.join(CRYPTOSUITES)}",
             code="unsupported_cryptosuite",
         )
+    if proof_purpose not in _PROOF_PURPOSES:
+        raise MalformedValueError(
+            f"unknown proof purpose {proof_purpose!r}; use one of {', '.join(_PROOF_PURPOSES)}",
+            code="unsupported_proof_purpose",
+        )
     check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
     _check_document_rules(doc)
     for i, existing in enumerate(proof_list(doc)):
@@ -99,8 +108,9 @@ def _sign(
         named = _party_id(doc.get(controller_field))
         if named is not None and named != key.did:
             raise CryptographicSecurityError(
-                f"the document's {controller_field} is {named}, but this key is {key.did}; sign "
-                f"with that {controller_field}'s key, or pass an explicit verification method",
+                f"the document's {controller_field} is {named}, but this key is {key.did}: sign "
+                f"with that {controller_field}'s key, or make this key's DID the "
+                f"{controller_field}",
                 code="issuer_mismatch" if controller_field == "issuer" else "holder_mismatch",
             )
         verification_method = key.verification_method
@@ -152,7 +162,7 @@ def sign_credential(
     """
     if not isinstance(credential, dict):
         raise MalformedValueError("a credential is a JSON object", code="not_an_object")
-    if "VerifiableCredential" not in _types(credential):
+    if "VerifiableCredential" not in types_of(credential):
         raise MalformedValueError(
             "the document's type must include VerifiableCredential", code="not_a_credential"
         )
@@ -191,7 +201,7 @@ def sign_presentation(
     chose) and ``domain`` (who it is for) are signed, so the presentation cannot be replayed."""
     if not isinstance(presentation, dict):
         raise MalformedValueError("a presentation is a JSON object", code="not_an_object")
-    if "VerifiablePresentation" not in _types(presentation):
+    if "VerifiablePresentation" not in types_of(presentation):
         raise MalformedValueError(
             "the document's type must include VerifiablePresentation", code="not_a_presentation"
         )
@@ -229,7 +239,7 @@ def _check_document_rules(doc: dict[str, Any]) -> None:
             parse_datetime(doc[name], name=name)
     from ._schemas import validate_credential_schemas
 
-    if "VerifiableCredential" in _types(doc):
+    if "VerifiableCredential" in types_of(doc):
         validate_credential_schemas(doc)
 
 
@@ -240,7 +250,7 @@ def _format_check(
     try:
         check_json(doc, allow_test_contexts=cache.allow_test_contexts, limits=cache.limits)
         wanted = "VerifiableCredential" if kind == "credential" else "VerifiablePresentation"
-        if wanted not in _types(doc):
+        if wanted not in types_of(doc):
             raise MalformedValueError(
                 f"the document's type does not include {wanted}", code=f"not_a_{kind}"
             )
@@ -455,6 +465,17 @@ def _status_check(doc: dict[str, Any]) -> Check:
     )
 
 
+def _aware(now: datetime | None) -> datetime:
+    """The verification time: the clock by default; a caller's time must carry its zone."""
+    if now is None:
+        return datetime.now(UTC)
+    if not isinstance(now, datetime) or now.tzinfo is None:
+        raise TypeError("now must be a timezone-aware datetime (e.g. datetime.now(UTC))")
+    if not datetime(2, 1, 1, tzinfo=UTC) <= now <= datetime(9998, 12, 31, tzinfo=UTC):
+        raise ValueError("now is outside the years 0002-9998")
+    return now
+
+
 def _not_checked(check_id: str) -> Check:
     return Check(check_id, "unknown", "not_checked", "not checked: the document is malformed")
 
@@ -496,7 +517,7 @@ def _verify_credential(
     limits: Limits,
     max_clock_skew: timedelta,
 ) -> VerificationReport:
-    now = now or datetime.now(UTC)
+    now = _aware(now)
     resolver = resolver or OfflineResolver()
     cache = DocumentCache(allow_test_contexts=allow_test_contexts, limits=limits)
     if not isinstance(credential, dict):
@@ -542,7 +563,7 @@ def verify_presentation(
     another challenge is invalid (a replay). The ``holder`` check says whether the holder
     signed it and whether the credentials' subjects are that holder.
     """
-    now = now or datetime.now(UTC)
+    now = _aware(now)
     resolver = resolver or OfflineResolver()
     cache = DocumentCache(allow_test_contexts=allow_test_contexts, limits=limits)
     names = ("proof", "holder", "validity")

@@ -5,7 +5,6 @@ Exit codes: 0 success / valid, 1 invalid, 2 usage or input error, 3 unknown.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,10 +15,11 @@ from rich.table import Table
 
 from .._dates import parse_datetime
 from .._did import OfflineResolver
-from .._keys import KeyPair
+from .._jsonio import types_of
+from .._keys import KeyPair, PublicKey
 from .._report import VerificationReport
 from .._verify import sign_credential, sign_presentation, verify_credential, verify_presentation
-from ..errors import MalformedValueError, ParsingError, SkillpassError
+from ..errors import MalformedValueError, SkillpassError
 from . import _common as c
 from ._input import load_document
 
@@ -73,18 +73,8 @@ def keys_generate(
             c.write_output(text, None)
             c.stderr.print(key.did)
             return
-        try:
-            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            raise ParsingError(
-                f"{out} exists already; not overwriting a key", code="output_exists"
-            ) from None
-        except OSError as exc:
-            raise ParsingError(
-                f"cannot write {out}: {exc.strerror}", code="output_unwritable"
-            ) from None
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
+        # A key file is never overwritten, even with --force elsewhere: a lost key is lost.
+        c.write_file(out, text + "\n", mode=0o600)
         c.stdout.print(key.did)
     except SkillpassError as exc:
         c.fail(exc)
@@ -96,19 +86,30 @@ def keys_show(
     passphrase_file: Annotated[Path | None, typer.Option("--passphrase-file")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Print a key's DID and public key (never the private key)."""
+    """Print a key's DID and public key (never the private key).
+
+    An encrypted key file is only decrypted when a passphrase is given (to check it); its
+    public key is readable without one.
+    """
     try:
-        key = c.load_key(key_file, passphrase_file)
+        data = c.read_json_file(str(key_file), what="key file")
+        if c.read_passphrase(passphrase_file) is not None or not isinstance(data, dict):
+            public = c.load_key(key_file, passphrase_file).public_key
+        else:
+            public = PublicKey.from_multibase(data.get("publicKeyMultibase"))
     except SkillpassError as exc:
         c.fail(exc)
-    public = key.to_json(include_private=False)
+    did = "did:key:" + public.multibase
+    vm = f"{did}#{public.multibase}"
     if as_json:
-        c.write_output(c.dump_json({"did": key.did, **public}), None)
-    else:
-        c.stdout.print(
-            f"DID:                 {key.did}\nverification method: {key.verification_method}",
-            markup=False,
+        c.write_output(
+            c.dump_json(
+                {"did": did, "verificationMethod": vm, "publicKeyMultibase": public.multibase}
+            ),
+            None,
         )
+    else:
+        c.stdout.print(f"DID:                 {did}\nverification method: {vm}", markup=False)
 
 
 @app.command("sign")
@@ -172,6 +173,16 @@ def sign(
         Path | None,
         typer.Option("--out", "-o", help="Write the signed JSON here instead of stdout."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file if it exists.")
+    ] = False,
+    set_issuer: Annotated[
+        bool,
+        typer.Option(
+            "--set-issuer",
+            help="Make the key's DID the credential's issuer (issuer.id) before signing.",
+        ),
+    ] = False,
 ) -> None:
     """Sign a credential (or presentation) with a Data Integrity proof; prints the signed JSON."""
     try:
@@ -179,8 +190,13 @@ def sign(
         key = c.load_key(key_file, passphrase_file)
         if not isinstance(doc, dict):
             raise MalformedValueError("the input is not a JSON object", code="not_an_object")
-        types = doc.get("type")
-        is_vp = "VerifiablePresentation" in (types if isinstance(types, list) else [types])
+        is_vp = "VerifiablePresentation" in types_of(doc)
+        if set_issuer and not is_vp:
+            issuer = doc.get("issuer")
+            if isinstance(issuer, dict):
+                doc["issuer"] = {**issuer, "id": key.did}
+            else:
+                doc["issuer"] = key.did
         if is_vp:
             if challenge is None:
                 raise MalformedValueError(
@@ -211,7 +227,7 @@ def sign(
                 proof_id=proof_id,
                 allow_test_contexts=allow_test_contexts,
             )
-        c.write_output(c.dump_json(signed), out)
+        c.write_output(c.dump_json(signed), out, force=force)
     except SkillpassError as exc:
         c.fail(exc)
 
@@ -244,6 +260,9 @@ def _print_report(report: VerificationReport, *, indent: str = "") -> None:
     comparisons = report.extras.get("frameworks")
     if comparisons:
         _print_comparisons(comparisons)
+    skipped = report.extras.get("frameworks_skipped")
+    if skipped:
+        c.stdout.print(f"[yellow]{escape(skipped)}[/]")
 
 
 def _print_comparisons(comparisons: list[dict[str, Any]]) -> None:
@@ -341,10 +360,7 @@ def verify(
             documents[did_doc["id"]] = did_doc
         resolver = OfflineResolver(documents)
         trusted = set(trusted_issuer) if trusted_issuer else None
-        types = doc.get("type") if isinstance(doc, dict) else None
-        if isinstance(doc, dict) and "VerifiablePresentation" in (
-            types if isinstance(types, list) else [types]
-        ):
+        if "VerifiablePresentation" in types_of(doc):
             report = verify_presentation(
                 doc,
                 challenge=challenge,
@@ -363,16 +379,7 @@ def verify(
                 allow_test_contexts=allow_test_contexts,
             )
         if framework is not None:
-            from ..frameworks import compare_credential, get_framework
-
-            get_framework(framework)  # an unknown framework is a usage error (exit 2)
-            credentials = (
-                [doc]
-                if report.kind == "credential"
-                else [vc for vc in (doc.get("verifiableCredential") or []) if isinstance(vc, dict)]
-            )
-            comparisons = [item for vc in credentials for item in compare_credential(vc, framework)]
-            report = report.with_extras(frameworks=comparisons)
+            report = _with_level_comparison(doc, report, framework)
     except SkillpassError as exc:
         c.fail(exc)
     if as_json:
@@ -380,6 +387,39 @@ def verify(
     else:
         _print_report(report)
     raise typer.Exit(_exit_for(report))
+
+
+def _with_level_comparison(
+    doc: dict[str, Any], report: VerificationReport, framework: str
+) -> VerificationReport:
+    """Add the comparison of each verified credential's levels with ``framework``.
+
+    Levels are read only from credentials whose format and proof are valid: a forged level
+    must not be shown next to a real comparison.
+    """
+    from ..frameworks import compare_credential, get_framework
+
+    get_framework(framework)  # an unknown framework is a usage error (exit 2)
+    if report.kind == "credential":
+        pairs = [(doc, report)]
+    else:
+        embedded = doc.get("verifiableCredential", [])
+        embedded = embedded if isinstance(embedded, list) else [embedded]
+        pairs = list(zip(embedded, report.credentials, strict=False))
+    comparisons: list[dict[str, Any]] = []
+    skipped = 0
+    for credential, sub in pairs:
+        if sub.check("format").status == "valid" and sub.check("proof").status == "valid":
+            comparisons.extend(compare_credential(credential, framework))
+        else:
+            skipped += 1
+    extras: dict[str, Any] = {"frameworks": comparisons}
+    if skipped:
+        extras["frameworks_skipped"] = (
+            f"{skipped} credential(s) not compared: their proof did not verify, so the levels "
+            "they state cannot be trusted"
+        )
+    return report.with_extras(**extras)
 
 
 def _register_subcommands() -> None:

@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from .._jsonio import parse_json
 from .._keys import KeyPair
-from ..errors import KeyFileError, ParsingError, SkillpassError
+from ..errors import KeyFileError, ParsingError, RangeError, SkillpassError
 
 # Exit codes fixed by DESIGN.md.
 EXIT_VALID = 0
@@ -34,22 +34,34 @@ def fail(error: SkillpassError) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-def read_text(path: str, *, what: str = "file", limit: int = 4_000_000) -> str:
-    """Read a UTF-8 text file (``-`` is standard input), bounded in size."""
+MAX_INPUT_BYTES = 10 * 1024 * 1024  # photos from phones are a few MB
+
+
+def read_bytes(path: str, *, what: str = "file", limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a file (``-`` is standard input), bounded in size. The one file reader of
+    the CLI, so every input error has the same codes."""
     try:
         if path == "-":
             data = sys.stdin.buffer.read(limit + 1)
         else:
             with Path(path).open("rb") as fh:
                 data = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise ParsingError(f"{what} {path} does not exist", code="input_unreadable") from None
     except OSError as exc:
         raise ParsingError(
             f"cannot read {what} {path}: {exc.strerror}", code="input_unreadable"
         ) from None
     if len(data) > limit:
-        raise ParsingError(f"{what} {path} is larger than {limit:,} bytes", code="input_too_large")
+        raise RangeError(f"{what} {path} is larger than {limit:,} bytes", code="input_too_large")
+    return data
+
+
+def read_text(path: str, *, what: str = "file", limit: int = 4_000_000) -> str:
+    """Read a UTF-8 text file (``-`` is standard input), bounded in size."""
+    data = read_bytes(path, what=what, limit=limit)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ParsingError(f"{what} {path} is not UTF-8 text", code="input_unreadable") from None
 
@@ -76,23 +88,33 @@ def load_key(path: Path, passphrase_file: Path | None) -> KeyPair:
     return KeyPair.from_json(data, passphrase=read_passphrase(passphrase_file))
 
 
-def write_output(text: str, out: Path | None, *, force: bool = True) -> None:
-    """Write ``text`` to ``out`` (or stdout)."""
-    if out is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
+def write_file(path: Path, data: str | bytes, *, force: bool = False, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path``; an existing file is kept unless ``force`` (stored data is
+    never lost by accident). The one file writer of the CLI."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
     try:
-        mode = "w" if force else "x"
-        with out.open(mode, encoding="utf-8") as fh:
-            fh.write(text if text.endswith("\n") else text + "\n")
+        fd = os.open(path, flags, mode)
     except FileExistsError:
         raise ParsingError(
-            f"{out} exists already; not overwriting it", code="output_exists"
+            f"{path} exists already; not overwriting it (use --force to replace it)",
+            code="output_exists",
         ) from None
     except OSError as exc:
         raise ParsingError(
-            f"cannot write {out}: {exc.strerror}", code="output_unwritable"
+            f"cannot write {path}: {exc.strerror}", code="output_unwritable"
         ) from None
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(raw)
+
+
+def write_output(text: str, out: Path | None, *, force: bool = False) -> None:
+    """Write ``text`` to ``out`` (or standard output), ending with a newline."""
+    text = text if text.endswith("\n") else text + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_file(out, text, force=force)
 
 
 def dump_json(value: Any) -> str:

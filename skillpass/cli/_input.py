@@ -8,16 +8,15 @@ or QR text itself (``SP1:…``) given as the argument.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 from .. import qr
 from .._jsonio import parse_json
-from ..errors import ParsingError, RangeError
+from ..errors import ParsingError
+from ._common import read_bytes
 
 _QR_PREFIX = re.compile(r"SP\d{1,4}:")
-MAX_INPUT_BYTES = 10 * 1024 * 1024  # photos from phones are a few MB
 
 _IMAGE_MAGIC = (
     b"\x89PNG\r\n\x1a\n",
@@ -32,29 +31,6 @@ def _is_image(data: bytes) -> bool:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return True
     return data.startswith(_IMAGE_MAGIC)
-
-
-def read_source(source: str) -> bytes:
-    """The bytes of a file (``-`` = standard input), at most 10 MB."""
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        else:
-            with Path(source).open("rb") as fh:
-                data = fh.read(MAX_INPUT_BYTES + 1)
-    except FileNotFoundError:
-        raise ParsingError(
-            f"{source!r} is neither a file nor QR text (SP1:…)", code="input_unreadable"
-        ) from None
-    except OSError as exc:
-        raise ParsingError(
-            f"cannot read {source}: {exc.strerror}", code="input_unreadable"
-        ) from None
-    if len(data) > MAX_INPUT_BYTES:
-        raise RangeError(
-            f"{source} is larger than {MAX_INPUT_BYTES:,} bytes", code="input_too_large"
-        )
-    return data
 
 
 def read_json_text(text: str, *, what: str = "input") -> dict[str, Any]:
@@ -90,4 +66,4 @@ def load_document(source: str) -> dict[str, Any]:
     if source != "-" and _QR_PREFIX.match(source.strip()) and not Path(source).exists():
         return qr.decode(source)
     what = "standard input" if source == "-" else source
-    return document_from_bytes(read_source(source), what=what)
+    return document_from_bytes(read_bytes(source, what="input"), what=what)

@@ -321,3 +321,73 @@ def test_presentation_sign_and_verify_on_the_cli(
     assert {c["id"]: c["code"] for c in json.loads(replay.stdout)["checks"]}["proof"] == (
         "challenge_mismatch"
     )
+
+
+def test_sign_set_issuer_puts_the_key_in_the_credential(
+    tmp_path: Path, institute: tuple[Path, str]
+) -> None:
+    result = run(
+        "sign",
+        str(EXAMPLES / "reference-qualification.json"),
+        "--key",
+        str(institute[0]),
+        "--set-issuer",
+    )
+    assert result.exit_code == 0, result.output
+    signed = json.loads(result.stdout)
+    assert signed["issuer"]["id"] == institute[1]
+    assert signed["issuer"]["name"] == "Regional Training Center Central Visayas"
+
+
+def test_sign_out_keeps_an_existing_file_unless_forced(
+    tmp_path: Path, institute: tuple[Path, str], unsigned: Path
+) -> None:
+    out = tmp_path / "signed.json"
+    out.write_text("precious")
+    kept = run("sign", str(unsigned), "--key", str(institute[0]), "--out", str(out))
+    assert kept.exit_code == 2
+    assert "output_exists" in kept.stderr
+    assert out.read_text() == "precious"
+    forced = run("sign", str(unsigned), "--key", str(institute[0]), "--out", str(out), "--force")
+    assert forced.exit_code == 0
+    assert json.loads(out.read_text())["proof"]["type"] == "DataIntegrityProof"
+
+
+def test_keys_show_reads_the_public_key_without_the_passphrase(tmp_path: Path) -> None:
+    secret = tmp_path / "pass.txt"
+    secret.write_text("s3cret\n")
+    key_file = tmp_path / "enc.json"
+    did = run("keys", "generate", "--out", str(key_file), "--passphrase-file", str(secret)).stdout
+    shown = run("keys", "show", str(key_file), "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["did"] == did.strip()
+    assert "secret" not in shown.stdout.lower()
+
+
+def test_verify_does_not_compare_levels_of_a_forged_credential(
+    tmp_path: Path, institute: tuple[Path, str], unsigned: Path
+) -> None:
+    signed = json.loads(run("sign", str(unsigned), "--key", str(institute[0])).stdout)
+    alignment = signed["credentialSubject"]["achievement"]["alignment"][0]
+    alignment["targetCode"] = "5"  # PH-PQF 2 → 5, without re-signing
+    alignment["targetUrl"] = "urn:skillpass:framework:PH-PQF:5"
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(signed))
+    result = run("verify", str(path), "--json", "--framework", "DE-DQR")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["frameworks"] == []
+    assert "not compared" in report["frameworks_skipped"]
+    human = run("verify", str(path), "--framework", "DE-DQR")
+    assert "DE-DQR 5" not in human.stdout
+    assert "not compared" in human.stdout
+
+
+def test_verify_now_at_the_end_of_time_is_an_input_error(
+    tmp_path: Path, institute: tuple[Path, str], unsigned: Path
+) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(run("sign", str(unsigned), "--key", str(institute[0])).stdout)
+    result = run("verify", str(path), "--now", "9999-12-31T23:59:59Z")
+    assert result.exit_code == 2
+    assert "invalid_datetime" in result.stderr
