@@ -72,7 +72,8 @@ def list_command(as_json: JsonOption = False) -> None:
     for column in ("ID", "Name", "Country", "Levels", "Compared via"):
         table.add_column(column)
     for fw in frameworks:
-        name = fw.name + (" (superseded)" if fw.status == "superseded" else "")
+        superseded = fw.status == "superseded" and "superseded" not in fw.name
+        name = fw.name + (" (superseded)" if superseded else "")
         linked = [r.target for r in fw.referencing if r.usable and r.levels]
         table.add_row(
             fw.id,

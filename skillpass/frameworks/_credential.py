@@ -12,7 +12,8 @@ from ._compare import compare
 from ._data import resolve
 
 QUALIFICATION_LEVEL = "ext:QualificationLevel"
-_EQF_URL = re.compile(r"^https?://data\.europa\.eu/snb/eqf/([1-8])$")
+# Any level number: a level the EQF does not have is reported (invalid_level), not skipped.
+_EQF_URL = re.compile(r"^https?://data\.europa\.eu/snb/eqf/([0-9]+)$")
 _SKILLPASS_URN = re.compile(r"^urn:skillpass:framework:([A-Za-z0-9-]+):([A-Za-z0-9.+]+)$")
 
 
@@ -27,8 +28,9 @@ def _level_of(alignment: dict[str, Any]) -> tuple[str, str] | None:
     target_type = alignment.get("targetType")
     framework = alignment.get("targetFramework")
     code = alignment.get("targetCode")
-    if target_type == QUALIFICATION_LEVEL and isinstance(framework, str) and code is not None:
-        return framework, str(code)
+    if target_type == QUALIFICATION_LEVEL and framework is not None and code is not None:
+        # A malformed framework is reported as unknown rather than silently skipped.
+        return str(framework), str(code)
     url = alignment.get("targetUrl")
     if not isinstance(url, str):
         return None
@@ -41,9 +43,11 @@ def _level_of(alignment: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def level_alignments(credential: dict[str, Any]) -> Iterator[tuple[str, str]]:
+def level_alignments(credential: Any) -> Iterator[tuple[str, str]]:
     """Every distinct qualification-level alignment of the credential's achievement(s)."""
     seen: set[tuple[str, str]] = set()
+    if not isinstance(credential, dict):
+        return
     for subject in _as_list(credential.get("credentialSubject")):
         if not isinstance(subject, dict):
             continue

@@ -150,10 +150,6 @@ class Framework:
         """Level labels in ascending order."""
         return tuple(lvl.label for lvl in self.levels)
 
-    def level_position(self, label: str) -> int:
-        """Position of a level in the ascending order (for sorting)."""
-        return self._index[label]
-
     def level(self, label: str | int) -> Level:
         """The level with this label (an int is read as its decimal label).
 

@@ -451,3 +451,30 @@ def test_credential_against_unknown_framework_raises() -> None:
     with pytest.raises(MalformedValueError) as info:
         compare_credential(_credential(), "XX-QF")
     assert info.value.code == "unknown_framework"
+
+
+def test_credential_levels_that_do_not_exist_are_reported_not_skipped() -> None:
+    credential = {
+        "credentialSubject": {
+            "achievement": {
+                "alignment": [
+                    {"targetUrl": "http://data.europa.eu/snb/eqf/99"},
+                    {
+                        "targetType": "ext:QualificationLevel",
+                        "targetFramework": 5,
+                        "targetCode": "2",
+                    },
+                ]
+            }
+        }
+    }
+    entries = compare_credential(credential, "DE-DQR")
+    assert [(e["alignment"]["framework"], e["error"]) for e in entries] == [
+        ("EQF", "invalid_level"),
+        ("5", "unknown_framework"),
+    ]
+
+
+@pytest.mark.parametrize("not_a_credential", [[], "text", 5, None])
+def test_compare_credential_on_something_else_is_empty(not_a_credential: Any) -> None:
+    assert compare_credential(not_a_credential, "EQF") == []
