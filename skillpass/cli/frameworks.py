@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +18,8 @@ from skillpass.frameworks import (
     list_frameworks,
 )
 
+from ._common import dump_json, fail, write_output
+
 app = typer.Typer(
     help="Qualifications frameworks: level tables and indicative level comparison.",
     no_args_is_help=True,
@@ -27,13 +28,8 @@ app = typer.Typer(
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
-def _fail(exc: SkillpassError) -> NoReturn:
-    typer.echo(f"error: {exc.code}: {exc.message}", err=True)
-    raise typer.Exit(2)
-
-
 def _print_json(value: Any) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    write_output(dump_json(value), None)
 
 
 def _console() -> Console:
@@ -94,7 +90,7 @@ def show_command(
     try:
         fw = get_framework(framework_id)
     except SkillpassError as exc:
-        _fail(exc)
+        fail(exc)
     if as_json:
         _print_json(fw.to_dict())
         return
@@ -174,7 +170,7 @@ def map_command(
     try:
         result = compare(from_framework, level, to_framework)
     except SkillpassError as exc:
-        _fail(exc)
+        fail(exc)
     if as_json:
         _print_json(result.to_dict())
     else:
