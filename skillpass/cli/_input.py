@@ -1,8 +1,8 @@
 """Loading a document from whatever a user points the CLI at (not public API).
 
 ``load_document(source)`` accepts ``-`` (standard input), a JSON file, a QR image (PNG, JPEG,
-GIF, BMP, WebP: recognised by their first bytes, not their names), a text file holding QR text,
-or QR text itself (``SP1:…``) given as the argument.
+GIF, BMP, WebP, TIFF, AVIF: recognised by their first bytes, not their names), a text file
+holding QR text, or QR text itself (``SP1:…``) given as the argument.
 """
 
 from __future__ import annotations
@@ -14,23 +14,10 @@ from typing import Any
 from .. import qr
 from .._jsonio import parse_json
 from ..errors import ParsingError
+from ..qr import _images
 from ._common import read_bytes
 
 _QR_PREFIX = re.compile(r"SP\d{1,4}:")
-
-_IMAGE_MAGIC = (
-    b"\x89PNG\r\n\x1a\n",
-    b"\xff\xd8\xff",  # JPEG
-    b"GIF87a",
-    b"GIF89a",
-    b"BM",
-)
-
-
-def _is_image(data: bytes) -> bool:
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return True
-    return data.startswith(_IMAGE_MAGIC)
 
 
 def read_json_text(text: str, *, what: str = "input") -> dict[str, Any]:
@@ -43,8 +30,11 @@ def read_json_text(text: str, *, what: str = "input") -> dict[str, Any]:
 
 def document_from_bytes(data: bytes, *, what: str = "input") -> dict[str, Any]:
     """A document from file contents: a QR image, QR text or JSON."""
-    if _is_image(data):
-        return qr.decode(qr.read_image(data))
+    if _images.image_kind(data) is not None:
+        text = _images.read_image(data)  # SVG and HEIC are refused with their own advice
+        if not _QR_PREFIX.match(text):
+            raise ParsingError(_images.describe_foreign_qr(text), code="qr_malformed")
+        return qr.decode(text)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -61,9 +51,17 @@ def document_from_bytes(data: bytes, *, what: str = "input") -> dict[str, Any]:
     )
 
 
+def _is_file(source: str) -> bool:
+    """Whether ``source`` names an existing file; QR text is not a valid path (too long)."""
+    try:
+        return Path(source).exists()
+    except (OSError, ValueError):  # ENAMETOOLONG, or a NUL byte
+        return False
+
+
 def load_document(source: str) -> dict[str, Any]:
     """The JSON object named by a CLI argument: a path, ``-``, or literal QR text."""
-    if source != "-" and _QR_PREFIX.match(source.strip()) and not Path(source).exists():
+    if source != "-" and _QR_PREFIX.match(source.strip()) and not _is_file(source):
         return qr.decode(source)
     what = "standard input" if source == "-" else source
     return document_from_bytes(read_bytes(source, what="input"), what=what)

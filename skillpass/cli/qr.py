@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,11 +23,12 @@ app = typer.Typer(
 )
 
 
-def _ec(value: str) -> str:
-    ec = value.upper()
-    if ec not in ("M", "Q"):
-        raise typer.BadParameter("use M (default, smaller) or Q (sturdier, for print)")
-    return ec
+class ErrorCorrection(StrEnum):
+    """The QR error correction levels the CLI offers (``--ec``, any case): M is smaller, Q
+    survives more damage (print). Shared by ``qr encode`` and ``certificate``."""
+
+    M = "M"
+    Q = "Q"
 
 
 @app.command("encode")
@@ -39,10 +41,10 @@ def encode(
         Path | None,
         typer.Option("--out", "-o", help="Write the QR code to FILE.png or FILE.svg."),
     ] = None,
-    ec: Annotated[
-        str,
-        typer.Option("--ec", callback=_ec, help="Error correction: M (default) or Q."),
-    ] = "M",
+    ec_level: Annotated[
+        ErrorCorrection,
+        typer.Option("--ec", case_sensitive=False, help="Error correction: M (default) or Q."),
+    ] = ErrorCorrection.M,
     text: Annotated[
         bool, typer.Option("--text", help="Print the QR text (SP1:…) instead of the code.")
     ] = False,
@@ -53,8 +55,12 @@ def encode(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print text, version and size as JSON.")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file if it exists.")
+    ] = False,
 ) -> None:
     """Encode a credential as one QR code; without --out it is drawn in the terminal."""
+    ec = ec_level.value
     try:
         doc = load_document(input_file)
         # The budget is defined at M; Q is a sturdier rendering of the same text (a larger code).
@@ -63,9 +69,9 @@ def encode(
         if out is not None:
             suffix = out.suffix.lower()
             if suffix == ".png":
-                _write(out, qr.render_png(qr_text, ec=ec))
+                c.write_file(out, qr.render_png(qr_text, ec=ec), force=force)
             elif suffix == ".svg":
-                _write(out, qr.render_svg(qr_text, ec=ec).encode("utf-8"))
+                c.write_file(out, qr.render_svg(qr_text, ec=ec), force=force)
             else:
                 raise ParsingError(
                     f"--out must end in .png or .svg, not {out.name!r}", code="output_format"
@@ -83,31 +89,26 @@ def encode(
     c.stderr.print(f"{summary}; written to {out}" if out else summary, markup=False)
 
 
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise ParsingError(
-            f"cannot write {path}: {exc.strerror}", code="output_unwritable"
-        ) from None
-
-
 @app.command("decode")
 def decode(
     source: Annotated[
         str,
         typer.Argument(
             metavar="IMAGE|TEXT",
-            help="A QR image (PNG/JPEG photo), QR text (SP1:…), a file of QR text, or - for stdin.",
+            help="A QR image (PNG/JPEG/TIFF/WebP photo), QR text (SP1:…), a file of QR text,"
+            " or - for stdin.",
         ),
     ],
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the JSON here instead of stdout.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file if it exists.")
+    ] = False,
 ) -> None:
     """Decode a QR code back into the credential's JSON (exactly as it was signed)."""
     try:
         doc = load_document(source)
-        c.write_output(c.dump_json(doc), out)
+        c.write_output(c.dump_json(doc), out, force=force)
     except SkillpassError as exc:
         c.fail(exc)

@@ -132,7 +132,10 @@ def render_terminal(text: str, *, ec: str = "M") -> str:
 def read_image(data: bytes | str | Path) -> str:
     """Read the QR text from an image (bytes or path) with zxing-cpp.
 
-    Raises :class:`~skillpass.errors.ParsingError` ``qr_not_found`` when no QR code is found.
+    PNG, JPEG, TIFF, WebP, GIF and BMP are read (AVIF when Pillow can); large photos are
+    downscaled first. Raises :class:`~skillpass.errors.ParsingError` ``qr_not_found`` when no
+    QR code is found, ``unsupported_image`` for SVG and HEIC/HEIF, and
+    :class:`~skillpass.errors.RangeError` ``image_too_large`` above 120 megapixels.
     """
     return _images.read_image(data)
 
@@ -149,12 +152,17 @@ def _alphanumeric_capacity(version: int, ec: str) -> int:
     return low
 
 
-def render_certificate_pdf(doc: dict[str, Any], *, ec: str | None = None) -> bytes:
+def render_certificate_pdf(
+    doc: dict[str, Any], *, ec: str | None = None, draft: bool = False
+) -> bytes:
     """An A4 PDF certificate (holder, qualification, levels, issuer, dates, QR about 62 mm).
 
-    The QR uses error correction Q when the code stays within version 30, else M; ``ec``
-    overrides. Raises like :func:`encode` when the credential is too large for a QR code.
+    A pure renderer: it prints whatever it is given, so verify the credential first
+    (``skillpass certificate`` refuses one whose format or proof check fails); ``draft=True``
+    marks the page "NOT VERIFIED — DRAFT". The QR uses error correction Q when the code stays
+    within version 30, else M; ``ec`` overrides. Raises like :func:`encode` when the credential
+    is too large for a QR code.
     """
     from skillpass.qr._certificate import render_certificate_pdf as _render
 
-    return _render(doc, ec=ec)
+    return _render(doc, ec=ec, draft=draft)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from pathlib import Path
 from typing import Any, Literal
@@ -12,7 +13,7 @@ import qrcode.constants
 import qrcode.exceptions
 import qrcode.util
 import zxingcpp
-from PIL import Image
+from PIL import Image, features
 
 from skillpass.errors import ParsingError, RangeError
 from skillpass.qr._base45 import ALPHABET as _ALPHANUMERIC
@@ -25,7 +26,6 @@ _EC = {
     "H": qrcode.constants.ERROR_CORRECT_H,
 }
 MIN_SCALE = 4  # pixels per module: Denso Wave's guidance for reliable scanning
-MAX_IMAGE_PIXELS = 40_000_000  # a 12-megapixel phone photo is well inside this
 _TOO_LARGE = 41
 
 
@@ -148,12 +148,27 @@ def render_terminal(text: str, *, ec: str = "M") -> str:
 
 
 def read_image(data: bytes | str | Path) -> str:
-    """The text of the QR code in a PNG/JPEG (or other Pillow-readable) image.
+    """The text of the QR code in a PNG, JPEG, TIFF, WebP, GIF, BMP (or AVIF) image.
 
-    ``data`` is the image's bytes or a path to it. Raises :class:`ParsingError` ``qr_not_found``
-    when no QR code can be read, ``image_unreadable`` when the bytes are not an image.
-    When several QR codes are found, a SkillPass one (``SP…:``) is preferred.
+    ``data`` is the image's bytes or a path to it. Large photos are downscaled before scanning;
+    more than :data:`MAX_IMAGE_PIXELS` pixels is refused (``image_too_large``). Raises
+    :class:`ParsingError` ``qr_not_found`` when no QR code can be read, ``unsupported_image``
+    for SVG and HEIC/HEIF, ``image_unreadable`` when the bytes are not an image. When several
+    QR codes are found, a SkillPass one (``SP…:``) is preferred.
     """
+    if not isinstance(data, bytes):
+        path = Path(data)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise ParsingError(f"no such image file: {path}", code="input_unreadable") from None
+        except OSError as exc:
+            raise ParsingError(
+                f"cannot read image {path}: {exc.strerror}", code="input_unreadable"
+            ) from None
+    kind = image_kind(data)
+    if kind is not None:
+        refuse_unsupported(kind)
     image = _open_image(data)
     try:
         barcodes: list[Any] = zxingcpp.read_barcodes(
@@ -175,24 +190,128 @@ def read_image(data: bytes | str | Path) -> str:
     return texts[0]
 
 
-def _open_image(data: bytes | str | Path) -> Image.Image:
-    source: Any = io.BytesIO(data) if isinstance(data, bytes) else Path(data)
+# ----------------------------------------------------------------------- recognising images
+
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"BM", "bmp"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+)
+_AVIF_BRANDS = frozenset({b"avif", b"avis"})
+_HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
+
+
+def image_kind(data: bytes) -> str | None:
+    """The image format from the first bytes: ``png``, ``jpeg``, ``gif``, ``bmp``, ``webp``,
+    ``tiff``, ``avif``, ``heif`` or ``svg``; None when ``data`` is not a known image."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data[4:8] == b"ftyp":  # ISO base media file: the major brand, then compatible brands
+        size = int.from_bytes(data[:4], "big")
+        end = min(size if size >= 16 else 16, 256, len(data))
+        brands = {data[8:12]} | {data[i : i + 4] for i in range(16, end - 3, 4)}
+        if brands & _AVIF_BRANDS:
+            return "avif"
+        if brands & _HEIF_BRANDS:
+            return "heif"
+        return None
+    head = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in data[:4096]):
+        return "svg"
+    return None
+
+
+_EXPORT = "export the QR code as PNG or JPEG, or photograph it"
+
+
+def refuse_unsupported(kind: str) -> None:
+    """Raise ``unsupported_image`` for an image kind that cannot be scanned here."""
+    if kind == "svg":
+        raise ParsingError(
+            "the image is an SVG drawing, which SkillPass cannot scan: if skillpass qr encode"
+            " wrote it, write a PNG instead (--out code.png) or take the QR text (--text);"
+            f" otherwise {_EXPORT}",
+            code="unsupported_image",
+        )
+    if kind == "heif":
+        raise ParsingError(
+            f"the image is a HEIC/HEIF photo, which SkillPass cannot read: {_EXPORT} (on an"
+            " iPhone: Settings > Camera > Formats > Most Compatible)",
+            code="unsupported_image",
+        )
+    if kind == "avif" and not features.check("avif"):
+        raise ParsingError(
+            f"the image is AVIF, which this installation cannot read: {_EXPORT}",
+            code="unsupported_image",
+        )
+
+
+def describe_foreign_qr(text: str) -> str:
+    """Why QR text that is not SkillPass's is refused, saying what the code holds."""
+    lower = text.lstrip().lower()
+    if lower.startswith(("http://", "https://", "www.")):
+        holds = f"a web address ({_shorten(text)})"
+    elif lower.startswith("wifi:"):
+        holds = "Wi-Fi network settings"
+    elif lower.startswith("begin:vcard"):
+        holds = "a contact card (vCard)"
+    elif lower.startswith(("mailto:", "matmsg:")):
+        holds = "an email address"
+    elif lower.startswith(("tel:", "smsto:", "sms:")):
+        holds = "a phone number"
+    elif lower.startswith("hc1:"):
+        holds = "an EU Digital COVID Certificate"
+    elif not text.strip():
+        holds = "no text"
+    else:
+        holds = f"other text ({_shorten(text)})"
+    return (
+        f"this QR code holds {holds}, not a SkillPass credential (SkillPass QR text starts"
+        " with SP1:)"
+    )
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# ------------------------------------------------------------------------- decoding images
+
+MAX_IMAGE_PIXELS = 120_000_000
+"""The hard cap on decoded pixels (decompression bombs): a 108-megapixel phone photo fits."""
+SCAN_PIXELS = 16_000_000
+"""Larger images are downscaled to about this many pixels before scanning (48 MP photos)."""
+
+
+def _open_image(data: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
-            # Pillow warns (rather than fails) on images of 90-180 megapixels; treat as too big.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(source)
+            # Pillow warns on images above its own default limit; the cap here is explicit.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
             width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
+            pixels = width * height
+            if pixels > MAX_IMAGE_PIXELS:
                 raise RangeError(
                     f"the image has {width}x{height} pixels; the limit is"
                     f" {MAX_IMAGE_PIXELS // 1_000_000} megapixels",
                     code="image_too_large",
                 )
-            return image.convert("L")
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            if pixels <= SCAN_PIXELS:
+                return image.convert("L")
+            factor = math.sqrt(SCAN_PIXELS / pixels)
+            size = (max(1, int(width * factor)), max(1, int(height * factor)))
+            image.draft("L", size)  # JPEG decodes at 1/2, 1/4 or 1/8 scale: less memory
+            return image.convert("L").resize(size, Image.Resampling.BOX)
+    except Image.DecompressionBombError:
         raise RangeError("the image is too large to read", code="image_too_large") from None
-    except FileNotFoundError:
-        raise ParsingError(f"no such image file: {source}", code="input_unreadable") from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise ParsingError(f"not a readable image: {exc}", code="image_unreadable") from None

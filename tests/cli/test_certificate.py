@@ -104,7 +104,147 @@ def test_certificate_errors(tmp_path: Path) -> None:
     result = runner.invoke(app, [str(tmp_path / "missing.json"), "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2 and "input_unreadable" in result.stderr
     result = runner.invoke(app, ["SP1:AB", "--out", str(tmp_path / "x.pdf"), "--ec", "X"])
+    assert result.exit_code == 2 and "--ec" in result.output  # as for skillpass qr encode --ec
+
+
+def _cred_file(tmp_path: Path, doc: dict[str, Any]) -> Path:
+    path = tmp_path / "cred.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _unsigned() -> dict[str, Any]:
+    from conftest import EXAMPLES, load_json
+
+    doc: dict[str, Any] = load_json(EXAMPLES / "reference-qualification.json")
+    doc.pop("proof", None)
+    return doc
+
+
+def _tampered(signed: dict[str, Any]) -> dict[str, Any]:
+    doc = json.loads(json.dumps(signed))
+    doc["credentialSubject"]["achievement"]["name"] = "Master Welder (forged)"
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("make", "check"),
+    [
+        (lambda signed: _unsigned(), "format check is invalid (no_proof"),
+        (_tampered, "proof check is invalid (invalid_signature"),
+        (lambda signed: {"a": 1}, "format check is invalid"),
+    ],
+)
+def test_unverified_credential_is_refused(
+    tmp_path: Path, signed: dict[str, Any], make: Any, check: str
+) -> None:
+    out = tmp_path / "cert.pdf"
+    result = runner.invoke(app, [str(_cred_file(tmp_path, make(signed))), "--out", str(out)])
     assert result.exit_code == 2
+    assert "error: certificate_unverified" in result.stderr
+    assert check in " ".join(result.stderr.split())
+    assert not out.exists()
+
+
+def test_allow_unverified_prints_a_marked_draft(tmp_path: Path, signed: dict[str, Any]) -> None:
+    out = tmp_path / "draft.pdf"
+    cred = _cred_file(tmp_path, _tampered(signed))
+    result = runner.invoke(app, [str(cred), "--out", str(out), "--allow-unverified"])
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and "invalid_signature" in result.stderr
+    assert _certificate.DRAFT_MARK in _text(out.read_bytes())
+    # A verified credential carries no such mark.
+    good = tmp_path / "good.pdf"
+    cred = _cred_file(tmp_path, signed)
+    result = runner.invoke(app, [str(cred), "--out", str(good), "--allow-unverified"])
+    assert result.exit_code == 0, result.output
+    assert "NOT VERIFIED" not in _text(good.read_bytes())
+
+
+def test_existing_pdf_is_kept_without_force(tmp_path: Path, signed: dict[str, Any]) -> None:
+    out = tmp_path / "cert.pdf"
+    out.write_bytes(b"the certificate printed last year")
+    cred = _cred_file(tmp_path, signed)
+    result = runner.invoke(app, [str(cred), "--out", str(out)])
+    assert result.exit_code == 2 and "error: output_exists" in result.stderr
+    assert "--force" in result.stderr
+    assert out.read_bytes() == b"the certificate printed last year"
+    result = runner.invoke(app, [str(cred), "--out", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+# --------------------------------------------------------------------------- names in any script
+
+
+@pytest.fixture
+def dejavu_only(tmp_path: Path) -> Path:
+    """A font folder with DejaVu Sans alone (no CJK or Indic fonts, whatever is installed)."""
+    fonts = _certificate._find_fonts(_certificate._FONT_DIRS)
+    if fonts is None:
+        pytest.skip("DejaVu Sans is not installed (Debian: fonts-dejavu-core)")
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    for path in fonts.values():
+        (folder / path.name).symlink_to(path)
+    return folder
+
+
+def _named(signed: dict[str, Any], name: str) -> dict[str, Any]:
+    doc = json.loads(json.dumps(signed))
+    doc["credentialSubject"]["identifier"][0]["identityHash"] = name
+    doc.pop("proof")
+    key = skillpass.KeyPair.generate()
+    doc["issuer"]["id"] = key.did
+    result: dict[str, Any] = skillpass.sign_credential(doc, key)
+    return result
+
+
+def test_arabic_name_is_shaped(signed: dict[str, Any], dejavu_only: Path) -> None:
+    name = "عائشة محمد الحسن"
+    cert = _certificate.build_certificate(_named(signed, name), font_dirs=[dejavu_only])
+    assert cert.shaping  # HarfBuzz: letters joined, right to left
+    assert cert.missing == "" and cert.packages == ()
+    assert [p.name for p in cert.fonts] == ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"]
+    # Text extraction gives the name back in logical order (it read backwards before shaping).
+    assert name in _text(cert.pdf)
+
+
+def test_cjk_name_without_a_cjk_font_is_marked_and_warned(
+    tmp_path: Path, signed: dict[str, Any], dejavu_only: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = _named(signed, "王小明 Wang Xiaoming")
+    cert = _certificate.build_certificate(doc, font_dirs=[dejavu_only])
+    assert cert.missing == "".join(sorted("王小明"))
+    assert cert.packages == ("fonts-noto-cjk",)
+    assert "??? Wang Xiaoming" in _text(cert.pdf)
+    assert qr.decode(qr.read_image(_png(_pages(cert.pdf)[0]))) == doc  # the QR is exact
+
+    monkeypatch.setattr(_certificate, "_FONT_DIRS", (dejavu_only,))
+    out = tmp_path / "cert.pdf"
+    result = runner.invoke(app, [str(_cred_file(tmp_path, doc)), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    stderr = " ".join(result.stderr.split())
+    assert "warning: no installed font has" in stderr and "小" in stderr
+    assert "fonts-noto-cjk" in stderr
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_cjk_name_with_an_installed_cjk_font(signed: dict[str, Any]) -> None:
+    index = _certificate._index_fonts(_certificate._FONT_DIRS)
+    if not any(regular in index for regular, _, _ in _certificate._CJK_FONTS):
+        pytest.skip("no CJK font installed (Debian: fonts-noto-cjk or fonts-wqy-microhei)")
+    cert = _certificate.build_certificate(_named(signed, "王小明"))
+    assert cert.missing == ""
+    assert len(cert.fonts) == 3
+    assert "王小明" in _text(cert.pdf)
+
+
+def test_without_unicode_fonts_replacements_are_reported(signed: dict[str, Any]) -> None:
+    cert = _certificate.build_certificate(_named(signed, "Đỗ عائشة"), font_dirs=[])
+    assert cert.fonts == () and not cert.shaping
+    assert set(cert.missing) == set("Đỗعائشة")
+    assert "fonts-dejavu-core" in cert.packages
 
 
 def _png(image: Any) -> bytes:

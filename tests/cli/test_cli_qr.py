@@ -74,11 +74,43 @@ def test_decode_image_and_text_file(tmp_path: Path, signed: dict[str, Any]) -> N
     png.write_bytes(qr.render_png(text))
     txt = tmp_path / "code.txt"
     txt.write_text(text + "\n", encoding="utf-8")
-    out = tmp_path / "back.json"
-    for source in (str(png), str(txt)):
+    for number, source in enumerate((str(png), str(txt))):
+        out = tmp_path / f"back{number}.json"
         result = runner.invoke(app, ["decode", source, "--out", str(out)])
         assert result.exit_code == 0, result.output
         assert json.loads(out.read_text(encoding="utf-8")) == signed
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["encode", "{cred}", "--out", "{out}.png"],
+        ["encode", "{cred}", "--out", "{out}.svg"],
+        ["decode", "{text}", "--out", "{out}.json"],
+    ],
+)
+def test_out_file_is_never_overwritten_without_force(
+    tmp_path: Path, cred_file: Path, signed: dict[str, Any], args: list[str]
+) -> None:
+    values = {"cred": str(cred_file), "out": str(tmp_path / "result"), "text": qr.encode(signed)}
+    argv = [arg.format(**values) for arg in args]
+    out = Path(argv[-1])
+    out.write_bytes(b"precious \x00 bytes")
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2
+    assert "error: output_exists" in result.stderr and "--force" in result.stderr
+    assert out.read_bytes() == b"precious \x00 bytes"
+    result = runner.invoke(app, [*argv, "--force"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() != b"precious \x00 bytes"
+    if out.suffix == ".json":
+        assert json.loads(out.read_text(encoding="utf-8")) == signed
+
+
+def test_ec_is_case_insensitive(tmp_path: Path, cred_file: Path) -> None:
+    result = runner.invoke(app, ["encode", str(cred_file), "--json", "--ec", "q"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["ec"] == "Q"
 
 
 def test_errors_exit_2_with_code(tmp_path: Path, cred_file: Path) -> None:
@@ -88,7 +120,7 @@ def test_errors_exit_2_with_code(tmp_path: Path, cred_file: Path) -> None:
     result = runner.invoke(app, ["encode", str(cred_file), "--out", str(tmp_path / "x.gif")])
     assert result.exit_code == 2 and "output_format" in result.stderr
     result = runner.invoke(app, ["encode", str(cred_file), "--ec", "H"])
-    assert result.exit_code == 2
+    assert result.exit_code == 2 and "--ec" in result.output  # the same message as certificate
     result = runner.invoke(app, ["decode", str(tmp_path / "missing.png")])
     assert result.exit_code == 2 and "input_unreadable" in result.stderr
 
@@ -169,3 +201,84 @@ def test_load_document_size_bound(tmp_path: Path) -> None:
     with pytest.raises(RangeError) as excinfo:
         load_document(str(path))
     assert excinfo.value.code == "input_too_large"
+
+
+# --------------------------------------------------------------------------- image inputs
+
+
+def test_svg_written_by_encode_is_refused_with_advice(tmp_path: Path, cred_file: Path) -> None:
+    svg = tmp_path / "qr.svg"
+    assert runner.invoke(app, ["encode", str(cred_file), "--out", str(svg)]).exit_code == 0
+    result = runner.invoke(app, ["decode", str(svg)])
+    assert result.exit_code == 2
+    assert "error: unsupported_image" in result.stderr
+    assert "--out code.png" in result.stderr and "--text" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64,  # iPhone photo
+        b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1heicmiaf" + b"\x00" * 64,
+        b'\xef\xbb\xbf<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>',
+        b"<svg></svg>",
+    ],
+)
+def test_unsupported_images_are_named(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "photo.bin"
+    path.write_bytes(content)
+    with pytest.raises(ParsingError) as excinfo:
+        load_document(str(path))
+    assert excinfo.value.code == "unsupported_image"
+    assert "PNG or JPEG" in excinfo.value.message
+
+
+def test_tiff_is_read(tmp_path: Path, signed: dict[str, Any]) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.open(BytesIO(qr.render_png(qr.encode(signed)))).save(buffer, format="TIFF")
+    path = tmp_path / "scan.tif"
+    path.write_bytes(buffer.getvalue())
+    result = runner.invoke(app, ["decode", str(path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == signed
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("https://example.org/" + "x" * 200, "holds a web address (https://example.org/xxx"),
+        ("WIFI:S:home;T:WPA;P:secret;;", "holds Wi-Fi network settings"),
+        ("HELLO WORLD", "holds other text (HELLO WORLD)"),
+    ],
+)
+def test_foreign_qr_says_what_it_holds(tmp_path: Path, content: str, expected: str) -> None:
+    path = tmp_path / "photo.png"
+    path.write_bytes(qr.render_png(content))
+    result = runner.invoke(app, ["decode", str(path)])
+    assert result.exit_code == 2
+    assert "error: qr_malformed" in result.stderr
+    assert expected in result.stderr and "not a SkillPass credential" in result.stderr
+    assert "secret" not in result.stderr and "x" * 100 not in result.stderr
+
+
+def test_long_qr_text_argument_is_not_a_file_name(signed: dict[str, Any]) -> None:
+    from skillpass.cli import app as main_app
+
+    # Longer than a file name may be (255 bytes) and without "/": once an OSError traceback.
+    garbage = "SP1:" + "A" * 600
+    result = runner.invoke(main_app, ["verify", garbage])
+    assert result.exit_code == 2 and "error: qr_malformed" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    text = qr.encode(signed)
+    assert len(text) > 300
+    damaged = text.replace("/", "-")  # one long "file name"; decodes to garbage
+    result = runner.invoke(main_app, ["verify", damaged])
+    assert result.exit_code in (1, 2), result.output
+    assert isinstance(result.exception, SystemExit)
+    result = runner.invoke(main_app, ["verify", text, "--json"])
+    checks = {c["id"]: c["status"] for c in json.loads(result.stdout)["checks"]}
+    assert checks["proof"] == "valid"

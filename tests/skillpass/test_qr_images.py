@@ -160,3 +160,75 @@ def test_other_qr_text_is_returned_but_not_decoded() -> None:
     assert qr.read_image(png) == "HELLO WORLD"
     with pytest.raises(ParsingError):
         qr.decode(qr.read_image(png))
+
+
+def test_big_phone_photo_is_downscaled_and_read(signed: dict[str, Any]) -> None:
+    # A 48-megapixel photo (8000x6000) with the code filling a fifth of its width.
+    text = qr.encode(signed)
+    code = Image.open(io.BytesIO(qr.render_png(text, scale=16))).convert("L")
+    photo = Image.new("L", (8000, 6000), 200)
+    photo.paste(code, (3000, 2000))
+    out = io.BytesIO()
+    photo.save(out, format="JPEG", quality=85)
+    assert qr.decode(qr.read_image(out.getvalue())) == signed
+
+
+def test_pillow_bomb_warning_never_escapes() -> None:
+    # 10,000 x 10,000 pixels: above Pillow's default warning limit (89 MP), below the explicit
+    # cap (120 MP). Pillow's DecompressionBombWarning is not raised (warnings are errors here);
+    # the header-only file is then simply unreadable.
+    import struct
+    import zlib
+
+    png = bytearray(_png(Image.new("L", (1, 1), 255)))
+    png[16:24] = struct.pack(">II", 10_000, 10_000)
+    png[29:33] = struct.pack(">I", zlib.crc32(bytes(png[12:29])))
+    with pytest.raises(ParsingError) as excinfo:
+        qr.read_image(bytes(png))
+    assert excinfo.value.code == "image_unreadable"
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n....", "png"),
+        (b"\xff\xd8\xff\xe0", "jpeg"),
+        (b"II*\x00\x08\x00", "tiff"),
+        (b"MM\x00*\x00\x00", "tiff"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "webp"),
+        (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf", "avif"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "heif"),
+        (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1heic", "heif"),
+        (b"\x00\x00\x00\x18ftypisom\x00\x00\x00\x00isomiso2", None),  # an MP4 video
+        (b"  <svg xmlns='http://www.w3.org/2000/svg'/>", "svg"),
+        (b"<?xml version='1.0'?><note/>", None),
+        (b'{"a": 1}', None),
+    ],
+)
+def test_image_kind(data: bytes, kind: str | None) -> None:
+    from skillpass.qr import _images
+
+    assert _images.image_kind(data) == kind
+
+
+def test_svg_and_heic_are_unsupported(signed: dict[str, Any]) -> None:
+    svg = qr.render_svg(qr.encode(signed)).encode()
+    with pytest.raises(ParsingError) as excinfo:
+        qr.read_image(svg)
+    assert excinfo.value.code == "unsupported_image"
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 100
+    with pytest.raises(ParsingError) as excinfo:
+        qr.read_image(heic)
+    assert excinfo.value.code == "unsupported_image" and "HEIC" in excinfo.value.message
+
+
+@pytest.mark.parametrize("fmt", ["TIFF", "AVIF"])
+def test_tiff_and_avif_are_read(signed: dict[str, Any], fmt: str) -> None:
+    from PIL import features
+
+    if fmt == "AVIF" and not features.check("avif"):
+        pytest.skip("this Pillow has no AVIF support")
+    text = qr.encode(signed)
+    out = io.BytesIO()
+    Image.open(io.BytesIO(qr.render_png(text))).convert("RGB").save(out, format=fmt)
+    assert qr.read_image(out.getvalue()) == text
