@@ -34,7 +34,7 @@ def fail(error: SkillpassError) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-MAX_INPUT_BYTES = 10 * 1024 * 1024  # photos from phones are a few MB
+MAX_INPUT_BYTES = 32 * 1024 * 1024  # a 48-megapixel phone photo can take 10-20 MB
 
 
 def read_bytes(path: str, *, what: str = "file", limit: int = MAX_INPUT_BYTES) -> bytes:
