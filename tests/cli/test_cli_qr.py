@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import skillpass
 import skillpass.qr as qr
+from skillpass.cli._common import MAX_INPUT_BYTES
 from skillpass.cli._input import load_document
 from skillpass.cli.qr import app
 from skillpass.errors import ParsingError, RangeError
@@ -197,7 +198,7 @@ def test_load_document_errors(tmp_path: Path, content: bytes, code: str) -> None
 def test_load_document_size_bound(tmp_path: Path) -> None:
     path = tmp_path / "big.json"
     with path.open("wb") as fh:
-        fh.truncate(11 * 1024 * 1024)
+        fh.truncate(MAX_INPUT_BYTES + 1)  # sparse: no disk is used
     with pytest.raises(RangeError) as excinfo:
         load_document(str(path))
     assert excinfo.value.code == "input_too_large"
