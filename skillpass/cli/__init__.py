@@ -29,6 +29,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Docstrings are wrapped at 100 columns: let the help formatter reflow their paragraphs.
+    rich_markup_mode=None,
 )
 keys_app = typer.Typer(
     help="Institute and holder keys (Ed25519 Multikey, did:key).", no_args_is_help=True
