@@ -219,9 +219,15 @@ def check_and_expand(
     *,
     allow_test_contexts: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    json_checked: bool = False,
 ) -> list[Any]:
-    """Run every safety rule; return the expanded JSON-LD, ready for :func:`canonicalize_rdfc`."""
-    check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
+    """Run every safety rule; return the expanded JSON-LD, ready for :func:`canonicalize_rdfc`.
+
+    ``json_checked`` skips the JSON-level rules when the caller has just applied them to a
+    document that contains this one.
+    """
+    if not json_checked:
+        check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
     processor = jsonld.JsonLdProcessor(on_property_dropped=_on_dropped)
     options = {
         "documentLoader": document_loader(allow_test_contexts=allow_test_contexts),

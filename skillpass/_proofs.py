@@ -147,6 +147,9 @@ class DocumentCache:
     def __init__(self, *, allow_test_contexts: bool, limits: Limits) -> None:
         self.allow_test_contexts = allow_test_contexts
         self.limits = limits
+        # Set once check_json() passed on the whole secured document: every unsecured form is
+        # a part of it (minus proofs), so the JSON-level rules need not run again.
+        self.json_checked = False
         self._cache: dict[tuple[str, tuple[str, ...]], bytes] = {}
 
     def transform(self, unsecured: dict[str, Any], cryptosuite: str, key: tuple[str, ...]) -> bytes:
@@ -154,7 +157,10 @@ class DocumentCache:
         cache_key = (cryptosuite, key)
         if cache_key not in self._cache:
             expanded = check_and_expand(
-                unsecured, allow_test_contexts=self.allow_test_contexts, limits=self.limits
+                unsecured,
+                allow_test_contexts=self.allow_test_contexts,
+                limits=self.limits,
+                json_checked=self.json_checked,
             )
             if cryptosuite == RDFC:
                 canonical = canonicalize_rdfc(expanded, limits=self.limits).encode()

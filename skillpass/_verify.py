@@ -249,6 +249,7 @@ def _format_check(
     """Every document-level rule; on success also prepares the canonical forms for the proofs."""
     try:
         check_json(doc, allow_test_contexts=cache.allow_test_contexts, limits=cache.limits)
+        cache.json_checked = True
         wanted = "VerifiableCredential" if kind == "credential" else "VerifiablePresentation"
         if wanted not in types_of(doc):
             raise MalformedValueError(
