@@ -14,7 +14,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from .._dates import parse_datetime
-from .._did import OfflineResolver
 from .._jsonio import types_of
 from .._keys import KeyPair, PublicKey
 from .._report import VerificationReport
@@ -325,13 +324,7 @@ def verify(
             help="Also compare the credential's levels to this framework (e.g. DE-DQR).",
         ),
     ] = None,
-    did_document: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--did-document",
-            help="A DID document (e.g. an institute's did:web) to resolve offline (repeatable).",
-        ),
-    ] = None,
+    did_document: c.DidDocumentOption = None,
     trusted_issuer: Annotated[
         list[str] | None,
         typer.Option(
@@ -352,15 +345,7 @@ def verify(
     try:
         doc = load_document(input_file)
         when: datetime | None = parse_datetime(now, name="--now") if now else None
-        documents = {}
-        for path in did_document or []:
-            did_doc = c.read_json_file(str(path), what="DID document")
-            if not isinstance(did_doc, dict) or not isinstance(did_doc.get("id"), str):
-                raise MalformedValueError(
-                    f"{path} is not a DID document", code="invalid_did_document"
-                )
-            documents[did_doc["id"]] = did_doc
-        resolver = OfflineResolver(documents)
+        resolver = c.load_resolver(did_document)
         trusted = set(trusted_issuer) if trusted_issuer else None
         if "VerifiablePresentation" in types_of(doc):
             report = verify_presentation(

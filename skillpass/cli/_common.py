@@ -6,15 +6,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from .._did import OfflineResolver
 from .._jsonio import parse_json
 from .._keys import KeyPair
-from ..errors import KeyFileError, ParsingError, RangeError, SkillpassError
+from ..errors import KeyFileError, MalformedValueError, ParsingError, RangeError, SkillpassError
 
 # Exit codes fixed by DESIGN.md.
 EXIT_VALID = 0
@@ -86,6 +87,26 @@ def load_key(path: Path, passphrase_file: Path | None) -> KeyPair:
     """Load a key file written by ``skillpass keys generate``."""
     data = read_json_file(str(path), what="key file")
     return KeyPair.from_json(data, passphrase=read_passphrase(passphrase_file))
+
+
+def load_resolver(paths: list[Path] | None) -> OfflineResolver:
+    """An offline DID resolver holding the DID documents in ``paths`` (``did:key`` needs none)."""
+    documents: dict[str, dict[str, Any]] = {}
+    for path in paths or []:
+        doc = read_json_file(str(path), what="DID document")
+        if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
+            raise MalformedValueError(f"{path} is not a DID document", code="invalid_did_document")
+        documents[doc["id"]] = doc
+    return OfflineResolver(documents)
+
+
+DidDocumentOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--did-document",
+        help="A DID document (e.g. an institute's did:web) to resolve offline (repeatable).",
+    ),
+]
 
 
 def write_file(path: Path, data: str | bytes, *, force: bool = False, mode: int = 0o644) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from .._did import OfflineResolver
 from .._verify import verify_credential
 from ..errors import CryptographicSecurityError, SkillpassError
 from ..qr._certificate import DRAFT_MARK, build_certificate
@@ -21,8 +22,8 @@ _REQUIRED_VALID = ("format", "proof")
 _MUST_NOT_FAIL = ("issuer",)  # the key is not the issuer's: no verifier will accept the QR
 
 
-def _unverified_reason(doc: dict[str, Any]) -> str | None:
-    report = verify_credential(doc)
+def _unverified_reason(doc: dict[str, Any], resolver: OfflineResolver) -> str | None:
+    report = verify_credential(doc, resolver=resolver)
     for check in report.checks:
         required = check.id in _REQUIRED_VALID and check.status != "valid"
         if required or (check.id in _MUST_NOT_FAIL and check.status == "invalid"):
@@ -50,6 +51,7 @@ def certificate(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --out file if it exists.")
     ] = False,
+    did_document: c.DidDocumentOption = None,
     allow_unverified: Annotated[
         bool,
         typer.Option(
@@ -67,7 +69,7 @@ def certificate(
     """
     try:
         doc = load_document(credential)
-        reason = _unverified_reason(doc)
+        reason = _unverified_reason(doc, c.load_resolver(did_document))
         if reason is not None and not allow_unverified:
             raise CryptographicSecurityError(
                 f"{reason}; its QR code would not verify. Sign it first (skillpass sign), or"

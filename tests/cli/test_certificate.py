@@ -253,3 +253,31 @@ def _png(image: Any) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def test_a_did_web_institute_prints_with_its_did_document(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLES, load_json
+
+    key = skillpass.KeyPair.generate()
+    did = "did:web:rtc7.example.ph"
+    doc = load_json(EXAMPLES / "reference-qualification.json")
+    doc["issuer"]["id"] = did
+    signed = skillpass.sign_credential(doc, key, verification_method=f"{did}#key-1")
+    cred = tmp_path / "signed.json"
+    cred.write_text(json.dumps(signed))
+    did_doc = tmp_path / "did.json"
+    did_doc.write_text(
+        json.dumps(
+            skillpass.did_web_document(
+                did, [skillpass.WebKey(key.public_key.multibase, key_id="key-1")]
+            )
+        )
+    )
+    refused = runner.invoke(app, [str(cred), "--out", str(tmp_path / "a.pdf")])
+    assert refused.exit_code == 2
+    assert "certificate_unverified" in refused.stderr
+    printed = runner.invoke(
+        app, [str(cred), "--out", str(tmp_path / "b.pdf"), "--did-document", str(did_doc)]
+    )
+    assert printed.exit_code == 0, printed.output
+    assert (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
