@@ -26,6 +26,7 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 
 from ._contexts import CREDENTIALS_V1, CREDENTIALS_V2
+from ._jsonio import types_of
 from ._resources import data_path
 from .errors import MalformedValueError
 
@@ -159,15 +160,6 @@ def _raise_first(validator: Validator, doc: Mapping[str, Any], name: str) -> Non
     )
 
 
-def _types(doc: Mapping[str, Any]) -> set[str]:
-    value = doc.get("type")
-    if isinstance(value, str):
-        return {value}
-    if isinstance(value, list):
-        return {item for item in value if isinstance(item, str)}
-    return set()
-
-
 def _as_ob_view(doc: Mapping[str, Any], version: str) -> dict[str, Any]:
     """The document as the OB 3.0 schema can judge it, without changing what it says.
 
@@ -217,7 +209,7 @@ def validate_credential_schemas(doc: Mapping[str, Any]) -> None:
     vc_validator, ob_validator = _validators()
     if first == CREDENTIALS_V2:
         _raise_first(vc_validator, doc, "VC Data Model 2.0")
-    if _types(doc) & _OB_TYPES:
+    if _OB_TYPES.intersection(types_of(doc)):
         view = _as_ob_view(doc, str(first))
         try:
             _raise_first(ob_validator, view, "Open Badges 3.0")

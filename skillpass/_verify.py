@@ -128,7 +128,12 @@ def _sign(
         options["previousProof"] = previous_proof
     validate_proof_shape({**options, "proofValue": "z"}, path="/proof")
     proof = create_proof(
-        doc, key.sign, options, allow_test_contexts=allow_test_contexts, limits=limits
+        doc,
+        key.sign,
+        options,
+        allow_test_contexts=allow_test_contexts,
+        limits=limits,
+        json_checked=True,  # check_json(doc) ran above
     )
     signed = copy.deepcopy(doc)
     existing_proofs = proof_list(doc)
