@@ -381,7 +381,7 @@ def _controller_check(
     proof_status: Status,
     trusted: Collection[str] | None,
 ) -> Check:
-    role = "issuer" if check_id == "issuer" else "holder"
+    role = check_id  # "issuer" or "holder"
     if proof_status != "valid":
         return Check(check_id, "unknown", "not_checked", "not checked: the proof did not verify")
     if controller is None:
