@@ -388,7 +388,9 @@ def credential_view(expanded: list[Any], *, vcdm1: bool) -> CredentialView:
     """
     top = _top(expanded, "credential")
     _check_kind(top.types, v.VERIFIABLE_CREDENTIAL)
-    issuers = top.ids(v.ISSUER)
+    # An issuer written as a plain string under the property's IRI is a literal, not a node:
+    # it is still a second signed issuer statement, so it counts.
+    issuers = list(top.ids(v.ISSUER)) + [x for x in top.literals(v.ISSUER) if isinstance(x, str)]
     if not issuers:
         raise MalformedValueError("the credential has no issuer id", code="missing_issuer")
     if len(set(issuers)) > 1:
@@ -423,19 +425,16 @@ def presentation_view(expanded: list[Any]) -> PresentationView:
     """The view of an expanded, checked presentation (without its proofs)."""
     top = _top(expanded, "presentation")
     _check_kind(top.types, v.VERIFIABLE_PRESENTATION)
-    holders = top.ids(v.HOLDER)
+    holders = list(top.ids(v.HOLDER)) + [x for x in top.literals(v.HOLDER) if isinstance(x, str)]
     if len(set(holders)) > 1:
         raise _ambiguous("the holder", holders)
-    graphs = [
-        x
-        for x in top._values(v.VERIFIABLE_CREDENTIAL_PROP)
-        if isinstance(x, dict) and "@graph" in x
-    ]
     return PresentationView(
         id=top.id,
         types=top.types,
         holder=holders[0] if holders else None,
-        credential_count=len(graphs),
+        # Every value counts (a credential is a graph; anything else there is a value the
+        # signature covers and no check would read).
+        credential_count=len(top._values(v.VERIFIABLE_CREDENTIAL_PROP)),
     )
 
 
