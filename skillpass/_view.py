@@ -167,6 +167,7 @@ class CredentialView:
     name: tuple[Text, ...]
     valid_from: tuple[datetime, ...]
     valid_until: tuple[datetime, ...]
+    awarded: datetime | None
     subjects: tuple[SubjectView, ...]
     statuses: tuple[StatusEntry, ...]
     vcdm1: bool
@@ -355,9 +356,7 @@ def _identity(node: _Node) -> IdentityView:
 
 
 def _subject(node: _Node) -> SubjectView:
-    completed = _one_date(node, v.ACTIVITY_END_DATE, "activityEndDate") or _one_date(
-        node, v.AWARDED_DATE, "awardedDate"
-    )
+    completed = _one_date(node, v.ACTIVITY_END_DATE, "activityEndDate")
     return SubjectView(
         id=node.id,
         name=node.texts(v.NAME),
@@ -415,6 +414,7 @@ def credential_view(expanded: list[Any], *, vcdm1: bool) -> CredentialView:
         name=top.texts(v.NAME),
         valid_from=starts,
         valid_until=ends,
+        awarded=_one_date(top, v.AWARDED_DATE, "awardedDate"),
         subjects=tuple(_subject(s) for s in subjects),
         statuses=tuple(_status(s) for s in top.nodes(v.CREDENTIAL_STATUS)),
         vcdm1=vcdm1,

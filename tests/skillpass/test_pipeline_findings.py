@@ -484,3 +484,56 @@ def test_a_status_checker_decides_the_status() -> None:
     )
     assert report.check("status").code == "revoked"
     assert report.status == "invalid"
+
+
+def test_the_builders_and_the_view_share_one_vocabulary() -> None:
+    # The builder writes awardedDate on the credential (as OB 3.0 defines it); the summary and
+    # the certificate read it there (the certificate once looked under credentialSubject).
+    from skillpass import qr
+    from skillpass.credentials import (
+        EscoSkill,
+        FrameworkLevel,
+        Holder,
+        IscedField,
+        Issuer,
+        QualificationInput,
+        build_qualification,
+    )
+
+    credential = build_qualification(
+        QualificationInput(
+            issuer=Issuer(id=ISSUER.did, name="Instituto Técnico"),
+            holder=Holder(name="Amina El Idrissi", passport={"number": "P7654321"}),
+            name="Electricista",
+            achievement_type="Certificate",
+            description="Instalaciones eléctricas.",
+            criteria="Examen práctico.",
+            levels=(FrameworkLevel(framework="EQF", level="4"),),
+            field_of_study=IscedField(code="0713", name="Electricity and energy"),
+            skills=(
+                EscoSkill(
+                    uri="http://data.europa.eu/esco/skill/9b7d5f3a-1c8e-4a6b-b2d0-8e6c4a2f0d13",
+                    name="apply health and safety standards",
+                ),
+            ),
+            awarded_on=datetime(2026, 7, 1, tzinfo=UTC),
+            valid_from=datetime(2026, 7, 1, tzinfo=UTC),
+        )
+    )
+    signed = sign_credential(credential, ISSUER)
+    report = verify_credential(signed, now=NOW, id_number="p7654321", frameworks=["EQF"])
+    assert report.summary is not None
+    assert report.summary["awarded"] == "2026-07-01T00:00:00Z"
+    assert {"framework": "EQF", "level": "4"} in [
+        {k: lvl[k] for k in ("framework", "level")} for lvl in report.summary["levels"]
+    ]
+    assert report.extras["identity"] == "match"
+    assert report.extras["frameworks"][0]["candidates"] == ["4"]
+    certificate = qr.make_certificate(signed, font_dirs=[])
+    assert certificate.unverified_reason is None
+    import pypdfium2
+
+    page = pypdfium2.PdfDocument(certificate.pdf)[0]
+    text = page.get_textpage().get_text_range()
+    assert "Awarded" in text and "2026-07-01" in text
+    assert "EQF level 4" in text
