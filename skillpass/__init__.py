@@ -14,18 +14,51 @@ Public functions raise :class:`SkillpassError` (or a subclass) with a stable ``c
 input; ``verify_*`` return a :class:`VerificationReport` instead of raising.
 """
 
-from ._canon import Limits
-from ._did import (
-    DidResolver,
-    OfflineResolver,
-    WebKey,
-    did_key_document,
-    did_web_document,
-)
-from ._keys import KeyPair, PublicKey
-from ._report import Check, VerificationReport
-from ._verify import sign_credential, sign_presentation, verify_credential, verify_presentation
+from typing import TYPE_CHECKING, Any
+
 from .errors import SkillpassError
+
+if TYPE_CHECKING:
+    from ._canon import Limits
+    from ._dates import parse_datetime
+    from ._did import (
+        DidResolver,
+        OfflineResolver,
+        WebKey,
+        did_key_document,
+        did_web_document,
+    )
+    from ._jsonio import parse_json, types_of
+    from ._keys import KeyPair, PublicKey
+    from ._report import Check, VerificationReport
+    from ._verify import (
+        sign_credential,
+        sign_presentation,
+        verify_credential,
+        verify_presentation,
+    )
+
+# Names are imported on first use (PEP 562), so `import skillpass.errors` or the CLI's
+# `--help` do not pay for JSON-LD, cryptography and JSON Schema before they need them.
+_LAZY = {
+    "Limits": "._canon",
+    "DidResolver": "._did",
+    "OfflineResolver": "._did",
+    "WebKey": "._did",
+    "did_key_document": "._did",
+    "did_web_document": "._did",
+    "parse_datetime": "._dates",
+    "parse_json": "._jsonio",
+    "types_of": "._jsonio",
+    "KeyPair": "._keys",
+    "PublicKey": "._keys",
+    "Check": "._report",
+    "VerificationReport": "._report",
+    "sign_credential": "._verify",
+    "sign_presentation": "._verify",
+    "verify_credential": "._verify",
+    "verify_presentation": "._verify",
+}
 
 __all__ = [
     "Check",
@@ -39,10 +72,28 @@ __all__ = [
     "WebKey",
     "did_key_document",
     "did_web_document",
+    "parse_datetime",
+    "parse_json",
     "sign_credential",
     "sign_presentation",
+    "types_of",
     "verify_credential",
     "verify_presentation",
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'skillpass' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

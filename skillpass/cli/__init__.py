@@ -1,29 +1,69 @@
 """The ``skillpass`` command line.
 
 Exit codes: 0 success / valid, 1 invalid, 2 usage or input error, 3 unknown.
+
+Start-up stays fast: this module imports only Typer. Commands whose modules are heavy (the PDF
+certificate, QR images, frameworks) and the role commands of the other packages are mounted by
+reference (:data:`CORE_COMMANDS`, :data:`ROLE_COMMANDS`) and imported when they run.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from .._dates import parse_datetime
-from .._jsonio import types_of
-from .._keys import KeyPair, PublicKey
-from .._report import VerificationReport
-from .._verify import sign_credential, sign_presentation, verify_credential, verify_presentation
-from ..errors import MalformedValueError, SkillpassError
+from skillpass.errors import MalformedValueError, SkillpassError
+
 from . import _common as c
-from ._input import load_document
+from ._group import LazyCommand, LazyGroup, PlainCommand, prog_name
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from skillpass import VerificationReport
+
+__all__ = ["CORE_COMMANDS", "ROLE_COMMANDS", "LazyCommand", "app", "main"]
+
+CORE_COMMANDS: dict[str, LazyCommand] = {
+    "qr": LazyCommand(
+        "skillpass.cli.qr:app", "Put a signed credential in one QR code and read it back."
+    ),
+    "certificate": LazyCommand(
+        "skillpass.cli.certificate:app",
+        "Make a printable A4 PDF certificate with the credential's QR code.",
+    ),
+    "frameworks": LazyCommand(
+        "skillpass.cli.frameworks:app",
+        "Qualifications frameworks: level tables and indicative comparison.",
+    ),
+}
+"""Commands of this package that are imported only when they run."""
+
+ROLE_COMMANDS: dict[str, LazyCommand] = {
+    "issuer": LazyCommand(
+        "issuer.cli:app", "An institute's issuing service: serve, issue, revoke."
+    ),
+    "verifier": LazyCommand("verifier.cli:app", "The verification service and its web page."),
+    "trust": LazyCommand(
+        "verifier.cli:trust_app", "Trust lists and trust bundles for offline verification."
+    ),
+    "wallet": LazyCommand("wallet.cli:app", "A migrant's encrypted wallet of credentials."),
+}
+"""Role commands: name -> ``"module:attribute"`` of the role package's ``typer.Typer`` app and
+its one-line help. A role package registers its app here (one entry); the module is imported
+only when its command runs, and an entry whose module is not installed is hidden."""
+
+
+class _SkillpassGroup(LazyGroup):
+    lazy_commands = {**CORE_COMMANDS, **ROLE_COMMANDS}  # noqa: RUF012
+    first = ("keys", "sign", "verify")
+
 
 app = typer.Typer(
     name="skillpass",
+    cls=_SkillpassGroup,
     help="SkillPass: issue, carry and verify skills credentials offline (W3C VCs).",
     no_args_is_help=True,
     add_completion=False,
@@ -32,7 +72,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 keys_app = typer.Typer(
-    help="Institute and holder keys (Ed25519 Multikey, did:key).", no_args_is_help=True
+    help="Institute and holder keys (Ed25519 Multikey, did:key).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(keys_app, name="keys")
 
@@ -46,7 +88,7 @@ AllowTest = Annotated[
 ]
 
 
-@keys_app.command("generate")
+@keys_app.command("generate", cls=PlainCommand)
 def keys_generate(
     out: Annotated[
         Path | None,
@@ -66,6 +108,8 @@ def keys_generate(
 
     Without --out the key file JSON goes to standard output and the DID to standard error.
     """
+    from skillpass import KeyPair
+
     try:
         passphrase = c.read_passphrase(passphrase_file)
         key = KeyPair.generate()
@@ -81,7 +125,7 @@ def keys_generate(
         c.fail(exc)
 
 
-@keys_app.command("show")
+@keys_app.command("show", cls=PlainCommand)
 def keys_show(
     key_file: Annotated[Path, typer.Argument(help="A key file.")],
     passphrase_file: Annotated[Path | None, typer.Option("--passphrase-file")] = None,
@@ -92,6 +136,8 @@ def keys_show(
     An encrypted key file is only decrypted when a passphrase is given (to check it); its
     public key is readable without one.
     """
+    from skillpass import PublicKey
+
     try:
         data = c.read_json_file(str(key_file), what="key file")
         if c.read_passphrase(passphrase_file) is not None or not isinstance(data, dict):
@@ -113,7 +159,7 @@ def keys_show(
         c.stdout.print(f"DID:                 {did}\nverification method: {vm}", markup=False)
 
 
-@app.command("sign")
+@app.command("sign", cls=PlainCommand)
 def sign(
     input_file: Annotated[
         str,
@@ -186,6 +232,8 @@ def sign(
     ] = False,
 ) -> None:
     """Sign a credential (or presentation) with a Data Integrity proof; prints the signed JSON."""
+    from skillpass import sign_credential, sign_presentation, types_of
+
     try:
         doc = c.read_json_file(input_file)
         key = c.load_key(key_file, passphrase_file)
@@ -237,6 +285,9 @@ _STYLE = {"valid": "bold green", "invalid": "bold red", "unknown": "bold yellow"
 
 
 def _print_report(report: VerificationReport, *, indent: str = "") -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     status = report.status
     doc_id = escape(report.document_id or "")
     head = f"{indent}[{_STYLE[status]}]{status.upper()}[/] {report.kind} {doc_id}"
@@ -267,6 +318,9 @@ def _print_report(report: VerificationReport, *, indent: str = "") -> None:
 
 
 def _print_comparisons(comparisons: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(
         title="Level comparison (indicative, not recognition)", box=None, header_style="bold"
     )
@@ -302,7 +356,7 @@ def _exit_for(report: VerificationReport) -> int:
     ]
 
 
-@app.command("verify")
+@app.command("verify", cls=PlainCommand)
 def verify(
     input_file: Annotated[
         str,
@@ -342,6 +396,10 @@ def verify(
     allow_test_contexts: AllowTest = False,
 ) -> None:
     """Verify offline; exit 0 valid, 1 invalid, 3 unknown, 2 unreadable input."""
+    from skillpass import parse_datetime, types_of, verify_credential, verify_presentation
+
+    from ._input import load_document
+
     try:
         doc = load_document(input_file)
         when: datetime | None = parse_datetime(now, name="--now") if now else None
@@ -384,7 +442,7 @@ def _with_level_comparison(
     Levels are read only from credentials whose format and proof are valid: a forged level
     must not be shown next to a real comparison.
     """
-    from ..frameworks import compare_credential, get_framework
+    from skillpass.frameworks import compare_credential, get_framework
 
     get_framework(framework)  # an unknown framework is a usage error (exit 2)
     if report.kind == "credential":
@@ -409,20 +467,6 @@ def _with_level_comparison(
     return report.with_extras(**extras)
 
 
-def _register_subcommands() -> None:
-    """Sub-commands whose modules live beside this one."""
-    from . import certificate as _certificate
-    from . import frameworks as _frameworks
-    from . import qr as _qr
-
-    app.add_typer(_frameworks.app, name="frameworks")
-    app.add_typer(_qr.app, name="qr")
-    app.command("certificate")(_certificate.certificate)
-
-
-_register_subcommands()
-
-
 def main() -> None:
     """Console-script entry point."""
-    app()
+    app(prog_name=prog_name())

@@ -6,16 +6,22 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from .._did import OfflineResolver
-from .._jsonio import parse_json
-from .._keys import KeyPair
-from ..errors import KeyFileError, MalformedValueError, ParsingError, RangeError, SkillpassError
+from skillpass.errors import (
+    KeyFileError,
+    MalformedValueError,
+    ParsingError,
+    RangeError,
+    SkillpassError,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from skillpass import KeyPair, OfflineResolver
 
 # Exit codes fixed by DESIGN.md.
 EXIT_VALID = 0
@@ -23,16 +29,88 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_UNKNOWN = 3
 
-# No emoji codes (":key:" in "did:key:" would become a picture) and no highlighting.
-stdout = Console(highlight=False, soft_wrap=True, emoji=False)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+stdout: Console
+stderr: Console
+
+
+class _PipeSafeStdout:
+    """Standard output that survives a closed pipe (``skillpass verify x | head -1``).
+
+    Once the reader has gone, output is dropped: the command finishes and exits with its own
+    code (the verdict), never 1 for a broken pipe. Resolves ``sys.stdout`` on each write, so
+    test runners that swap it keep working.
+    """
+
+    closed_pipe = False
+
+    def write(self, text: str) -> int:
+        if not _PipeSafeStdout.closed_pipe:
+            try:
+                sys.stdout.write(text)
+            except BrokenPipeError:
+                _drop_stdout()
+        return len(text)
+
+    def flush(self) -> None:
+        if not _PipeSafeStdout.closed_pipe:
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _drop_stdout()
+
+    def isatty(self) -> bool:
+        return sys.stdout.isatty()
+
+    def fileno(self) -> int:
+        return sys.stdout.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(sys.stdout, "encoding", None) or "utf-8"
+
+
+def _drop_stdout() -> None:
+    _PipeSafeStdout.closed_pipe = True
+    try:
+        # Python flushes stdout at exit: point it at /dev/null so that flush cannot fail.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's buffer)
+        pass
+
+
+safe_stdout = _PipeSafeStdout()
+
+
+def __getattr__(name: str) -> Any:
+    # The consoles are made on first use: rich costs start-up time that --help does not need.
+    if name in ("stdout", "stderr"):
+        from rich.console import Console
+
+        # No emoji codes (":key:" in "did:key:" would become a picture) and no highlighting.
+        console = Console(
+            file=safe_stdout if name == "stdout" else None,  # type: ignore[arg-type]
+            stderr=name == "stderr",
+            highlight=False,
+            soft_wrap=True,
+            emoji=False,
+        )
+        globals()[name] = console
+        return console
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def fail(error: SkillpassError) -> NoReturn:
     """Print ``error: <code>: <message>`` on stderr and exit 2."""
     where = f" (at {error.path})" if error.path else ""
-    stderr.print(f"[bold red]error:[/] {escape(f'{error.code}: {error.message}{where}')}")
+    typer.echo(f"error: {error.code}: {error.message}{where}", err=True)
     raise typer.Exit(EXIT_USAGE)
+
+
+def warn(message: str) -> None:
+    """Print ``warning: <message>`` on stderr."""
+    typer.echo(f"warning: {message}", err=True)
 
 
 MAX_INPUT_BYTES = 32 * 1024 * 1024  # a 48-megapixel phone photo can take 10-20 MB
@@ -69,6 +147,8 @@ def read_text(path: str, *, what: str = "file", limit: int = 4_000_000) -> str:
 
 def read_json_file(path: str, *, what: str = "input") -> Any:
     """Parse a JSON file strictly (duplicate keys refused)."""
+    from skillpass import parse_json
+
     return parse_json(read_text(path, what=what), what=f"{what} {path}")
 
 
@@ -85,12 +165,16 @@ def read_passphrase(passphrase_file: Path | None) -> str | None:
 
 def load_key(path: Path, passphrase_file: Path | None) -> KeyPair:
     """Load a key file written by ``skillpass keys generate``."""
+    from skillpass import KeyPair
+
     data = read_json_file(str(path), what="key file")
     return KeyPair.from_json(data, passphrase=read_passphrase(passphrase_file))
 
 
 def load_resolver(paths: list[Path] | None) -> OfflineResolver:
     """An offline DID resolver holding the DID documents in ``paths`` (``did:key`` needs none)."""
+    from skillpass import OfflineResolver
+
     documents: dict[str, dict[str, Any]] = {}
     for path in paths or []:
         doc = read_json_file(str(path), what="DID document")
@@ -133,7 +217,8 @@ def write_output(text: str, out: Path | None, *, force: bool = False) -> None:
     """Write ``text`` to ``out`` (or standard output), ending with a newline."""
     text = text if text.endswith("\n") else text + "\n"
     if out is None:
-        sys.stdout.write(text)
+        safe_stdout.write(text)
+        safe_stdout.flush()
     else:
         write_file(out, text, force=force)
 

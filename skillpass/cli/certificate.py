@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
-from .._did import OfflineResolver
-from .._verify import verify_credential
-from ..errors import CryptographicSecurityError, SkillpassError
-from ..qr._certificate import DRAFT_MARK, build_certificate
+from skillpass.errors import (
+    CryptographicSecurityError,
+    MalformedValueError,
+    ParsingError,
+    SkillpassError,
+)
+
 from . import _common as c
+from ._group import PlainCommand
 from ._input import load_document
 from .qr import ErrorCorrection
+
+if TYPE_CHECKING:
+    from skillpass import OfflineResolver
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
 # The QR must verify where it is scanned: the document must be well formed and its signature
 # right. Issuer trust and status may be unknown (an institute prints its own credential).
 _REQUIRED_VALID = ("format", "proof")
 _MUST_NOT_FAIL = ("issuer",)  # the key is not the issuer's: no verifier will accept the QR
+_DRAFT_MARK = "NOT VERIFIED — DRAFT"  # skillpass.qr.DRAFT_MARK; help text must not import qr
 
 
 def _unverified_reason(doc: dict[str, Any], resolver: OfflineResolver) -> str | None:
+    from skillpass import verify_credential
+
     report = verify_credential(doc, resolver=resolver)
     for check in report.checks:
         required = check.id in _REQUIRED_VALID and check.status != "valid"
@@ -31,6 +43,12 @@ def _unverified_reason(doc: dict[str, Any], resolver: OfflineResolver) -> str | 
     return None
 
 
+def _scripts(chars: str) -> str:
+    names = sorted({unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0].title() for ch in chars})
+    return ", ".join(names)
+
+
+@app.command("certificate", cls=PlainCommand)
 def certificate(
     credential: Annotated[
         str,
@@ -39,13 +57,33 @@ def certificate(
             help="Signed credential: JSON file, QR image, QR text (SP1:…) or - for stdin.",
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Write the PDF here (cert.pdf).")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="FILE.pdf", help="Write the PDF here."),
+    ],
     ec: Annotated[
         ErrorCorrection | None,
         typer.Option(
             "--ec",
+            metavar="M|Q",
             case_sensitive=False,
             help="QR error correction M or Q (default Q when it fits V30).",
+        ),
+    ] = None,
+    no_qr: Annotated[
+        bool,
+        typer.Option(
+            "--no-qr",
+            help="Leave the QR code out (a credential too large for one); the page then says"
+            " how to obtain and verify the credential file.",
+        ),
+    ] = False,
+    font_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--font-dir",
+            metavar="DIR",
+            help="Look for fonts in this folder instead of the system's (repeatable).",
         ),
     ] = None,
     force: Annotated[
@@ -56,7 +94,7 @@ def certificate(
         bool,
         typer.Option(
             "--allow-unverified",
-            help=f"Print a credential that does not verify (a draft); it is marked {DRAFT_MARK}.",
+            help=f"Print a credential that does not verify (a draft); it is marked {_DRAFT_MARK}.",
         ),
     ] = False,
 ) -> None:
@@ -66,8 +104,17 @@ def certificate(
     62 mm) that holds the whole signed credential, so it can be verified offline from paper.
     The credential is verified first: one whose format or signature check fails is refused
     (exit 2, certificate_unverified) unless --allow-unverified prints it as a marked draft.
+    A name that no installed font can print is refused (exit 2, font_missing): install the
+    font package the message names, or point --font-dir at a folder with such a font.
     """
+    from skillpass import qr
+
     try:
+        if out.suffix.lower() != ".pdf":
+            raise ParsingError(
+                f"--out must end in .pdf (the certificate is a PDF), not {out.name!r}",
+                code="output_format",
+            )
         doc = load_document(credential)
         reason = _unverified_reason(doc, c.load_resolver(did_document))
         if reason is not None and not allow_unverified:
@@ -76,21 +123,33 @@ def certificate(
                 " print a marked draft with --allow-unverified",
                 code="certificate_unverified",
             )
-        cert = build_certificate(doc, ec=ec.value if ec else None, draft=reason is not None)
+        try:
+            cert = qr.build_certificate(
+                doc,
+                ec=ec.value if ec else None,
+                draft=reason is not None,
+                qr=not no_qr,
+                font_dirs=font_dir,
+            )
+        except SkillpassError as exc:
+            if exc.code == "qr_too_large":
+                exc.message += (
+                    "; print the certificate without a QR code with --no-qr (it then says how"
+                    " to obtain the credential file)"
+                )
+            raise
+        if cert.missing:
+            shown = " ".join(cert.missing[:24]) + (" …" if len(cert.missing) > 24 else "")
+            packages = " ".join(cert.packages)
+            raise MalformedValueError(
+                f"no installed font can print {shown} ({_scripts(cert.missing)} script);"
+                f" install {packages} (Debian/Ubuntu: sudo apt-get install {packages}) or give"
+                " a folder with such a font (--font-dir), then run this again",
+                code="font_missing",
+            )
         c.write_file(out, cert.pdf, force=force)
     except SkillpassError as exc:
         c.fail(exc)
     if reason is not None:
-        c.stderr.print(f"[bold yellow]warning:[/] {escape(reason)}; the PDF is marked {DRAFT_MARK}")
-    if cert.missing:
-        shown = " ".join(cert.missing[:24]) + (" …" if len(cert.missing) > 24 else "")
-        how = "printed as '?'" if cert.fonts else "printed without accents or as '?'"
-        c.stderr.print(
-            "[bold yellow]warning:[/] "
-            + escape(
-                f"no installed font has {shown}: {how}. Install {' and '.join(cert.packages)}"
-                f" (Debian: apt-get install {' '.join(cert.packages)}) and print again;"
-                " the QR code holds the exact text."
-            )
-        )
+        c.warn(f"{reason}; the PDF is marked {qr.DRAFT_MARK}")
     c.stderr.print(f"certificate written to {out}", markup=False)

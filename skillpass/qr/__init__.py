@@ -15,27 +15,38 @@ and bounds its work (text length, decompressed size, nesting).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from skillpass.errors import RangeError
+from skillpass.errors import ParsingError, RangeError
 from skillpass.qr import _codec, _images
+
+if TYPE_CHECKING:
+    from skillpass.qr._certificate import Certificate
 
 __all__ = [
     "DEFAULT_MAX_VERSION",
+    "DRAFT_MARK",
     "PREFIX",
     "QRInfo",
+    "build_certificate",
     "decode",
     "encode",
+    "image_kind",
     "info",
     "is_qr_text",
     "qr_version",
+    "read_document",
     "read_image",
     "render_certificate_pdf",
     "render_png",
     "render_svg",
     "render_terminal",
 ]
+
+DRAFT_MARK = "NOT VERIFIED — DRAFT"
+"""Printed across a certificate made from a credential that did not verify."""
 
 PREFIX = _codec.PREFIX
 """The prefix of every SP1 QR text (format version 1)."""
@@ -166,3 +177,71 @@ def render_certificate_pdf(
     from skillpass.qr._certificate import render_certificate_pdf as _render
 
     return _render(doc, ec=ec, draft=draft)
+
+
+def build_certificate(
+    doc: dict[str, Any],
+    *,
+    ec: str | None = None,
+    draft: bool = False,
+    qr: bool = True,
+    font_dirs: Iterable[Path] | None = None,
+) -> Certificate:
+    """Like :func:`render_certificate_pdf`, with how the text was printed: a ``Certificate``
+    with ``pdf`` (bytes), ``missing`` (characters no installed font has, printed as ``?``),
+    ``packages`` (Debian font packages that would print them), ``fonts`` and ``shaping``.
+
+    ``qr=False`` leaves the QR code out (a credential too large for one): the page then says
+    how to obtain and verify the credential file. ``font_dirs`` replaces the system font
+    folders searched.
+    """
+    from skillpass.qr._certificate import build_certificate as _build
+
+    return _build(doc, ec=ec, draft=draft, qr=qr, font_dirs=font_dirs)
+
+
+def image_kind(data: bytes) -> str | None:
+    """The kind of file ``data`` is, from its first bytes: ``pdf``, or an image format
+    (``png``, ``jpeg``, ``gif``, ``bmp``, ``webp``, ``tiff``, ``avif``, ``heif``, ``svg``);
+    None for anything else (JSON, QR text)."""
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
+    return _images.image_kind(data)
+
+
+def read_document(data: bytes) -> dict[str, Any]:
+    """The credential (or presentation) in the QR code of an image or a PDF, such as a
+    photograph or the PDF that ``skillpass certificate`` writes (its pages are rendered).
+
+    A QR code that is not SkillPass's is refused (``qr_malformed``) with a message saying what
+    it holds (a web address, a vCard…). Raises like :func:`read_image` and :func:`decode`, and
+    ``pdf_unreadable`` for a damaged PDF.
+    """
+    if image_kind(data) == "pdf":
+        from skillpass.qr._pdf import pdf_pages
+
+        found: str | None = None
+        for page in pdf_pages(data):
+            try:
+                found = _images.read_image(page)
+            except ParsingError as exc:
+                if exc.code != "qr_not_found":
+                    raise
+                continue
+            if _QR_PREFIX_RE.match(found):
+                break
+        if found is None:
+            raise ParsingError(
+                "no QR code could be read in the PDF (a SkillPass certificate has one on its"
+                " first page)",
+                code="qr_not_found",
+            )
+        text = found
+    else:
+        text = _images.read_image(data)
+    if not _QR_PREFIX_RE.match(text):
+        raise ParsingError(_images.describe_foreign_qr(text), code="qr_malformed")
+    return decode(text)
+
+
+_QR_PREFIX_RE = re.compile(r"SP\d{1,4}:")

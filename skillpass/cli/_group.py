@@ -1,0 +1,230 @@
+"""The command classes of the ``skillpass`` CLI (not public API).
+
+* :class:`LazyGroup` mounts commands by ``"module:attribute"`` and imports a command's module
+  only when that command runs, so ``skillpass --help`` and ``skillpass verify`` never load the
+  PDF stack, the issuer service or FastAPI. Its help lists each lazy command with the short
+  help written in the registry, without importing anything.
+* :class:`PlainCommand` writes help without Python types (``FILE``, not ``<Path>``).
+* Usage errors of the option parser are printed as ``error: usage_error: …`` and exit 2, like
+  every other input error of the CLI.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+EXIT_USAGE = 2
+
+
+def _click_class(name: str) -> type[Exception]:
+    # Typer re-exports only BadParameter; UsageError is its base in click and in the copy of
+    # click that newer Typer versions carry.
+    for cls in typer.BadParameter.__mro__:
+        if cls.__name__ == name and issubclass(cls, Exception):
+            return cls
+    raise RuntimeError(f"typer.BadParameter does not derive from {name}")  # pragma: no cover
+
+
+_UsageError = _click_class("UsageError")
+
+
+@dataclass(frozen=True)
+class LazyCommand:
+    """A command mounted by reference: ``target`` is ``"package.module:attribute"`` naming a
+    ``typer.Typer`` app, ``help`` the one-line help shown in ``skillpass --help``."""
+
+    target: str
+    help: str
+
+    @property
+    def module(self) -> str:
+        return self.target.partition(":")[0]
+
+    @property
+    def attribute(self) -> str:
+        return self.target.partition(":")[2] or "app"
+
+    def installed(self) -> bool:
+        """Whether the module exists, found without importing it or its package."""
+        top, _, rest = self.module.partition(".")
+        try:
+            spec = importlib.util.find_spec(top)
+        except (ImportError, ValueError):
+            return False
+        if spec is None:
+            return False
+        if not rest:
+            return True
+        relative = Path(*rest.split("."))
+        for location in spec.submodule_search_locations or ():
+            base = Path(location) / relative
+            if base.with_suffix(".py").is_file() or (base / "__init__.py").is_file():
+                return True
+        return False
+
+
+def _usage_error(error: Exception) -> typer.Exit:
+    """Print a parser error the way the CLI prints every input error; exit 2."""
+    ctx = getattr(error, "ctx", None)
+    message = error.format_message() if hasattr(error, "format_message") else str(error)
+    message = message.rstrip(".")
+    where = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
+    typer.echo(f"error: usage_error: {message}{where}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _is_usage_error(error: Exception) -> bool:
+    # "skillpass" or "skillpass qr" alone print their help through this exception.
+    return isinstance(error, _UsageError) and type(error).__name__ != "NoArgsIsHelpError"
+
+
+class PlainCommand(TyperCommand):
+    """A command whose help names values (``INPUT``, ``FILE``) instead of Python types."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                continue
+            name = param.metavar or (param.name or "").upper()
+            name = name if param.required else f"[{name}]"
+            pieces.append(name + ("..." if param.nargs != 1 else ""))
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments: list[tuple[str, str]] = []
+        options: list[tuple[str, str]] = []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = param.metavar or (param.name or "").upper()
+                arguments.append((name, getattr(param, "help", None) or ""))
+            else:
+                record = param.get_help_record(ctx)
+                if record is not None:
+                    options.append(record)
+        if arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(arguments)
+        if options:
+            with formatter.section("Options"):
+                formatter.write_dl(options)
+
+
+class LazyGroup(TyperGroup):
+    """A Typer group that also holds :class:`LazyCommand` entries (see the module docstring).
+
+    ``lazy_commands`` is set by the application (class attribute of a subclass): a mapping of
+    command name to :class:`LazyCommand`. Entries whose module is not installed are hidden.
+    """
+
+    lazy_commands: dict[str, LazyCommand] = {}  # noqa: RUF012 - replaced, never mutated
+    first: tuple[str, ...] = ()
+    """Eager commands listed first, in this order (Typer puts sub-groups last)."""
+
+    def _eager(self) -> list[str]:
+        rank = {name: index for index, name in enumerate(self.first)}
+        return sorted(self.commands, key=lambda name: rank.get(name, len(rank)))
+
+    def _lazy_available(self) -> dict[str, LazyCommand]:
+        return {
+            name: entry
+            for name, entry in self.lazy_commands.items()
+            if name not in self.commands and entry.installed()
+        }
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*self._eager(), *self._lazy_available()]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = self.commands.get(cmd_name)
+        if command is not None:
+            return command
+        entry = self.lazy_commands.get(cmd_name)
+        if entry is None or not entry.installed():
+            return None
+        command = _load(cmd_name, entry)
+        self.commands[cmd_name] = command
+        return command
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = [
+            (name, self.commands[name].get_short_help_str(limit=formatter.width))
+            for name in self._eager()
+            if not self.commands[name].hidden
+        ]
+        rows += [(name, entry.help) for name, entry in self._lazy_available().items()]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[Any, Any, list[str]]:
+        try:
+            return self._click_resolve_command(ctx, args)
+        except _UsageError as error:
+            if args and hasattr(error, "message"):
+                matches = difflib.get_close_matches(args[0], self.list_commands(ctx))
+                if matches:
+                    message = str(error.message).rstrip(".")
+                    error.message = f"{message}. Did you mean {matches[0]!r}?"
+            raise
+
+    def _click_resolve_command(self, ctx: Any, args: list[str]) -> tuple[Any, Any, list[str]]:
+        name = args[0]
+        command = self.get_command(ctx, name)
+        if command is None and not ctx.resilient_parsing:
+            if name.startswith("-"):
+                self.parse_args(ctx, args)
+            ctx.fail(f"No such command {name!r}.")
+        return (name if command else None), command, args[1:]
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except Exception as error:
+            if _is_usage_error(error):
+                raise _usage_error(error) from None
+            raise
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            if _is_usage_error(error):
+                raise _usage_error(error) from None
+            raise
+
+
+def _load(name: str, entry: LazyCommand) -> Any:
+    """Import the module of a lazy command and turn its Typer app into a click command."""
+    try:
+        module = importlib.import_module(entry.module)
+    except ModuleNotFoundError as error:
+        missing = error.name or "a module"
+        if entry.module == missing or entry.module.startswith(missing + "."):
+            raise  # the registry names a module that does not exist: a packaging bug
+        top = entry.module.partition(".")[0]
+        typer.echo(
+            f"error: command_unavailable: 'skillpass {name}' needs {missing}, which is not"
+            f" installed; install the {top} extra: pip install 'skillpass[{top}]'",
+            err=True,
+        )
+        raise typer.Exit(EXIT_USAGE) from None
+    app = getattr(module, entry.attribute)
+    command = typer.main.get_command(app)
+    command.name = name
+    return command
+
+
+def prog_name() -> str:
+    """``skillpass`` also when run as ``python -m skillpass``."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "skillpass" if name in ("", "__main__.py", "-c") else name
