@@ -224,9 +224,10 @@ def test_pinned_schemas_are_valid_against_their_metaschemas() -> None:
 
 
 def test_a_valid_credential_does_not_import_the_python_validator() -> None:
+    path = str(EXAMPLES / "reference-qualification.json")
     code = (
         "import json, sys; from skillpass._schemas import validate_credential_schemas;"
-        f" validate_credential_schemas(json.load(open({str(EXAMPLES / 'reference-qualification.json')!r})));"
+        f" validate_credential_schemas(json.load(open({path!r})));"
         " print('jsonschema' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
