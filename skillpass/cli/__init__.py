@@ -117,18 +117,34 @@ def keys_generate(
         if out is None:
             c.write_output(text, None)
             c.stderr.print(key.did)
+            if passphrase is None:
+                c.warn("the private key printed above is not encrypted (see --passphrase-file)")
             return
-        # A key file is never overwritten, even with --force elsewhere: a lost key is lost.
-        c.write_file(out, text + "\n", mode=0o600)
+        # A key file is never overwritten (there is no --force): a lost key is lost.
+        c.write_file(
+            out,
+            text + "\n",
+            mode=0o600,
+            if_exists="key files are never overwritten: choose another file name, or move the"
+            " old key away first if you really mean to replace it",
+        )
         c.stdout.print(key.did)
     except SkillpassError as exc:
         c.fail(exc)
+    if passphrase is None:
+        c.warn(
+            f"the private key in {out} is not encrypted: keep the file private and out of"
+            " version control, or encrypt it with --passphrase-file"
+        )
 
 
 @keys_app.command("show", cls=PlainCommand)
 def keys_show(
-    key_file: Annotated[Path, typer.Argument(help="A key file.")],
-    passphrase_file: Annotated[Path | None, typer.Option("--passphrase-file")] = None,
+    key_file: Annotated[Path, typer.Argument(metavar="KEY_FILE", help="A key file.")],
+    passphrase_file: Annotated[
+        Path | None,
+        typer.Option("--passphrase-file", help="Check the passphrase of an encrypted key file."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Print a key's DID and public key (never the private key).
@@ -174,17 +190,21 @@ def sign(
         str,
         typer.Option(
             "--cryptosuite",
+            metavar="SUITE",
             help="eddsa-rdfc-2022 (default, widest support) or eddsa-jcs-2022 (fast, JSON only).",
         ),
     ] = "eddsa-rdfc-2022",
     created: Annotated[
         str | None,
-        typer.Option("--created", help="Proof creation time (xsd:dateTime); default now."),
+        typer.Option(
+            "--created", metavar="TIME", help="Proof creation time (xsd:dateTime); default now."
+        ),
     ] = None,
     verification_method: Annotated[
         str | None,
         typer.Option(
             "--verification-method",
+            metavar="URL",
             help="Sign as this verification method URL (default: the key's did:key).",
         ),
     ] = None,
@@ -192,18 +212,25 @@ def sign(
         str | None,
         typer.Option(
             "--proof-purpose",
+            metavar="PURPOSE",
             help="assertionMethod for credentials (default), authentication for presentations.",
         ),
     ] = None,
     previous_proof: Annotated[
         list[str] | None,
         typer.Option(
-            "--previous-proof", help="Chain this proof to an existing proof id (repeatable)."
+            "--previous-proof",
+            metavar="ID",
+            help="Chain this proof to an existing proof id (repeatable).",
         ),
     ] = None,
     proof_id: Annotated[
         str | None,
-        typer.Option("--proof-id", help="An id for the new proof (needed to chain to it later)."),
+        typer.Option(
+            "--proof-id",
+            metavar="ID",
+            help="An id for the new proof (needed to chain to it later).",
+        ),
     ] = None,
     challenge: Annotated[
         str | None, typer.Option("--challenge", help="Presentations: the verifier's challenge.")
@@ -230,6 +257,14 @@ def sign(
             help="Make the key's DID the credential's issuer (issuer.id) before signing.",
         ),
     ] = False,
+    replace_proof: Annotated[
+        bool,
+        typer.Option(
+            "--replace-proof",
+            help="Remove the input's existing proof(s) and sign anew (without it a signed input"
+            " gets a second proof, with a warning).",
+        ),
+    ] = False,
 ) -> None:
     """Sign a credential (or presentation) with a Data Integrity proof; prints the signed JSON."""
     from skillpass import sign_credential, sign_presentation, types_of
@@ -240,6 +275,13 @@ def sign(
         if not isinstance(doc, dict):
             raise MalformedValueError("the input is not a JSON object", code="not_an_object")
         is_vp = "VerifiablePresentation" in types_of(doc)
+        if "proof" in doc and replace_proof:
+            del doc["proof"]
+        elif "proof" in doc and previous_proof is None:
+            c.warn(
+                "the input is signed already: a second proof is added beside the first;"
+                " to sign it anew, use --replace-proof"
+            )
         if set_issuer and not is_vp:
             issuer = doc.get("issuer")
             if isinstance(issuer, dict):
@@ -279,6 +321,9 @@ def sign(
         c.write_output(c.dump_json(signed), out, force=force)
     except SkillpassError as exc:
         c.fail(exc)
+    if out is not None:
+        kind = "presentation" if is_vp else "credential"
+        c.stderr.print(f"signed {kind} written to {out}", markup=False)
 
 
 _STYLE = {"valid": "bold green", "invalid": "bold red", "unknown": "bold yellow"}
@@ -369,13 +414,17 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     now: Annotated[
         str | None,
-        typer.Option("--now", help="Verify as of this time (xsd:dateTime) instead of now."),
+        typer.Option(
+            "--now", metavar="TIME", help="Verify as of this time (xsd:dateTime) instead of now."
+        ),
     ] = None,
     framework: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--framework",
-            help="Also compare the credential's levels to this framework (e.g. DE-DQR).",
+            metavar="ID",
+            help="Also compare the credential's levels to this framework (e.g. DE-DQR;"
+            " repeatable).",
         ),
     ] = None,
     did_document: c.DidDocumentOption = None,
@@ -383,6 +432,7 @@ def verify(
         list[str] | None,
         typer.Option(
             "--trust-issuer",
+            metavar="DID",
             help="Treat this issuer DID as trusted (repeatable) until trust lists are configured.",
         ),
     ] = None,
@@ -402,9 +452,9 @@ def verify(
 
     try:
         doc = load_document(input_file)
-        when: datetime | None = parse_datetime(now, name="--now") if now else None
+        when: datetime | None = parse_datetime(c.as_datetime(now), name="--now") if now else None
         resolver = c.load_resolver(did_document)
-        trusted = set(trusted_issuer) if trusted_issuer else None
+        trusted = {c.check_did(did, "--trust-issuer") for did in trusted_issuer or []} or None
         if "VerifiablePresentation" in types_of(doc):
             report = verify_presentation(
                 doc,
@@ -423,7 +473,7 @@ def verify(
                 trusted_issuers=trusted,
                 allow_test_contexts=allow_test_contexts,
             )
-        if framework is not None:
+        if framework:
             report = _with_level_comparison(doc, report, framework)
     except SkillpassError as exc:
         c.fail(exc)
@@ -435,16 +485,17 @@ def verify(
 
 
 def _with_level_comparison(
-    doc: dict[str, Any], report: VerificationReport, framework: str
+    doc: dict[str, Any], report: VerificationReport, frameworks: list[str]
 ) -> VerificationReport:
-    """Add the comparison of each verified credential's levels with ``framework``.
+    """Add the comparison of each verified credential's levels with each of ``frameworks``.
 
     Levels are read only from credentials whose format and proof are valid: a forged level
     must not be shown next to a real comparison.
     """
     from skillpass.frameworks import compare_credential, get_framework
 
-    get_framework(framework)  # an unknown framework is a usage error (exit 2)
+    for framework in frameworks:
+        get_framework(framework)  # an unknown framework is a usage error (exit 2)
     if report.kind == "credential":
         pairs = [(doc, report)]
     else:
@@ -455,7 +506,8 @@ def _with_level_comparison(
     skipped = 0
     for credential, sub in pairs:
         if sub.check("format").status == "valid" and sub.check("proof").status == "valid":
-            comparisons.extend(compare_credential(credential, framework))
+            for framework in frameworks:
+                comparisons.extend(compare_credential(credential, framework))
         else:
             skipped += 1
     extras: dict[str, Any] = {"frameworks": comparisons}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -163,11 +164,27 @@ def read_passphrase(passphrase_file: Path | None) -> str | None:
     return os.environ.get("SKILLPASS_PASSPHRASE") or None
 
 
+_KEY_MEMBERS = ("secretKeyMultibase", "encryptedSecretKey", "publicKeyMultibase")
+
+
 def load_key(path: Path, passphrase_file: Path | None) -> KeyPair:
     """Load a key file written by ``skillpass keys generate``."""
     from skillpass import KeyPair
 
-    data = read_json_file(str(path), what="key file")
+    try:
+        data = read_json_file(str(path), what="key file")
+    except ParsingError as exc:
+        if exc.code == "input_unreadable":
+            raise
+        raise KeyFileError(
+            f"{path} is not a key file (not JSON); make one with skillpass keys generate",
+            code="not_a_key_file",
+        ) from None
+    if not isinstance(data, dict) or not any(member in data for member in _KEY_MEMBERS):
+        raise KeyFileError(
+            f"{path} is not a key file (no key in it); make one with skillpass keys generate",
+            code="not_a_key_file",
+        )
     return KeyPair.from_json(data, passphrase=read_passphrase(passphrase_file))
 
 
@@ -184,6 +201,25 @@ def load_resolver(paths: list[Path] | None) -> OfflineResolver:
     return OfflineResolver(documents)
 
 
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DID = re.compile(r"did:[a-z0-9]+:[A-Za-z0-9._:%-]*[A-Za-z0-9._%-]")
+
+
+def as_datetime(value: str) -> str:
+    """A date alone (``2026-01-01``) means its start, in UTC; anything else is left as is."""
+    return f"{value}T00:00:00Z" if _DATE_ONLY.fullmatch(value.strip()) else value
+
+
+def check_did(value: str, option: str) -> str:
+    """``value`` if it is a DID (``did:method:id``), else a clear error naming ``option``."""
+    if not _DID.fullmatch(value):
+        raise MalformedValueError(
+            f"{option} {value!r} is not a DID (e.g. did:key:z6Mk… or did:web:example.org)",
+            code="invalid_did",
+        )
+    return value
+
+
 DidDocumentOption = Annotated[
     list[Path] | None,
     typer.Option(
@@ -193,16 +229,24 @@ DidDocumentOption = Annotated[
 ]
 
 
-def write_file(path: Path, data: str | bytes, *, force: bool = False, mode: int = 0o644) -> None:
+def write_file(
+    path: Path,
+    data: str | bytes,
+    *,
+    force: bool = False,
+    mode: int = 0o644,
+    if_exists: str = "use --force to replace it",
+) -> None:
     """Write ``data`` to ``path``; an existing file is kept unless ``force`` (stored data is
-    never lost by accident). The one file writer of the CLI."""
+    never lost by accident), and ``if_exists`` says what to do instead. The one file writer
+    of the CLI."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
     try:
         fd = os.open(path, flags, mode)
     except FileExistsError:
         raise ParsingError(
-            f"{path} exists already; not overwriting it (use --force to replace it)",
+            f"{path} exists already; not overwriting it ({if_exists})",
             code="output_exists",
         ) from None
     except OSError as exc:

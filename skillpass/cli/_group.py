@@ -174,6 +174,24 @@ def _use_fast_conversion(param: Any) -> None:
         param._runtime_param = _FastConversion(convert, multi)
 
 
+def _name_the_value(param: Any) -> None:
+    """A metavar that names the value (FILE, TEXT, N, M|Q) rather than its Python type."""
+    if param.param_type_name != "option" or getattr(param, "is_flag", False) or param.metavar:
+        return
+    descriptor = getattr(param, "type_descriptor", None)
+    annotation = getattr(descriptor, "annotation", str)
+    if typing.get_origin(annotation) is list:
+        (annotation,) = typing.get_args(annotation)
+    if annotation is Path:
+        param.metavar = "FILE"
+    elif annotation is int:
+        param.metavar = "N"
+    elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        param.metavar = "|".join(str(member.value) for member in annotation)
+    else:
+        param.metavar = "TEXT"
+
+
 class PlainCommand(TyperCommand):
     """A command whose help names values (``INPUT``, ``FILE``) instead of Python types."""
 
@@ -181,6 +199,7 @@ class PlainCommand(TyperCommand):
         params: list[Any] = super().get_params(ctx)
         for param in params:  # the --help option is made here, not in __init__
             _use_fast_conversion(param)
+            _name_the_value(param)
         return params
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
