@@ -1,0 +1,139 @@
+"""What a first-time user meets: errors in one format, help without Python types, and the
+small fixes of the command line issue."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from skillpass.cli import app
+from tests.conftest import EXAMPLES, load_json
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def signed(tmp_path: Path) -> Path:
+    key = tmp_path / "k.key.json"
+    assert runner.invoke(app, ["keys", "generate", "--out", str(key)]).exit_code == 0
+    doc = load_json(EXAMPLES / "reference-qualification.json")
+    (tmp_path / "u.json").write_text(json.dumps(doc))
+    out = tmp_path / "signed.json"
+    result = runner.invoke(
+        app, ["sign", str(tmp_path / "u.json"), "--key", str(key), "--set-issuer", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"signed credential written to {out}" in result.stderr
+    return out
+
+
+def test_parser_errors_use_the_error_format_and_exit_2() -> None:
+    result = runner.invoke(app, ["verify", "--no-such-option", "x"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: usage_error: No such option: --no-such-option")
+    missing = runner.invoke(app, ["sign", "x.json"])
+    assert missing.exit_code == 2 and missing.stderr.startswith("error: usage_error:")
+
+
+def _commands(group: object, path: list[str]) -> list[list[str]]:
+    found = []
+    cmd = typer.main.get_command(group) if isinstance(group, typer.Typer) else group
+    names = cmd.list_commands(None) if hasattr(cmd, "list_commands") else []  # type: ignore[attr-defined]
+    for name in names:
+        sub = cmd.get_command(None, name)  # type: ignore[attr-defined]
+        found.append([*path, name])
+        if hasattr(sub, "list_commands"):
+            found += _commands(sub, [*path, name])
+    return found
+
+
+def test_help_names_values_not_python_types_and_every_option_has_help() -> None:
+    for path in _commands(app, []):
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, path
+        text = result.stdout
+        assert "<" not in text.replace("<=x<=", "") and "{" not in text, (path, text)
+        options = text.split("Options:")[-1].splitlines()
+        for line in options[1:]:
+            if line.startswith("  -"):
+                assert len(line.split("  ")) > 2 or line.rstrip().endswith("."), (path, line)
+
+
+def test_key_files_are_never_overwritten_and_say_so(tmp_path: Path) -> None:
+    key = tmp_path / "k.key.json"
+    first = runner.invoke(app, ["keys", "generate", "--out", str(key)])
+    assert "warning: the private key" in first.stderr and "not encrypted" in first.stderr
+    again = runner.invoke(app, ["keys", "generate", "--out", str(key)])
+    assert again.exit_code == 2
+    assert "never overwritten" in again.stderr and "--force" not in again.stderr
+
+
+def test_a_file_that_is_not_a_key_is_named_so(tmp_path: Path) -> None:
+    (tmp_path / "doc.json").write_text(json.dumps({"hello": "world"}))
+    result = runner.invoke(
+        app, ["sign", str(tmp_path / "doc.json"), "--key", str(tmp_path / "doc.json")]
+    )
+    assert result.exit_code == 2 and "error: not_a_key_file:" in result.stderr
+
+
+def test_verify_option_checks(signed: Path) -> None:
+    bad = runner.invoke(app, ["verify", str(signed), "--trust-issuer", "notadid"])
+    assert bad.exit_code == 2 and "error: invalid_did:" in bad.stderr
+    dated = runner.invoke(app, ["verify", str(signed), "--now", "2027-01-01", "--json"])
+    assert dated.exit_code == 3, dated.output
+    assert "2027-01-01T00:00:00Z" in dated.stdout
+    url = runner.invoke(app, ["verify", "https://example.org/cred.json"])
+    assert url.exit_code == 2 and "error: input_is_url:" in url.stderr and "offline" in url.stderr
+    two = runner.invoke(
+        app, ["verify", str(signed), "--framework", "DE-DQR", "--framework", "EQF", "--json"]
+    )
+    targets = {item.get("to") for item in json.loads(two.stdout)["frameworks"]}
+    assert {"DE-DQR", "EQF"} <= targets
+
+
+def test_re_signing_warns_and_replace_proof_signs_anew(tmp_path: Path, signed: Path) -> None:
+    key = tmp_path / "k.key.json"
+    again = runner.invoke(app, ["sign", str(signed), "--key", str(key)])
+    assert again.exit_code == 0 and "--replace-proof" in again.stderr
+    assert isinstance(json.loads(again.stdout)["proof"], list)
+    anew = runner.invoke(app, ["sign", str(signed), "--key", str(key), "--replace-proof"])
+    assert anew.exit_code == 0 and "warning" not in anew.stderr
+    assert isinstance(json.loads(anew.stdout)["proof"], dict)
+
+
+def test_a_closed_pipe_keeps_the_verdicts_exit_code(signed: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "skillpass", "verify", str(signed)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before anything is written
+    error = process.stderr.read()
+    process.stderr.close()
+    assert process.wait() == 3
+    assert b"Error" not in error and b"Traceback" not in error
+
+
+def test_certificate_pdf_reads_back_and_out_must_be_pdf(tmp_path: Path, signed: Path) -> None:
+    wrong = runner.invoke(app, ["certificate", str(signed), "--out", str(tmp_path / "c.png")])
+    assert wrong.exit_code == 2 and "error: output_format:" in wrong.stderr
+    pdf = tmp_path / "c.pdf"
+    made = runner.invoke(app, ["certificate", str(signed), "--out", str(pdf)])
+    if made.exit_code == 2 and "font_missing" in made.stderr:
+        pytest.skip("fonts for the reference credential are not installed")
+    assert made.exit_code == 0, made.output
+    assert runner.invoke(app, ["verify", str(pdf)]).exit_code == 3
+    decoded = runner.invoke(app, ["qr", "decode", str(pdf)])
+    assert json.loads(decoded.stdout) == load_json(signed)
+    no_qr = tmp_path / "n.pdf"
+    plain = runner.invoke(app, ["certificate", str(signed), "--out", str(no_qr), "--no-qr"])
+    assert plain.exit_code == 0
+    unreadable = runner.invoke(app, ["verify", str(no_qr)])
+    assert unreadable.exit_code == 2 and "qr_not_found" in unreadable.stderr
