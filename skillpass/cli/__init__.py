@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 __all__ = ["CORE_COMMANDS", "ROLE_COMMANDS", "LazyCommand", "app", "main"]
 
 CORE_COMMANDS: dict[str, LazyCommand] = {
+    "credential": LazyCommand(
+        "skillpass.cli.credential:app",
+        "Write a new unsigned credential from options or an answers file.",
+    ),
     "qr": LazyCommand(
         "skillpass.cli.qr:app", "Put a signed credential in one QR code and read it back."
     ),

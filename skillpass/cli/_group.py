@@ -275,7 +275,7 @@ class LazyGroup(TyperGroup):
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = [
-            (name, self.commands[name].get_short_help_str(limit=formatter.width))
+            (name, self.commands[name].get_short_help_str(limit=300))
             for name in self._eager()
             if not self.commands[name].hidden
         ]
