@@ -335,7 +335,6 @@ _STYLE = {"valid": "bold green", "invalid": "bold red", "unknown": "bold yellow"
 
 def _print_report(report: VerificationReport, *, indent: str = "") -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     status = report.status
     doc_id = escape(report.document_id or "")
@@ -343,19 +342,17 @@ def _print_report(report: VerificationReport, *, indent: str = "") -> None:
     c.stdout.print(head)
     if report.issuer:
         c.stdout.print(f"{indent}issuer: {escape(report.issuer)}")
-    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
-    table.add_column("check")
-    table.add_column("status")
-    table.add_column("code")
-    table.add_column("message", overflow="fold")
-    for check in report.checks:
-        table.add_row(
-            check.id,
+    rows = [
+        [
+            f"{indent}{check.id}",
             f"[{_STYLE[check.status]}]{check.status}[/]",
             escape(check.code),
             escape(check.message),
-        )
-    c.stdout.print(table)
+        ]
+        for check in report.checks
+    ]
+    # Never splits a word: at 80 columns the messages go below their rows (DIDs stay whole).
+    c.print_table(["check", "status", "code", "message"], rows)
     for sub in report.credentials:
         _print_report(sub, indent=indent + "  ")
     comparisons = report.extras.get("frameworks")

@@ -270,3 +270,47 @@ def write_output(text: str, out: Path | None, *, force: bool = False) -> None:
 def dump_json(value: Any) -> str:
     """Pretty JSON with the key order kept (signed documents print as the W3C vectors do)."""
     return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def print_table(headers: list[str], rows: list[list[str]]) -> None:
+    """Print a table of rich-markup cells whose last column is free text, on stdout.
+
+    Words are never split (a DID must stay copyable): when the last column is too narrow for
+    its longest word at the console's width (80 columns is common), each row's text goes on
+    its own lines below the row instead, wrapped between words.
+    """
+    import textwrap
+
+    from rich.table import Table
+    from rich.text import Text
+
+    def plain(cell: str) -> str:
+        return Text.from_markup(cell, emoji=False).plain
+
+    console: Console = globals().get("stdout") or __getattr__("stdout")
+    width = console.width
+    leading = [
+        max(len(plain(row[i])) for row in [headers, *rows]) + 1 for i in range(len(headers) - 1)
+    ]
+    room = width - sum(leading) - 2
+    longest = max((len(word) for row in rows for word in plain(row[-1]).split()), default=0)
+    if room >= max(longest, 20):
+        table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+        for header in headers[:-1]:
+            table.add_column(header)
+        table.add_column(headers[-1], overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        return
+    bold_headers = [f"[bold]{header}[/]" for header in headers]
+    for row in [bold_headers, *rows]:
+        cells = "".join(
+            cell + " " * (size - len(plain(cell))) for cell, size in zip(row, leading, strict=False)
+        )
+        console.print(" " + cells.rstrip())
+        text = plain(row[-1]) if row is not bold_headers else ""
+        for line in textwrap.wrap(
+            text, width=max(width - 4, 20), break_long_words=False, break_on_hyphens=False
+        ):
+            console.print("    " + line, markup=False)
