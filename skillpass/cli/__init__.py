@@ -160,6 +160,7 @@ def keys_show(
 
     try:
         data = c.read_json_file(str(key_file), what="key file")
+        c.check_key_file(data, key_file)
         if c.read_passphrase(passphrase_file) is not None or not isinstance(data, dict):
             public = c.load_key(key_file, passphrase_file).public_key
         else:

@@ -133,7 +133,11 @@ def read_bytes(path: str, *, what: str = "file", limit: int = MAX_INPUT_BYTES) -
             f"cannot read {what} {path}: {exc.strerror}", code="input_unreadable"
         ) from None
     if len(data) > limit:
-        raise RangeError(f"{what} {path} is larger than {limit:,} bytes", code="input_too_large")
+        raise RangeError(
+            f"{what} {path} is larger than {limit // (1024 * 1024)} MB, the limit for an input"
+            " file (photos of up to 120 megapixels are read: take or export a smaller one)",
+            code="input_too_large",
+        )
     return data
 
 
@@ -180,12 +184,17 @@ def load_key(path: Path, passphrase_file: Path | None) -> KeyPair:
             f"{path} is not a key file (not JSON); make one with skillpass keys generate",
             code="not_a_key_file",
         ) from None
+    check_key_file(data, path)
+    return KeyPair.from_json(data, passphrase=read_passphrase(passphrase_file))
+
+
+def check_key_file(data: Any, path: Path) -> None:
+    """Refuse JSON that is not a key file with ``not_a_key_file`` (not a multibase error)."""
     if not isinstance(data, dict) or not any(member in data for member in _KEY_MEMBERS):
         raise KeyFileError(
             f"{path} is not a key file (no key in it); make one with skillpass keys generate",
             code="not_a_key_file",
         )
-    return KeyPair.from_json(data, passphrase=read_passphrase(passphrase_file))
 
 
 def load_resolver(paths: list[Path] | None) -> OfflineResolver:

@@ -147,3 +147,65 @@ def test_report_tables_never_split_a_did(signed: Path, columns: int) -> None:
     if columns <= 80:  # the checks fit the width, but for a DID that is wider itself
         checks = lines[2:]
         assert all(len(line.rstrip()) <= columns for line in checks if did not in line)
+
+
+def test_a_terminal_too_narrow_for_the_qr_code_gets_a_warning(signed: Path) -> None:
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "80", "LINES": "24"}
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "skillpass", "qr", "encode", str(signed)],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env=env,
+            check=False,
+            timeout=120,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert process.returncode == 0
+    error = process.stderr.decode()
+    assert "warning: the QR code is" in error and "the terminal has 80" in error
+
+
+def test_a_credential_too_large_for_a_qr_code_can_be_printed_without_one(
+    tmp_path: Path,
+) -> None:
+    import skillpass
+
+    key = skillpass.KeyPair.generate()
+    doc = load_json(EXAMPLES / "reference-qualification.json")
+    doc["issuer"]["id"] = key.did
+    doc["credentialSubject"]["achievement"]["description"] = " ".join(
+        f"unit{i:04d} weld inspection practice" for i in range(400)
+    )
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(skillpass.sign_credential(doc, key)))
+    refused = runner.invoke(app, ["certificate", str(big), "--out", str(tmp_path / "a.pdf")])
+    assert refused.exit_code == 2
+    assert "error: qr_too_large:" in refused.stderr and "--no-qr" in refused.stderr
+    made = runner.invoke(
+        app, ["certificate", str(big), "--out", str(tmp_path / "b.pdf"), "--no-qr"]
+    )
+    if made.exit_code == 2 and "font_missing" in made.stderr:
+        pytest.skip("fonts for the reference credential are not installed")
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_gitignore_covers_key_and_passphrase_files() -> None:
+    from fnmatch import fnmatch
+
+    from tests.conftest import ROOT
+
+    patterns = [
+        line.strip()
+        for line in (ROOT / ".gitignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for name in ("institute.key.json", "holder.key", "pass.txt"):
+        assert any(fnmatch(name, pattern) for pattern in patterns), name
