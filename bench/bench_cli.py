@@ -47,7 +47,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=9, help="cold runs of each (median)")
     args = parser.parse_args()
-    cli = [sys.executable, "-m", "skillpass"]
+    # The console script is what users run (python -m would add runpy's imports).
+    script = Path(sys.executable).parent / "skillpass"
+    cli = [str(script)] if script.exists() else [sys.executable, "-m", "skillpass"]
     with tempfile.TemporaryDirectory() as tmp:
         signed = _signed_reference(Path(tmp))
         cases = {

@@ -201,3 +201,24 @@ def test_help_imports_neither_the_core_nor_the_roles() -> None:
     )
     assert "verify" in result.stdout
     assert ast.literal_eval(result.stderr.strip().splitlines()[-1]) == []
+
+
+def test_a_plain_verify_does_not_import_rich_or_pydantic(tmp_path: Path) -> None:
+    key = skillpass.KeyPair.generate()
+    doc = json.loads((EXAMPLES / "reference-qualification.json").read_text(encoding="utf-8"))
+    doc["issuer"]["id"] = key.did
+    signed = tmp_path / "signed.json"
+    signed.write_text(json.dumps(skillpass.sign_credential(doc, key)), encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from skillpass.cli import main\n"
+        f"sys.argv = ['skillpass', 'verify', {str(signed)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "names = ('rich', 'pydantic', 'jsonschema', 'PIL', 'qrcode', 'pypdfium2', 'yaml')\n"
+        "sys.stderr.write(repr(sorted({m.split('.')[0] for m in sys.modules} & set(names))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert "UNKNOWN" in result.stdout
+    assert ast.literal_eval(result.stderr.strip().splitlines()[-1]) == []

@@ -335,7 +335,7 @@ _STYLE = {"valid": "bold green", "invalid": "bold red", "unknown": "bold yellow"
 
 
 def _print_report(report: VerificationReport, *, indent: str = "") -> None:
-    from rich.markup import escape
+    from ._common import escape  # rich's rule, without importing rich
 
     status = report.status
     doc_id = escape(report.document_id or "")

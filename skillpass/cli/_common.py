@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -29,9 +30,6 @@ EXIT_VALID = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_UNKNOWN = 3
-
-stdout: Console
-stderr: Console
 
 
 class _PipeSafeStdout:
@@ -84,22 +82,81 @@ def _drop_stdout() -> None:
 safe_stdout = _PipeSafeStdout()
 
 
-def __getattr__(name: str) -> Any:
-    # The consoles are made on first use: rich costs start-up time that --help does not need.
-    if name in ("stdout", "stderr"):
-        from rich.console import Console
+_TAG = re.compile(r"(?<!\\)\[(/?)([a-z ]*)\]")
+_SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
+_ESCAPABLE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
 
-        # No emoji codes (":key:" in "did:key:" would become a picture) and no highlighting.
-        console = Console(
-            file=safe_stdout if name == "stdout" else None,  # type: ignore[arg-type]
-            stderr=name == "stderr",
-            highlight=False,
-            soft_wrap=True,
-            emoji=False,
-        )
-        globals()[name] = console
-        return console
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def escape(text: str) -> str:
+    """Escape text for :meth:`TextConsole.print` (the same rule as ``rich.markup.escape``)."""
+    return _ESCAPABLE.sub(lambda m: f"{m[1]}{m[1]}\\{m[2]}", text)
+
+
+def render_markup(text: str, *, color: bool) -> str:
+    """The small subset of rich markup the CLI writes (``[bold red]…[/]``) as ANSI colours,
+    or as plain text when ``color`` is false."""
+    out: list[str] = []
+    position = 0
+    for match in _TAG.finditer(text):
+        out.append(text[position : match.start()])
+        position = match.end()
+        if not color:
+            continue
+        if match[1]:
+            out.append("\x1b[0m")
+        else:
+            codes = [_SGR[word] for word in match[2].split() if word in _SGR]
+            out.append(f"\x1b[{';'.join(codes)}m" if codes else "")
+    out.append(text[position:])
+    return "".join(out).replace("\\[", "[")
+
+
+class TextConsole:
+    """A console for text with rich-style markup, without importing rich (start-up time).
+
+    Strings are written directly (colours only on a terminal, and never with ``NO_COLOR``);
+    anything else, such as a ``rich.table.Table``, is handed to a rich console made on first use.
+    """
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._rich: Console | None = None
+
+    @property
+    def file(self) -> Any:
+        return sys.stderr if self._stderr else safe_stdout
+
+    @property
+    def width(self) -> int:
+        """Columns: the terminal's, ``COLUMNS``, or 80."""
+        return shutil.get_terminal_size((80, 24)).columns
+
+    def _color(self) -> bool:
+        if "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+            return False
+        try:
+            return bool(self.file.isatty())
+        except (AttributeError, ValueError, OSError):
+            return False
+
+    def print(self, *objects: Any, markup: bool = True, **kwargs: Any) -> None:
+        if all(isinstance(item, str) for item in objects) and not kwargs:
+            text = " ".join(objects)
+            if markup:
+                text = render_markup(text, color=self._color())
+            self.file.write(text + "\n")
+            self.file.flush()
+            return
+        if self._rich is None:
+            from rich.console import Console
+
+            # No emoji codes (":key:" in "did:key:" would become a picture), no highlighting.
+            self._rich = Console(file=self.file, highlight=False, soft_wrap=True, emoji=False)
+        self._rich.print(*objects, markup=markup, **kwargs)
+
+
+stdout = TextConsole(stderr=False)
+stderr = TextConsole(stderr=True)
 
 
 def fail(error: SkillpassError) -> NoReturn:
@@ -282,44 +339,46 @@ def dump_json(value: Any) -> str:
 
 
 def print_table(headers: list[str], rows: list[list[str]]) -> None:
-    """Print a table of rich-markup cells whose last column is free text, on stdout.
+    """Print a table of markup cells whose last column is free text, on stdout.
 
-    Words are never split (a DID must stay copyable): when the last column is too narrow for
-    its longest word at the console's width (80 columns is common), each row's text goes on
-    its own lines below the row instead, wrapped between words.
+    Words are never split (a DID must stay copyable): the last column is wrapped between
+    words; when it is too narrow for its longest word at the console's width (80 columns is
+    common), each row's text goes on its own lines below the row instead.
     """
     import textwrap
 
-    from rich.table import Table
-    from rich.text import Text
-
     def plain(cell: str) -> str:
-        return Text.from_markup(cell, emoji=False).plain
+        return render_markup(cell, color=False)
 
-    console: Console = globals().get("stdout") or __getattr__("stdout")
-    width = console.width
+    width = stdout.width
     leading = [
         max(len(plain(row[i])) for row in [headers, *rows]) + 1 for i in range(len(headers) - 1)
     ]
     room = width - sum(leading) - 2
     longest = max((len(word) for row in rows for word in plain(row[-1]).split()), default=0)
-    if room >= max(longest, 20):
-        table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
-        for header in headers[:-1]:
-            table.add_column(header)
-        table.add_column(headers[-1], overflow="fold")
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
-        return
+    below = room < max(longest, 20)
     bold_headers = [f"[bold]{header}[/]" for header in headers]
     for row in [bold_headers, *rows]:
         cells = "".join(
             cell + " " * (size - len(plain(cell))) for cell, size in zip(row, leading, strict=False)
         )
-        console.print(" " + cells.rstrip())
-        text = plain(row[-1]) if row is not bold_headers else ""
-        for line in textwrap.wrap(
-            text, width=max(width - 4, 20), break_long_words=False, break_on_hyphens=False
-        ):
-            console.print("    " + line, markup=False)
+        text = plain(row[-1])
+        if below:
+            stdout.print(" " + cells.rstrip())
+            lines = textwrap.wrap(
+                text if row is not bold_headers else "",
+                width=max(width - 4, 20),
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            for line in lines:
+                stdout.print("    " + line, markup=False)
+            continue
+        lines = textwrap.wrap(text, width=room, break_long_words=False, break_on_hyphens=False) or [
+            ""
+        ]
+        last = row[-1] if row is bold_headers else escape(lines[0])
+        stdout.print((" " + cells + last).rstrip())
+        indent = " " * (1 + sum(leading))
+        for line in lines[1:]:
+            stdout.print(indent + line, markup=False)

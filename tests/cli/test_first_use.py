@@ -209,3 +209,16 @@ def test_gitignore_covers_key_and_passphrase_files() -> None:
     ]
     for name in ("institute.key.json", "holder.key", "pass.txt"):
         assert any(fnmatch(name, pattern) for pattern in patterns), name
+
+
+def test_markup_is_rendered_without_rich_and_matches_richs_escaping() -> None:
+    from rich.markup import escape as rich_escape
+    from rich.text import Text
+
+    from skillpass.cli import _common as c
+
+    for text in ["plain", "a [b] c", "[bold]x[/]", "did:key:z6Mk", "\\[x]", "[/] [red]"]:
+        assert c.escape(text) == rich_escape(text)
+        marked = f"[bold red]{c.escape(text)}[/] tail"
+        assert c.render_markup(marked, color=False) == Text.from_markup(marked, emoji=False).plain
+    assert c.render_markup("[bold green]VALID[/]", color=True) == "\x1b[1;32mVALID\x1b[0m"
