@@ -82,33 +82,35 @@ def _drop_stdout() -> None:
 safe_stdout = _PipeSafeStdout()
 
 
-_TAG = re.compile(r"(?<!\\)\[(/?)([a-z ]*)\]")
+_TAG = re.compile(r"(\\*)\[([a-z#/@][^[]*?)]")
 _SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
-_ESCAPABLE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
 
 
 def escape(text: str) -> str:
     """Escape text for :meth:`TextConsole.print` (the same rule as ``rich.markup.escape``)."""
-    return _ESCAPABLE.sub(lambda m: f"{m[1]}{m[1]}\\{m[2]}", text)
+    return _TAG.sub(lambda m: f"{m[1]}{m[1]}\\[{m[2]}]", text)
 
 
 def render_markup(text: str, *, color: bool) -> str:
     """The small subset of rich markup the CLI writes (``[bold red]…[/]``) as ANSI colours,
-    or as plain text when ``color`` is false."""
+    or as plain text when ``color`` is false. Escapes follow rich: an odd number of
+    backslashes before ``[`` makes it literal, each pair of backslashes prints one."""
     out: list[str] = []
     position = 0
     for match in _TAG.finditer(text):
         out.append(text[position : match.start()])
         position = match.end()
-        if not color:
-            continue
-        if match[1]:
+        slashes, tag = match[1], match[2]
+        out.append("\\" * (len(slashes) // 2))
+        if len(slashes) % 2:
+            out.append(f"[{tag}]")
+        elif color and tag.startswith("/"):
             out.append("\x1b[0m")
-        else:
-            codes = [_SGR[word] for word in match[2].split() if word in _SGR]
+        elif color:
+            codes = [_SGR[word] for word in tag.split() if word in _SGR]
             out.append(f"\x1b[{';'.join(codes)}m" if codes else "")
     out.append(text[position:])
-    return "".join(out).replace("\\[", "[")
+    return "".join(out)
 
 
 class TextConsole:
