@@ -19,8 +19,12 @@ from typing import TYPE_CHECKING, Any
 from .errors import SkillpassError
 
 if TYPE_CHECKING:
-    from ._canon import Limits
-    from ._dates import parse_datetime
+    from ._canon import (
+        Limits,
+    )
+    from ._dates import (
+        parse_datetime,
+    )
     from ._did import (
         DidResolver,
         OfflineResolver,
@@ -28,14 +32,46 @@ if TYPE_CHECKING:
         did_key_document,
         did_web_document,
     )
-    from ._jsonio import parse_json, types_of
-    from ._keys import KeyPair, PublicKey
-    from ._report import Check, VerificationReport
+    from ._jsonio import (
+        parse_json,
+        types_of,
+    )
+    from ._keys import (
+        KeyPair,
+        PublicKey,
+    )
+    from ._policy import (
+        NoStatusLists,
+        NoTrustConfigured,
+        StatusChecker,
+        StatusDecision,
+        TrustDecision,
+        TrustedIssuers,
+        TrustPolicy,
+        VerificationPolicy,
+    )
+    from ._report import (
+        Check,
+        VerificationReport,
+    )
     from ._verify import (
         sign_credential,
         sign_presentation,
         verify_credential,
         verify_presentation,
+    )
+    from ._view import (
+        AchievementView,
+        AlignmentView,
+        CheckedCredential,
+        CheckedPresentation,
+        CredentialView,
+        IdentityView,
+        PresentationView,
+        ProofView,
+        StatusEntry,
+        SubjectView,
+        Text,
     )
 
 # Names are imported on first use (PEP 562), so `import skillpass.errors` or the CLI's
@@ -47,27 +83,65 @@ _LAZY = {
     "WebKey": "._did",
     "did_key_document": "._did",
     "did_web_document": "._did",
-    "parse_datetime": "._dates",
-    "parse_json": "._jsonio",
-    "types_of": "._jsonio",
     "KeyPair": "._keys",
     "PublicKey": "._keys",
+    "NoStatusLists": "._policy",
+    "NoTrustConfigured": "._policy",
+    "StatusChecker": "._policy",
+    "StatusDecision": "._policy",
+    "TrustDecision": "._policy",
+    "TrustedIssuers": "._policy",
+    "TrustPolicy": "._policy",
+    "VerificationPolicy": "._policy",
     "Check": "._report",
     "VerificationReport": "._report",
     "sign_credential": "._verify",
     "sign_presentation": "._verify",
     "verify_credential": "._verify",
     "verify_presentation": "._verify",
+    "AchievementView": "._view",
+    "AlignmentView": "._view",
+    "CheckedCredential": "._view",
+    "CheckedPresentation": "._view",
+    "CredentialView": "._view",
+    "IdentityView": "._view",
+    "PresentationView": "._view",
+    "ProofView": "._view",
+    "StatusEntry": "._view",
+    "SubjectView": "._view",
+    "Text": "._view",
+    "parse_datetime": "._dates",
+    "parse_json": "._jsonio",
+    "types_of": "._jsonio",
 }
 
 __all__ = [
+    "AchievementView",
+    "AlignmentView",
     "Check",
+    "CheckedCredential",
+    "CheckedPresentation",
+    "CredentialView",
     "DidResolver",
+    "IdentityView",
     "KeyPair",
     "Limits",
+    "NoStatusLists",
+    "NoTrustConfigured",
     "OfflineResolver",
+    "PresentationView",
+    "ProofView",
     "PublicKey",
     "SkillpassError",
+    "StatusChecker",
+    "StatusDecision",
+    "StatusEntry",
+    "SubjectView",
+    "Text",
+    "TrustDecision",
+    "TrustPolicy",
+    "TrustedIssuers",
+    "VerificationPolicy",
     "VerificationReport",
     "WebKey",
     "did_key_document",

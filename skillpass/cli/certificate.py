@@ -4,43 +4,20 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
-from skillpass.errors import (
-    CryptographicSecurityError,
-    MalformedValueError,
-    ParsingError,
-    SkillpassError,
-)
+from skillpass.errors import MalformedValueError, ParsingError, SkillpassError
 
 from . import _common as c
 from ._group import PlainCommand
 from ._input import load_document
 from .qr import ErrorCorrection
 
-if TYPE_CHECKING:
-    from skillpass import OfflineResolver
-
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
-# The QR must verify where it is scanned: the document must be well formed and its signature
-# right. Issuer trust and status may be unknown (an institute prints its own credential).
-_REQUIRED_VALID = ("format", "proof")
-_MUST_NOT_FAIL = ("issuer",)  # the key is not the issuer's: no verifier will accept the QR
 _DRAFT_MARK = "NOT VERIFIED — DRAFT"  # skillpass.qr.DRAFT_MARK; help text must not import qr
-
-
-def _unverified_reason(doc: dict[str, Any], resolver: OfflineResolver) -> str | None:
-    from skillpass import verify_credential
-
-    report = verify_credential(doc, resolver=resolver)
-    for check in report.checks:
-        required = check.id in _REQUIRED_VALID and check.status != "valid"
-        if required or (check.id in _MUST_NOT_FAIL and check.status == "invalid"):
-            return f"the {check.id} check is {check.status} ({check.code}: {check.message})"
-    return None
 
 
 def _scripts(chars: str) -> str:
@@ -107,7 +84,7 @@ def certificate(
     A name that no installed font can print is refused (exit 2, font_missing): install the
     font package the message names, or point --font-dir at a folder with such a font.
     """
-    from skillpass import qr
+    from skillpass import VerificationPolicy, qr
 
     try:
         if out.suffix.lower() != ".pdf":
@@ -116,20 +93,14 @@ def certificate(
                 code="output_format",
             )
         doc = load_document(credential)
-        reason = _unverified_reason(doc, c.load_resolver(did_document))
-        if reason is not None and not allow_unverified:
-            raise CryptographicSecurityError(
-                f"{reason}; its QR code would not verify. Sign it first (skillpass sign), or"
-                " print a marked draft with --allow-unverified",
-                code="certificate_unverified",
-            )
         try:
-            cert = qr.build_certificate(
+            cert = qr.make_certificate(
                 doc,
                 ec=ec.value if ec else None,
-                draft=reason is not None,
-                qr=not no_qr,
+                policy=VerificationPolicy(resolver=c.load_resolver(did_document)),
+                allow_unverified=allow_unverified,
                 font_dirs=font_dir,
+                qr=not no_qr,
             )
         except SkillpassError as exc:
             if exc.code == "qr_too_large":
@@ -150,6 +121,6 @@ def certificate(
         c.write_file(out, cert.pdf, force=force)
     except SkillpassError as exc:
         c.fail(exc)
-    if reason is not None:
-        c.warn(f"{reason}; the PDF is marked {qr.DRAFT_MARK}")
+    if cert.unverified_reason is not None:
+        c.warn(f"{cert.unverified_reason}; the PDF is marked {qr.DRAFT_MARK}")
     c.stderr.print(f"certificate written to {out}", markup=False)
