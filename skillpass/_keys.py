@@ -11,9 +11,6 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from ._multibase import ED25519_PRIV, ED25519_PUB, decode_multibase, encode_multibase
 from .errors import CryptographicSecurityError, KeyFileError, ParsingError
@@ -131,7 +128,7 @@ class KeyPair:
 
     def __init__(self, private_key: Ed25519PrivateKey) -> None:
         self._private = private_key
-        raw = private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        raw = private_key.public_key().public_bytes_raw()
         self.public_key = PublicKey.from_bytes(raw)
 
     @classmethod
@@ -240,10 +237,14 @@ def _unb64(text: object) -> bytes:
 
 
 def _kdf(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
 
 
 def _encrypt_seed(seed: bytes, passphrase: str, public_multibase: str) -> dict[str, Any]:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     salt, nonce = os.urandom(16), os.urandom(12)
     key = _kdf(passphrase, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
     # The public key is authenticated data, so a file cannot pair it with another private key.
@@ -269,6 +270,8 @@ def _int_param(value: object) -> int:
 
 
 def _decrypt_seed(blob: object, passphrase: str, public_multibase: object) -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     if not isinstance(blob, dict) or blob.get("version") != _KEY_FILE_VERSION:
         raise KeyFileError("unsupported encrypted key format", code="invalid_key_file")
     kdf, cipher = blob.get("kdf"), blob.get("cipher")
