@@ -199,18 +199,25 @@ def resolve(framework_id: str) -> Framework:
     return reg.frameworks[canonical]
 
 
-def unknown(query: str, *, hint: str = "") -> MalformedValueError:
-    """The ``unknown_framework`` error for ``query``: why it is missing when the tables leave it
-    out on purpose, else the nearest ids (a typo such as ``DE-DRQ`` suggests ``DE-DQR``)."""
+def unknown(
+    query: str, *, where: str | None = None, suggest: tuple[str, ...] = ()
+) -> MalformedValueError:
+    """The ``unknown_framework`` error for ``query`` (looked for in country ``where``): why it is
+    missing when the tables leave it out on purpose, else the nearest ids (a typo such as
+    ``DE-DRQ`` suggests ``DE-DQR``)."""
     reg = registry()
     key = query.strip().upper()
+    if where is not None and f"{where}-{key}" in reg.not_encoded:
+        key = f"{where}-{key}"
+    in_country = f" in {where}" if where is not None else ""
     if key in reg.not_encoded:
-        why = f": not encoded, {reg.not_encoded[key]}"
+        why = f": {key} is not encoded, {reg.not_encoded[key]}"
     else:
         near = difflib.get_close_matches(key, sorted(reg.ids), n=3, cutoff=0.6)
-        ids = dict.fromkeys(reg.ids[n] for n in near)
+        ids = dict.fromkeys([*suggest, *(reg.ids[n] for n in near)])
         why = f" (did you mean {' or '.join(ids)}?)" if ids else ""
     return MalformedValueError(
-        f"unknown qualifications framework {query!r}{why}{hint} (see `skillpass frameworks list`)",
+        f"unknown qualifications framework {query!r}{in_country}{why} "
+        "(see `skillpass frameworks list`)",
         code="unknown_framework",
     )

@@ -7,6 +7,7 @@ guessed: the answer is ``ambiguous_framework`` with the candidates, unless a cou
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import cache
 
@@ -95,20 +96,37 @@ def find_framework(query: str, country: str | None = None) -> Framework:
             )
         return fw
     ids = _by_name().get(_key(query), ())
+    # A framework left out for lack of a source still owns its acronym: "NVQF" alone must not
+    # silently mean Pakistan's to a Nepali worker just because Nepal's is not encoded.
+    missing = tuple(i for i in reg.not_encoded if _key(i.split("-", 1)[-1]) == _key(query))
     if wanted is not None:
         ids = tuple(i for i in ids if reg.frameworks[i].country == wanted)
+        missing = tuple(i for i in missing if i.startswith(f"{wanted}-"))
     if len(ids) > 1:
         current = tuple(i for i in ids if reg.frameworks[i].status == "current")
         ids = current or ids
-    if len(ids) == 1:
+    if len(ids) == 1 and not missing:
         return reg.frameworks[ids[0]]
-    if ids:
+    if len(ids) + len(missing) > 1:
         listed = ", ".join(
-            f"{i} ({reg.frameworks[i].country or reg.frameworks[i].region})" for i in ids
+            [f"{i} ({reg.frameworks[i].country or reg.frameworks[i].region})" for i in ids]
+            + [f"{i} (not encoded: no source for its levels)" for i in missing]
         )
         raise MalformedValueError(
             f"{query!r} names several frameworks: {listed}; give the id, or a country (--country)",
             code="ambiguous_framework",
         )
-    hint = f" in {wanted}" if wanted is not None else ""
-    raise unknown(query, hint=hint)
+    if missing:
+        raise unknown(missing[0])
+    # A mistyped acronym or name ("NVFQ", "Deutscher Qualifikationsrahmn"): the nearest names.
+    table = _by_name()
+    near = difflib.get_close_matches(_key(query), list(table), n=3, cutoff=0.75)
+    suggest = tuple(
+        dict.fromkeys(
+            i
+            for name in near
+            for i in table[name]
+            if wanted is None or reg.frameworks[i].country == wanted
+        )
+    )
+    raise unknown(query, where=wanted, suggest=suggest)
