@@ -214,7 +214,10 @@ def unknown(
         why = f": {key} is not encoded, {reg.not_encoded[key]}"
     else:
         near = difflib.get_close_matches(key, sorted(reg.ids), n=3, cutoff=0.6)
-        ids = dict.fromkeys([*suggest, *(reg.ids[n] for n in near)])
+        by_id = [
+            reg.ids[n] for n in near if where is None or reg.frameworks[reg.ids[n]].country == where
+        ]
+        ids = dict.fromkeys([*by_id, *suggest])
         why = f" (did you mean {' or '.join(ids)}?)" if ids else ""
     return MalformedValueError(
         f"unknown qualifications framework {query!r}{in_country}{why} "
