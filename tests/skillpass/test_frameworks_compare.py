@@ -196,6 +196,9 @@ FACTS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("OM-OQF", "6", "EQF", ()),
     # 11.3 Jordan: ten levels, no link.
     ("JO-JNQF", "7", "EQF", ()),
+    # 11.5 Egypt: eight levels, primary certificate 1 to doctorate 8 (Cabinet-approved draft).
+    ("EG-ENQF", "8", "EQF", ("8",)),
+    ("EG-ENQF", "4", "EQF", ()),
     # 12.1-12.2 Pakistan: vocational NVQF has no link; HEC PQF doctorate at 8.
     ("PK-NVQF", "5", "EQF", ()),
     ("PK-NQF", "8", "EQF", ("8",)),

@@ -35,10 +35,10 @@ RESEARCH_NOTE_IDS = [
 # and those left out because no source read gives their levels (section 15.1).
 CORRIDOR_IDS = [
     "UA-NQF", "MD-NQF", "GE-NQF", "AL-AQF", "RS-NQFS", "ME-MQF", "MK-MKQF", "XK-NQF", "BA-BQF",
-    "BH-NQF", "OM-OQF", "JO-JNQF", "PK-NVQF", "PK-NQF", "BD-BNQF", "LK-NVQ", "LK-SLQF", "HK-QF",
+    "BH-NQF", "OM-OQF", "JO-JNQF", "EG-ENQF", "PK-NVQF", "PK-NQF", "BD-BNQF", "LK-NVQ", "LK-SLQF", "HK-QF",
     "KR-KQF", "BN-BDQF", "LA-LQF", "GH-NTVETQF", "NG-NSQF", "ET-NTQF", "UG-UVQF",
 ]  # fmt: skip
-LEFT_OUT = ["NP-NVQF", "QA-NQF", "KW-NQF", "EG-ENQF", "MM-MNQF", "RW-RQF", "TZ-TQF"]
+LEFT_OUT = ["NP-NVQF", "QA-NQF", "KW-NQF", "MM-MNQF", "RW-RQF", "TZ-TQF"]
 INDEX = json.loads((FRAMEWORK_DIR / "index.json").read_text("utf-8"))
 # Aliases the research note asks for (GB-* for UK-*, the RQF in Northern Ireland, renamed NZQCF,
 # Saudi NQF-KSA).
@@ -274,6 +274,9 @@ def test_a_level_only_an_old_version_had_is_invalid_and_says_so(
         ("TH-TQF", "กรอบคุณวุฒิแห่งชาติ", "th"),  # 11.4: ONEC NQF 2017
         ("SA-SAQF", "الإطار الوطني للمؤهلات", "ar"),  # 11.4: ETEC Arabic page
         ("AE-QFE", "المنظومة الوطنية للمؤهلات", "ar"),  # 11.4: Cabinet Decision 22/2013
+        ("BH-NQF", "الإطار الوطني للمؤهلات", "ar"),  # 11.1: BQA Arabic page
+        ("JO-JNQF", "الإطار الوطني الأردني للمؤهلات", "ar"),  # 11.3: AQACHEI workshop
+        ("EG-ENQF", "الإطار القومي للمؤهلات", "ar"),  # 11.5: NAQAAE president
     ],
 )
 def test_original_names_in_their_script(fid: str, original: str, lang: str) -> None:

@@ -111,7 +111,7 @@ def test_compare_still_takes_ids_only() -> None:
     [
         ("NVQF", "NP", ["NP-NVQF", "not encoded", "3 May 2020"]),
         ("NP-NVQF", None, ["not encoded"]),
-        ("EG-ENQF", None, ["not encoded", "NAQAAE"]),
+        ("QA-NQF", None, ["not encoded", "11 levels"]),
         ("DE-DQR", "NP", ["DE-DQR", "DE", "not NP"]),
         ("XYZQF", "DE", ["in DE"]),
     ],
