@@ -16,6 +16,7 @@ from skillpass.frameworks import (
     find_framework,
     framework_table_version,
     list_frameworks,
+    not_encoded,
 )
 
 from ._common import dump_json, fail, write_output
@@ -80,6 +81,7 @@ def list_command(as_json: JsonOption = False) -> None:
                     }
                     for fw in frameworks
                 ],
+                "not_encoded": [{"id": i, "reason": why} for i, why in not_encoded().items()],
             }
         )
         return
@@ -97,7 +99,12 @@ def list_command(as_json: JsonOption = False) -> None:
             str(len(fw.levels)),
             ", ".join(linked) or "-",
         )
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    console.print(
+        "Left out for lack of a source for their levels (`show ID` says why): "
+        + ", ".join(not_encoded())
+    )
 
 
 @app.command("show")

@@ -16,8 +16,9 @@ runner = CliRunner()
 def test_list_shows_every_framework() -> None:
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 0, result.output
-    for fid in ("EQF", "DE-DQR", "PH-PQF", "KE-KNQF", "UK-SCT-SCQF", "ISCED-2011"):
+    for fid in ("EQF", "DE-DQR", "PH-PQF", "KE-KNQF", "UK-SCT-SCQF", "ISCED-2011", "UA-NQF"):
         assert fid in result.stdout
+    assert "Left out for lack of a source" in result.stdout and "NP-NVQF" in result.stdout
 
 
 def test_list_json() -> None:
@@ -29,6 +30,8 @@ def test_list_json() -> None:
     assert len(by_id) >= 35
     assert by_id["NL-NLQF"]["levels"][:1] == ["entry"]
     assert by_id["UK-ENG-RQF"]["country"] == "GB"
+    left_out = {item["id"]: item["reason"] for item in data["not_encoded"]}
+    assert "NP-NVQF" in left_out and "NP-NVQF" not in by_id
 
 
 def test_show_levels_and_referencing() -> None:

@@ -35,8 +35,8 @@ RESEARCH_NOTE_IDS = [
 # and those left out because no source read gives their levels (section 15.1).
 CORRIDOR_IDS = [
     "UA-NQF", "MD-NQF", "GE-NQF", "AL-AQF", "RS-NQFS", "ME-MQF", "MK-MKQF", "XK-NQF", "BA-BQF",
-    "BH-NQF", "OM-OQF", "JO-JNQF", "EG-ENQF", "PK-NVQF", "PK-NQF", "BD-BNQF", "LK-NVQ", "LK-SLQF", "HK-QF",
-    "KR-KQF", "BN-BDQF", "LA-LQF", "GH-NTVETQF", "NG-NSQF", "ET-NTQF", "UG-UVQF",
+    "BH-NQF", "OM-OQF", "JO-JNQF", "EG-ENQF", "PK-NVQF", "PK-NQF", "BD-BNQF", "LK-NVQ", "LK-SLQF",
+    "HK-QF", "KR-KQF", "BN-BDQF", "LA-LQF", "GH-NTVETQF", "NG-NSQF", "ET-NTQF", "UG-UVQF",
 ]  # fmt: skip
 LEFT_OUT = ["NP-NVQF", "QA-NQF", "KW-NQF", "MM-MNQF", "RW-RQF", "TZ-TQF"]
 INDEX = json.loads((FRAMEWORK_DIR / "index.json").read_text("utf-8"))
