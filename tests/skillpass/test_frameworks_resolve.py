@@ -192,6 +192,9 @@ def test_level_names() -> None:
     assert ukraine.level("0").display_name("uk") == "нульовий рівень"
     assert ukraine.level("0").display_name("fr") == "zero level"
     assert get_framework("DE-DQR").level("5").display_name("fr") is None
+    old = get_framework("FR-RNCP-1969")  # 16.2: LHEO level table
+    assert old.level("III").display_name("fr") == "niveau III (BTS, DUT)"
+    assert old.level("III").display_name("es") is None
 
 
 def test_compare_in_a_language_names_every_framework_and_named_level() -> None:
