@@ -31,6 +31,7 @@ from pyld import jsonld
 from pyld.canon import URDNA2015
 from pyld.identifier_issuer import IdentifierIssuer
 
+from . import _fastld, _rdfc
 from ._contexts import CREDENTIALS_V1, CREDENTIALS_V2, context_resolver, document_loader
 from ._contexts import is_allowed_context as _is_allowed_context
 from .errors import ContextError, MalformedValueError, RangeError, SkillpassError
@@ -228,6 +229,36 @@ def check_and_expand(
     """
     if not json_checked:
         check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
+    expanded = _expand(doc, allow_test_contexts)
+    _ExpandedChecker(limits).check(expanded)
+    return expanded
+
+
+# "fast" expands with _fastld and canonicalizes with _rdfc, falling back to pyld wherever they
+# cannot decide; "pyld" runs pyld alone (the reference, for differential tests and the bench).
+_ENGINE = "fast"
+
+
+def _undefined_term(term: object) -> MalformedValueError:
+    return MalformedValueError(
+        f"property {term!r} is not defined by the document's contexts, so a "
+        "signature would not cover it",
+        code="undefined_term",
+    )
+
+
+def _expand(doc: dict[str, Any], allow_test_contexts: bool) -> list[Any]:
+    if _ENGINE == "fast":
+        try:
+            return _fastld.expand(doc, allow_test_contexts=allow_test_contexts)
+        except _fastld.DroppedTerm as dropped:
+            raise _undefined_term(dropped.term) from None
+        except _fastld.Fallback as fallback:
+            _fastld.note_fallback(f"expand:{fallback.reason}")
+    return _pyld_expand(doc, allow_test_contexts)
+
+
+def _pyld_expand(doc: dict[str, Any], allow_test_contexts: bool) -> list[Any]:
     processor = jsonld.JsonLdProcessor(on_property_dropped=_on_dropped)
     options = {
         "documentLoader": document_loader(allow_test_contexts=allow_test_contexts),
@@ -241,14 +272,9 @@ def check_and_expand(
     try:
         expanded: list[Any] = processor.expand(doc, options)
     except _DroppedTermError as dropped:
-        raise MalformedValueError(
-            f"property {dropped.term!r} is not defined by the document's contexts, so a "
-            "signature would not cover it",
-            code="undefined_term",
-        ) from None
+        raise _undefined_term(dropped.term) from None
     except jsonld.JsonLdError as exc:
         raise _from_jsonld_error(exc) from None
-    _ExpandedChecker(limits).check(expanded)
     return expanded
 
 
@@ -428,6 +454,27 @@ _RDF_PROCESSOR = jsonld.JsonLdProcessor()
 def canonicalize_rdfc(expanded: list[Any], *, limits: Limits = DEFAULT_LIMITS) -> str:
     """RDFC-1.0 canonical N-Quads of an expanded, checked document; never empty."""
     deadline = time.monotonic() + limits.max_seconds
+    canonical: str | None = None
+    if _ENGINE == "fast":
+        try:
+            canonical = _rdfc.canonicalize(expanded)
+        except _fastld.Fallback as fallback:
+            _fastld.note_fallback(f"rdfc:{fallback.reason}")
+        else:
+            if canonical is None:
+                _fastld.note_fallback("rdfc:first_degree_collision")
+    if canonical is None:
+        canonical = _pyld_canonicalize(expanded, deadline)
+    if not canonical:
+        raise MalformedValueError(
+            "the document canonicalizes to nothing: no statement would be signed",
+            code="empty_canonical_form",
+        )
+    return canonical
+
+
+def _pyld_canonicalize(expanded: list[Any], deadline: float) -> str:
+    """pyld's URDNA2015, stopped at ``deadline`` (a ``time.monotonic()`` value)."""
     # The same steps as pyld's to_rdf, without expanding a second time.
     issuer = IdentifierIssuer("_:b")
     node_map: dict[str, Any] = {"@default": {}}
@@ -454,9 +501,4 @@ def canonicalize_rdfc(expanded: list[Any], *, limits: Limits = DEFAULT_LIMITS) -
             "the graph's blank nodes are chained too deeply to canonicalize",
             code="too_many_blank_nodes",
         ) from None
-    if not canonical:
-        raise MalformedValueError(
-            "the document canonicalizes to nothing: no statement would be signed",
-            code="empty_canonical_form",
-        )
     return canonical
