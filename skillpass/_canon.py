@@ -287,6 +287,20 @@ def _from_jsonld_error(exc: Exception) -> SkillpassError:
     return MalformedValueError(f"invalid JSON-LD: {exc}", code="invalid_jsonld")
 
 
+def _value_key(item: Any) -> Any:
+    """A key equal for two expanded values exactly when their sorted JSON texts are equal."""
+    if isinstance(item, dict) and "@list" not in item:
+        parts = []
+        for k, v in item.items():
+            if type(v) is str or type(v) is int or type(v) is bool:
+                # The type keeps true apart from 1, which compare equal in Python.
+                parts.append((k, type(v).__name__, v))
+            else:
+                return json.dumps(item, sort_keys=True)  # floats, @json values
+        return tuple(sorted(parts))
+    return json.dumps(item, sort_keys=True)
+
+
 class _ExpandedChecker:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
@@ -355,7 +369,7 @@ class _ExpandedChecker:
                     continue  # distinct blank nodes are distinct statements
                 key = "@id:" + str(item["@id"])
             else:
-                key = json.dumps(item, sort_keys=True)
+                key = _value_key(item)
             if key in seen or (subject is not None and (subject, prop, key) in self.statements):
                 raise MalformedValueError(
                     f"a value of {prop} is repeated; RDF keeps one copy, so a repeat is not signed",

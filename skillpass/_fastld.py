@@ -18,6 +18,7 @@ so an unusual document is judged by the reference implementation rather than by 
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
 from typing import Any
 
@@ -30,6 +31,10 @@ __all__ = ["DroppedTerm", "Fallback", "expand", "fallback_counts"]
 # More distinct active contexts than the pinned contexts can produce in real documents: past this,
 # a document is probably walking combinations of type-scoped contexts on purpose.
 _MAX_CONTEXTS = 4096
+_MAX_MEMO = 65536
+_MISSING = object()
+# pyld's _is_absolute_iri, compiled once ("$", as in pyld, also matches before a final newline).
+_ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
 _UNSUPPORTED_CONTAINERS = ("@language", "@index", "@id", "@type")
 
 _FALLBACKS: Counter[str] = Counter()
@@ -84,6 +89,8 @@ class _Engine:
         # result). Every active context in here is kept alive by the entry that made it, so ids
         # are never reused; the applied object is kept for the same reason.
         self._contexts: dict[tuple[int, Any, bool, bool], tuple[Any, Any, Any]] = {}
+        # IRI expansions and term facts per (kind, id(active context), term).
+        self._memo: dict[tuple[Any, ...], Any] = {}
 
     # -- context processing, once per (active context, applied context) -----------------------
 
@@ -124,16 +131,64 @@ class _Engine:
 
     # -- IRI expansion --------------------------------------------------------------------------
 
+    def _remember(self, key: tuple[Any, ...], value: Any) -> Any:
+        if len(self._memo) >= _MAX_MEMO:
+            self._memo.clear()  # keys come from documents: bound what they can make us keep
+        self._memo[key] = value
+        return value
+
     def _vocab(self, ctx: Any, value: Any) -> Any:
-        if isinstance(value, str) and value[:1] != "@":
-            mappings = ctx["mappings"]
-            if value in mappings:
-                mapping = mappings[value]
-                return None if mapping is None else mapping["@id"]
-        return self.processor._expand_iri(ctx, value, vocab=True, base=None)
+        """pyld's ``_expand_iri(ctx, value, vocab=True)``, remembered per context."""
+        if value is None:
+            return None
+        memo_key = ("v", id(ctx), value)
+        try:
+            return self._memo[memo_key]
+        except KeyError:
+            pass
+        except TypeError:
+            raise Fallback("unhashable_iri") from None
+        expanded = None
+        if isinstance(value, str) and value[:1] != "@" and value in ctx["mappings"]:
+            mapping = ctx["mappings"][value]
+            expanded = None if mapping is None else mapping["@id"]
+        else:
+            expanded = self.processor._expand_iri(ctx, value, vocab=True, base=None)
+        return self._remember(memo_key, expanded)
 
     def _id(self, ctx: Any, value: str) -> Any:
-        return self.processor._expand_iri(ctx, value, base=None)
+        """pyld's ``_expand_iri(ctx, value)`` with no base, remembered per context."""
+        memo_key = ("i", id(ctx), value)
+        hit = self._memo.get(memo_key, _MISSING)
+        if hit is not _MISSING:
+            return hit
+        return self._remember(memo_key, self.processor._expand_iri(ctx, value, base=None))
+
+    def _key(self, ctx: Any, key: str) -> tuple[Any, bool]:
+        """A property's expansion in ``ctx`` and whether it is a keyword."""
+        memo_key = ("k", id(ctx), key)
+        hit = self._memo.get(memo_key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        expanded = self._vocab(ctx, key)
+        is_keyword = jsonld._is_keyword(expanded)
+        if expanded is None or not (is_keyword or _ABSOLUTE_IRI.match(expanded)):
+            raise DroppedTerm(expanded)
+        return self._remember(memo_key, (expanded, is_keyword))  # type: ignore[no-any-return]
+
+    def _value_shape(self, ctx: Any, prop: Any) -> tuple[bool, Any, Any, Any]:
+        """What ``_expand_value`` reads about ``prop``: keyword?, @type, @language, @direction."""
+        memo_key = ("s", id(ctx), prop)
+        hit = self._memo.get(memo_key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        shape = (
+            jsonld._is_keyword(self._vocab(ctx, prop)),
+            self._term(ctx, prop, "@type"),
+            self._term(ctx, prop, "@language"),
+            self._term(ctx, prop, "@direction"),
+        )
+        return self._remember(memo_key, shape)  # type: ignore[no-any-return]
 
     @staticmethod
     def _term(ctx: Any, key: Any, entry: str) -> Any:
@@ -245,10 +300,7 @@ class _Engine:
             if key == "@context":
                 continue
             value = element[key]
-            expanded = self._vocab(ctx, key)
-            is_keyword = jsonld._is_keyword(expanded)
-            if expanded is None or not (jsonld._is_absolute_iri(expanded) or is_keyword):
-                raise DroppedTerm(expanded)
+            expanded, is_keyword = self._key(ctx, key)
             if is_keyword:
                 if expanded_prop == "@reverse" or expanded in node:
                     raise Fallback("keyword_collision")
@@ -300,10 +352,9 @@ class _Engine:
                 values.append(result)
 
     def _value(self, ctx: Any, prop: Any, value: Any) -> Any:
-        expanded_prop = self._vocab(ctx, prop)
-        if jsonld._is_keyword(expanded_prop):
+        is_keyword, type_, language, direction = self._value_shape(ctx, prop)
+        if is_keyword:
             raise Fallback("keyword_value")
-        type_ = self._term(ctx, prop, "@type")
         if isinstance(value, str):
             if type_ == "@id":
                 return {"@id": self._id(ctx, value)}
@@ -313,10 +364,8 @@ class _Engine:
         if type_ is not None and type_ not in ("@id", "@vocab", "@none"):
             result["@type"] = type_
         elif isinstance(value, str):
-            language = self._term(ctx, prop, "@language")
             if language is not None:
                 result["@language"] = language
-            direction = self._term(ctx, prop, "@direction")
             if direction is not None:
                 result["@direction"] = direction
         if not isinstance(value, (bool, int, float, str)):

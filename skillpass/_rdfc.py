@@ -18,13 +18,14 @@ as ``\\t`` and leaves other control characters as they are), and literals are co
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from pyld import jsonld
 from pyld.identifier_issuer import IdentifierIssuer
 from pyld.nquads import escape
 
-from ._fastld import Fallback
+from ._fastld import _ABSOLUTE_IRI, Fallback
 
 __all__ = ["canonicalize"]
 
@@ -38,9 +39,17 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
 _RDF_OPTIONS = {"produceGeneralizedRdf": False, "rdfDirection": None, "processingMode": "json-ld-1.1"}
 _PROCESSOR = jsonld.JsonLdProcessor()
-_is_absolute_iri = jsonld._is_absolute_iri
+
+# IRIs already checked, with their N-Quads form: the vocabulary repeats from one document to the next.
+_IRIS: dict[str, str] = {}
+_MAX_IRIS = 16384
+_NEEDS_ESCAPE = re.compile(r'[\\\t\n\r"]')
 
 Quad = tuple[str, str, str, str]  # subject, predicate, object, graph ("" for the default graph)
+
+
+def _escape(text: str) -> str:
+    return escape(text) if _NEEDS_ESCAPE.search(text) else text
 
 
 class _Quads:
@@ -52,10 +61,17 @@ class _Quads:
         self.blank += 1
         return f"_:x{self.blank}"
 
-    def iri(self, value: Any) -> str:
-        if not isinstance(value, str) or value.startswith("_:") or not _is_absolute_iri(value):
+    @staticmethod
+    def iri(value: Any) -> str:
+        term = _IRIS.get(value) if isinstance(value, str) else None
+        if term is not None:
+            return term
+        if not isinstance(value, str) or value.startswith("_:") or not _ABSOLUTE_IRI.match(value):
             raise Fallback("rdfc_iri")  # pyld would skip or relabel it: let pyld decide
-        return f"<{value}>"
+        if len(_IRIS) >= _MAX_IRIS:
+            _IRIS.clear()  # IRIs come from documents: bound what they can make us keep
+        term = _IRIS[value] = f"<{value}>"
+        return term
 
     def node(self, node: Any, graph: str) -> str:
         """Emit a node object's statements into ``graph``; return its term."""
@@ -108,26 +124,22 @@ class _Quads:
                 if datatype is not None or "@direction" in item:
                     raise Fallback("rdfc_literal")
                 language = item["@language"]
-                return f'"{escape(value)}"@{language}' if language else f'"{escape(value)}"'
+                return f'"{_escape(value)}"@{language}' if language else f'"{_escape(value)}"'
             if "@direction" in item:
                 raise Fallback("rdfc_literal")
             if datatype is None or datatype == _XSD_STRING:
-                return f'"{escape(value)}"'
-            return f'"{escape(value)}"^^<{datatype}>'
+                return f'"{_escape(value)}"'
+            return f'"{_escape(value)}"^^<{datatype}>'
         # Numbers, booleans, @json and xsd:double: pyld's own conversion, for its lexical forms.
         term = _PROCESSOR._object_to_rdf(item, IdentifierIssuer("_:y"), [], _RDF_OPTIONS)
         if term is None or term.get("type") != "literal" or not isinstance(term["value"], str):
             raise Fallback("rdfc_literal")
-        text = f'"{escape(term["value"])}"'
+        text = f'"{_escape(term["value"])}"'
         if term["datatype"] == _RDF_LANGSTRING:
             return text + (f"@{term['language']}" if term.get("language") else "")
         if term["datatype"] == _XSD_STRING:
             return text
         return f"{text}^^<{term['datatype']}>"
-
-
-def _line(s: str, p: str, o: str, g: str) -> str:
-    return f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n"
 
 
 def quads(expanded: list[Any]) -> list[Quad]:
@@ -159,24 +171,27 @@ def canonicalize(expanded: list[Any]) -> str | None:
     # §4.6 Hash First Degree Quads.
     by_hash: dict[str, str] = {}
     for blank, its_quads in mentions.items():
-        lines = sorted(
-            _line(
-                *(
-                    ("_:a" if t == blank else "_:z") if t[:2] == "_:" else t
-                    for t in (quad[0], quad[1], quad[2], quad[3])
-                )
-            )
-            for quad in its_quads
-        )
+        lines = []
+        for s, p, o, g in its_quads:
+            s = ("_:a" if s == blank else "_:z") if s[:2] == "_:" else s
+            o = ("_:a" if o == blank else "_:z") if o[:2] == "_:" else o
+            g = ("_:a" if g == blank else "_:z") if g[:2] == "_:" else g
+            lines.append(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
+        lines.sort()
         digest = hashlib.sha256("".join(lines).encode()).hexdigest()
         if digest in by_hash:
             return None  # two blank nodes alike at first degree: the full algorithm decides
         by_hash[digest] = blank
     # §4.4.3 step 5: unique hashes, in code point order, get the canonical identifiers.
     canonical = {blank: f"_:c14n{i}" for i, (_, blank) in enumerate(sorted(by_hash.items()))}
-    lines = [
-        _line(*(canonical[t] if t[:2] == "_:" else t for t in (quad[0], quad[1], quad[2], quad[3])))
-        for quad in dataset
-    ]
+    lines = []
+    for s, p, o, g in dataset:
+        if s[:2] == "_:":
+            s = canonical[s]
+        if o[:2] == "_:":
+            o = canonical[o]
+        if g[:2] == "_:":
+            g = canonical[g]
+        lines.append(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
     lines.sort()
     return "".join(lines)
