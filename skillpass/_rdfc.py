@@ -37,7 +37,11 @@ _RDF_NIL = f"<{_RDF}nil>"
 _RDF_LANGSTRING = f"{_RDF}langString"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
-_RDF_OPTIONS = {"produceGeneralizedRdf": False, "rdfDirection": None, "processingMode": "json-ld-1.1"}
+_RDF_OPTIONS = {
+    "produceGeneralizedRdf": False,
+    "rdfDirection": None,
+    "processingMode": "json-ld-1.1",
+}
 _PROCESSOR = jsonld.JsonLdProcessor()
 
 # IRIs already checked, with their N-Quads form: the vocabulary repeats from one document to the next.
