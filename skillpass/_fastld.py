@@ -275,9 +275,9 @@ class _Engine:
         count = len(node)
         if "@type" in node and not isinstance(node["@type"], list):
             node["@type"] = [node["@type"]]
-        if not inside_list and (prop is None or expanded_prop == "@graph"):
-            if count == 0 or (count == 1 and "@id" in node):
-                return None  # a free-floating node
+        free_floating = not inside_list and (prop is None or expanded_prop == "@graph")
+        if free_floating and (count == 0 or (count == 1 and "@id" in node)):
+            return None
         return node
 
     def _expand_object(

@@ -14,6 +14,7 @@ from typing import Any
 
 import rfc8785
 
+from . import _jcsfast
 from ._canon import _IRI, DEFAULT_LIMITS, Limits, canonicalize_rdfc, check_and_expand
 from ._dates import parse_datetime
 from ._keys import PublicKey
@@ -171,6 +172,9 @@ class DocumentCache:
 
 
 def _jcs(value: Any) -> bytes:
+    fast = _jcsfast.dumps(value)
+    if fast is not None:
+        return fast
     try:
         out: bytes = rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, ValueError, TypeError) as exc:

@@ -10,9 +10,9 @@ URDNA2015 under its deadline.
 
 The quads come from a direct walk of the expanded form rather than pyld's node map: the canonical
 form depends only on the set of quads, not on the order or the temporary labels. Terms are written
-exactly as pyld writes them (pyld, not the RDFC-1.0 text, is the reference here: pyld escapes a tab
-as ``\\t`` and leaves other control characters as they are), and literals are converted by pyld's own
-``_object_to_rdf``, so numbers, booleans and ``@json`` values keep pyld's lexical forms.
+exactly as pyld writes them (pyld, not the RDFC-1.0 text, is the reference here: pyld escapes a
+tab as ``\\t`` and leaves other control characters as they are), and literals are converted by
+pyld's own ``_object_to_rdf``, so numbers, booleans and ``@json`` values keep pyld's lexical forms.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ _RDF_OPTIONS = {
 }
 _PROCESSOR = jsonld.JsonLdProcessor()
 
-# IRIs already checked, with their N-Quads form: the vocabulary repeats from one document to the next.
+# IRIs already checked, with their N-Quads form: the vocabulary repeats from document to document.
 _IRIS: dict[str, str] = {}
 _MAX_IRIS = 16384
 _NEEDS_ESCAPE = re.compile(r'[\\\t\n\r"]')

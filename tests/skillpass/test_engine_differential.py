@@ -22,11 +22,19 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import rfc8785
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillpass import KeyPair, SkillpassError, sign_credential, verify_credential
-from skillpass import _canon, _fastld
+from skillpass import (
+    KeyPair,
+    SkillpassError,
+    _canon,
+    _fastld,
+    _jcsfast,
+    sign_credential,
+    verify_credential,
+)
 from skillpass._canon import canonicalize_rdfc, check_and_expand
 from skillpass._contexts import _PINNED, _load_pinned
 from tests.conftest import EXAMPLES, VECTORS, load_json
@@ -109,9 +117,11 @@ IRIS = st.sampled_from(
 )
 ODD_TEXT = st.text(
     alphabet=st.sampled_from(
-        list("aZ09 -_:/#\"\\'")
-        + ["\t", "\n", "\r", "\x00", "\x07", "\x7f", "\u200f", "\u202e"]
-        + ["\u00e9", "\u0301", "\u4e2d", "\U0001f600", "\U00010348", "\ufeff", "\u2028"]
+        [
+            *"aZ09 -_:/#\"\\'",
+            *["\t", "\n", "\r", "\x00", "\x07", "\x7f", "\u200f", "\u202e"],
+            *["\u00e9", "\u0301", "\u4e2d", "\U0001f600", "\U00010348", "\ufeff", "\u2028"],
+        ]
     ),
     max_size=12,
 )
@@ -353,3 +363,32 @@ def test_an_unusual_document_goes_to_pyld_and_is_counted() -> None:
     before = _fastld.fallback_counts().get("expand:id_not_a_string", 0)
     assert _both(doc, False)[0] == "refused"
     assert _fastld.fallback_counts()["expand:id_not_a_string"] == before + 1
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**54), max_value=2**54)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@PROPERTY
+@given(JSON_VALUES)
+def test_fast_jcs_is_rfc8785_or_steps_aside(value: Any) -> None:
+    fast = _jcsfast.dumps(value)
+    try:
+        reference = rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, ValueError, TypeError):
+        assert fast is None
+        return
+    assert fast is None or fast == reference
+
+
+def test_fast_jcs_takes_ordinary_credentials() -> None:
+    assert _jcsfast.dumps(_reference()) == rfc8785.dumps(_reference())
