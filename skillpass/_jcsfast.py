@@ -24,14 +24,22 @@ _ENCODER = json.JSONEncoder(
 
 
 def _plain(value: Any) -> bool:
-    if isinstance(value, str) or value is None or isinstance(value, bool):
+    # type() rather than isinstance: a subclass of str or int may encode differently.
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
         return True
-    if isinstance(value, int):
+    if kind is int:
         return -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and k.isascii() and _plain(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_plain(v) for v in value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not key.isascii() or not _plain(item):
+                return False
+        return True
+    if kind is list:
+        for item in value:
+            if not _plain(item):
+                return False
+        return True
     return False  # floats and anything that is not JSON
 
 
