@@ -116,8 +116,9 @@ class _Engine:
             override_protected=override_protected,
             propagate=propagate,
         )
-        self._contexts[memo_key] = (active, local, result)
-        return result
+        # setdefault: two threads that raced here both go on with the one context kept, so no
+        # id used as a key can belong to a context that was dropped (and its id reused).
+        return self._contexts.setdefault(memo_key, (active, local, result))[2]
 
     def _scoped(self, active: Any, local: Any, **flags: bool) -> Any:
         # A scoped context is an object inside a kept active context: its identity is stable.

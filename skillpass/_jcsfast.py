@@ -36,10 +36,7 @@ def _plain(value: Any) -> bool:
                 return False
         return True
     if kind is list:
-        for item in value:
-            if not _plain(item):
-                return False
-        return True
+        return all(map(_plain, value))
     return False  # floats and anything that is not JSON
 
 
