@@ -325,6 +325,11 @@ def _from_jsonld_error(exc: Exception) -> SkillpassError:
     return MalformedValueError(f"invalid JSON-LD: {exc}", code="invalid_jsonld")
 
 
+# IRIs that passed iri(): the vocabulary and the issuers repeat from document to document.
+_GOOD_IRIS: set[str] = set()
+_MAX_GOOD_IRIS = 16384
+
+
 def _value_key(item: Any) -> Any:
     """A key equal for two expanded values exactly when their sorted JSON texts are equal."""
     if isinstance(item, dict) and "@list" not in item:
@@ -410,6 +415,8 @@ class _ExpandedChecker:
                 f"{prop} has more than {self.limits.max_values_per_property} values",
                 code="too_many_values",
             )
+        if subject is None and len(values) == 1:
+            return  # one value of a blank node: nothing it could repeat
         # RDF is a set of statements: a repeated value would be dropped, and so not signed.
         seen: set[str] = set()
         for item in values:
@@ -478,6 +485,8 @@ class _ExpandedChecker:
 
     @staticmethod
     def iri(value: Any, what: str, *, undefined_code: str = "invalid_iri") -> None:
+        if type(value) is str and value in _GOOD_IRIS:
+            return
         if isinstance(value, str) and value.startswith("_:"):
             # As a type, a property or an id: canonicalization renames (or, for a property,
             # drops) blank nodes, so the label would not be signed.
@@ -486,6 +495,9 @@ class _ExpandedChecker:
                 code="blank_node_id",
             )
         if isinstance(value, str) and _IRI.match(value):
+            if len(_GOOD_IRIS) >= _MAX_GOOD_IRIS:
+                _GOOD_IRIS.clear()  # IRIs come from documents: bound what they can make us keep
+            _GOOD_IRIS.add(value)
             return
         code = undefined_code if isinstance(value, str) and ":" not in value else "invalid_iri"
         raise MalformedValueError(

@@ -191,6 +191,60 @@ class _Engine:
         )
         return self._remember(memo_key, shape)  # type: ignore[no-any-return]
 
+    def _prop(self, ctx: Any, prop: Any) -> tuple[Any, Any, bool]:
+        """An active property's expansion, scoped context, and whether it is an @list container."""
+        memo_key = ("p", id(ctx), prop)
+        hit = self._memo.get(memo_key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        info = (
+            self._vocab(ctx, prop),
+            self._term(ctx, prop, "@context"),
+            "@list" in _arrayify(self._term(ctx, prop, "@container")),
+        )
+        return self._remember(memo_key, info)  # type: ignore[no-any-return]
+
+    def _type_aliases(self, ctx: Any) -> frozenset[str]:
+        """The keys that expand to ``@type`` in ``ctx``."""
+        memo_key = ("t", id(ctx))
+        hit = self._memo.get(memo_key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        aliases = frozenset(
+            [term for term, m in ctx["mappings"].items() if m is not None and m["@id"] == "@type"]
+            + ["@type"]
+        )
+        return self._remember(memo_key, aliases)  # type: ignore[no-any-return]
+
+    def _plan(self, ctx: Any, key: str) -> tuple[Any, bool, Any, bool, bool, bool, bool]:
+        """How a node's property expands in ``ctx``: its IRI, whether a keyword, the context
+        for its value, @list, @graph wrapping, a map container, @json. Raises
+        :class:`DroppedTerm` for an undefined term, as pyld's drop callback would."""
+        memo_key = ("n", id(ctx), key)
+        hit = self._memo.get(memo_key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        expanded, is_keyword = self._key(ctx, key)
+        mapping = None if is_keyword else ctx["mappings"].get(key)
+        term_ctx = ctx
+        if mapping is not None and mapping.get("@context") is not None:
+            term_ctx = self._scoped(
+                ctx, mapping["@context"], propagate=True, override_protected=True
+            )
+        container = _arrayify(mapping.get("@container")) if mapping is not None else [None]
+        if mapping is not None and mapping.get("reverse"):
+            raise Fallback("reverse_property")
+        plan = (
+            expanded,
+            is_keyword,
+            term_ctx,
+            "@list" in container,
+            "@graph" in container and "@id" not in container and "@index" not in container,
+            any(c in container for c in _UNSUPPORTED_CONTAINERS),
+            mapping is not None and mapping.get("@type") == "@json",
+        )
+        return self._remember(memo_key, plan)  # type: ignore[no-any-return]
+
     @staticmethod
     def _term(ctx: Any, key: Any, entry: str) -> Any:
         """pyld's ``get_context_value`` (the context's default language and direction apply)."""
@@ -220,7 +274,7 @@ class _Engine:
         self, ctx: Any, prop: Any, element: Any, inside_list: bool, type_scoped: Any
     ) -> Any:
         if isinstance(element, list):
-            inside_list = inside_list or "@list" in _arrayify(self._term(ctx, prop, "@container"))
+            inside_list = inside_list or self._prop(ctx, prop)[2]
             out = []
             for item in element:
                 if isinstance(item, list):
@@ -238,13 +292,13 @@ class _Engine:
                 return None  # a free-floating scalar
             return self._value(ctx, prop, element)
 
-        expanded_prop = self._vocab(ctx, prop)
-        property_scoped = self._term(ctx, prop, "@context")
+        expanded_prop, property_scoped, _ = self._prop(ctx, prop)
+        keys = sorted(element)
         if not type_scoped and ctx.get("previousContext"):
             type_scoped = ctx
         must_revert = True
         if type_scoped and len(element) <= 2 and "@context" not in element:
-            for key in sorted(element):
+            for key in keys:
                 expanded_key = self._vocab(type_scoped, key)
                 if expanded_key == "@value":
                     raise Fallback("value_object")
@@ -261,8 +315,9 @@ class _Engine:
             ctx = self._document_context(ctx, element["@context"])
         type_scoped = ctx
         type_key = None
-        for key in sorted(element):
-            if self._vocab(ctx, key) != "@type":
+        type_aliases = self._type_aliases(ctx)
+        for key in keys:
+            if key not in type_aliases:
                 continue
             type_key = type_key or key
             types = [t for t in _arrayify(element[key]) if isinstance(t, str)]
@@ -272,7 +327,7 @@ class _Engine:
                     ctx = self._scoped(ctx, scoped, propagate=False)
 
         node: dict[str, Any] = {}
-        self._expand_object(ctx, expanded_prop, element, node, type_key, type_scoped)
+        self._expand_object(ctx, expanded_prop, element, keys, node, type_key, type_scoped)
         count = len(node)
         if "@type" in node and not isinstance(node["@type"], list):
             node["@type"] = [node["@type"]]
@@ -286,6 +341,7 @@ class _Engine:
         ctx: Any,
         expanded_prop: Any,
         element: dict[str, Any],
+        keys: list[str],
         node: dict[str, Any],
         type_key: Any,
         type_scoped: Any,
@@ -296,12 +352,13 @@ class _Engine:
                 first = first[0]
             if isinstance(first, str) and self._vocab(ctx, first) == "@json":
                 raise Fallback("json_type_node")
-        mappings = ctx["mappings"]
-        for key in sorted(element):
+        for key in keys:
             if key == "@context":
                 continue
             value = element[key]
-            expanded, is_keyword = self._key(ctx, key)
+            expanded, is_keyword, term_ctx, has_list, graph_wrap, map_container, is_json = (
+                self._plan(ctx, key)
+            )
             if is_keyword:
                 if expanded_prop == "@reverse" or expanded in node:
                     raise Fallback("keyword_collision")
@@ -320,29 +377,19 @@ class _Engine:
                 else:
                     raise Fallback(f"keyword:{expanded}")
                 continue
-
-            mapping = mappings.get(key)
-            term_ctx = ctx
-            if mapping is not None and mapping.get("@context") is not None:
-                term_ctx = self._scoped(
-                    ctx, mapping["@context"], propagate=True, override_protected=True
-                )
-            container = _arrayify(mapping.get("@container")) if mapping is not None else [None]
-            if isinstance(value, dict) and any(c in container for c in _UNSUPPORTED_CONTAINERS):
+            if map_container and isinstance(value, dict):
                 raise Fallback("map_container")
-            if mapping is not None and mapping.get("@type") == "@json":
+            if is_json:
                 # pyld expands a deep copy of the input; so must we.
                 result: Any = {"@type": "@json", "@value": copy.deepcopy(value)}
             else:
                 result = self._expand(term_ctx, key, value, False, None)
             if result is None:
                 continue
-            if "@list" in container and not (isinstance(result, dict) and "@list" in result):
+            if has_list and not (isinstance(result, dict) and "@list" in result):
                 result = {"@list": _arrayify(result)}
-            if "@graph" in container and "@id" not in container and "@index" not in container:
+            if graph_wrap:
                 result = [{"@graph": [v]} for v in _arrayify(result)]
-            if mapping is not None and mapping.get("reverse"):
-                raise Fallback("reverse_property")
             # pyld's add_value with propertyIsArray: duplicates kept, arrays flattened.
             values = node.get(expanded)
             if values is None:
