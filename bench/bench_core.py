@@ -39,25 +39,35 @@ COLD_START = """
 import json, sys, time
 start = time.perf_counter()
 from skillpass import verify_credential
+imported = time.perf_counter()
 report = verify_credential(json.loads(sys.stdin.read()))
-assert report.check("proof").status == "valid", report.to_dict()
-print((time.perf_counter() - start) * 1000)
+done = time.perf_counter()
+print((imported - start) * 1000, (done - imported) * 1000, report.check("proof").code)
 """
 
 
-def medians_ms(fns: dict[str, Callable[[], Any]], runs: int) -> dict[str, float]:
-    """Median time of each function, run in turn, so that load on a shared machine falls on the
-    floor and on the measured code alike."""
+def medians_ms(fns: dict[str, Callable[[], Any]], runs: int) -> dict[str, tuple[float, float]]:
+    """Median CPU time and median wall time of each function, in milliseconds.
+
+    The functions run in turn, so that load on a shared machine falls on the floor and on the
+    measured code alike. CPU time (of this thread) is what the goals are judged on: on a busy
+    machine wall time also counts the waits for a free core, which hit short calls hardest.
+    """
     for _ in range(max(10, runs // 10)):
         for fn in fns.values():
             fn()
-    times: dict[str, list[float]] = {name: [] for name in fns}
+    cpu: dict[str, list[float]] = {name: [] for name in fns}
+    wall: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(runs):
         for name, fn in fns.items():
-            start = time.perf_counter()
+            start_cpu, start_wall = time.thread_time(), time.perf_counter()
             fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) * 1000 for name, t in times.items()}
+            cpu[name].append(time.thread_time() - start_cpu)
+            wall[name].append(time.perf_counter() - start_wall)
+    return {
+        name: (statistics.median(cpu[name]) * 1000, statistics.median(wall[name]) * 1000)
+        for name in fns
+    }
 
 
 def on_engine(name: str, fn: Callable[[], Any]) -> Callable[[], Any]:
@@ -122,8 +132,9 @@ def fallbacks_over_corpus() -> tuple[int, dict[str, int]]:
     return count, {k: v - before.get(k, 0) for k, v in after.items() if v != before.get(k, 0)}
 
 
-def cold_start_ms(signed: dict[str, Any], runs: int = 5) -> float:
-    times = []
+def cold_start(signed: dict[str, Any], runs: int = 5) -> tuple[float, float, set[str]]:
+    """Median import time and first-verification time in fresh processes, and the proof codes."""
+    imports, firsts, codes = [], [], set()
     for _ in range(runs):
         out = subprocess.run(
             [sys.executable, "-c", COLD_START],
@@ -133,8 +144,11 @@ def cold_start_ms(signed: dict[str, Any], runs: int = 5) -> float:
             check=True,
             cwd=ROOT,
         )
-        times.append(float(out.stdout.strip()))
-    return statistics.median(times)
+        imported, first, code = out.stdout.split()
+        imports.append(float(imported))
+        firsts.append(float(first))
+        codes.add(code)
+    return statistics.median(imports), statistics.median(firsts), codes
 
 
 def main() -> int:
@@ -145,11 +159,15 @@ def main() -> int:
     credential = json.loads((ROOT / "examples" / "reference-qualification.json").read_text())
     key = KeyPair.generate()
     credential["issuer"]["id"] = key.did
-    print(f"reference qualification, median of {args.runs} runs, one core, times in ms")
+    print(
+        f"reference qualification, median of {args.runs} interleaved runs, one core, "
+        "CPU time in ms (wall-clock medians below)"
+    )
     header = f"{'cryptosuite':<17}{'floor':>7}{'sign':>7}{'verify':>8}{'pyld':>7}"
     print(f"{header}  sign/floor  verify/floor  goal")
     ok = True
     signed_rdfc: dict[str, Any] = {}
+    walls = []
     for suite in ("eddsa-rdfc-2022", "eddsa-jcs-2022"):
         signed = sign_credential(credential, key, cryptosuite=suite)
         signed_rdfc = signed_rdfc or signed
@@ -166,7 +184,10 @@ def main() -> int:
             },
             args.runs,
         )
-        floor_ms, sign_ms, verify_ms, pyld_ms = ms["floor"], ms["sign"], ms["verify"], ms["pyld"]
+        floor_ms, sign_ms, verify_ms, pyld_ms = (
+            ms[k][0] for k in ("floor", "sign", "verify", "pyld")
+        )
+        walls.append(f"{suite}: " + ", ".join(f"{k} {v[1]:.2f}" for k, v in ms.items()))
         goal = GOALS[suite]
         passed = verify_ms / floor_ms <= goal and sign_ms / floor_ms <= goal
         ok &= passed
@@ -176,9 +197,11 @@ def main() -> int:
             f"{'PASS' if passed else 'FAIL'}"
         )
     print("(pyld: the same full verification with the fast engine switched off)")
+    print("wall-clock medians, ms:", "; ".join(walls))
+    imported, first, codes = cold_start(signed_rdfc)
     print(
-        f"cold start, import + first verification (rdfc), fresh process: "
-        f"{cold_start_ms(signed_rdfc):.0f} ms"
+        f"cold start in a fresh process: import {imported:.0f} ms, first verification (rdfc) "
+        f"{first:.0f} ms, proof check codes {sorted(codes)}"
     )
     documents, fallbacks = fallbacks_over_corpus()
     print(
