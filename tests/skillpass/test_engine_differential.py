@@ -33,7 +33,9 @@ from skillpass import (
     _fastld,
     _jcsfast,
     sign_credential,
+    sign_presentation,
     verify_credential,
+    verify_presentation,
 )
 from skillpass._canon import canonicalize_rdfc, check_and_expand
 from skillpass._contexts import _PINNED, _load_pinned
@@ -237,8 +239,8 @@ def _at(doc: Any, path: tuple[Any, ...]) -> Any:
 
 
 @st.composite
-def documents(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
-    name = draw(st.sampled_from(sorted(BASES)))
+def documents(draw: st.DrawFn, names: tuple[str, ...] = ()) -> tuple[dict[str, Any], bool]:
+    name = draw(st.sampled_from(sorted(names or BASES)))
     base, allow_test_contexts = BASES[name]
     doc = copy.deepcopy(base)
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
@@ -335,6 +337,49 @@ def test_generated_documents_verify_as_with_pyld(
         reference = _decision(tampered, allow)
     with engine("fast"):
         assert _decision(tampered, allow) == reference
+
+
+@settings(PROPERTY, max_examples=40)
+@given(
+    documents(("presentation", "ob3-vcdm2", "ob3-vcdm11")),
+    st.sampled_from(["eddsa-rdfc-2022", "eddsa-jcs-2022"]),
+)
+def test_generated_presentations_verify_as_with_pyld(
+    case: tuple[dict[str, Any], bool], suite: str
+) -> None:
+    doc, _ = case
+    with engine("pyld"):
+        presentation = doc
+        if "verifiableCredential" not in doc:
+            # A changed credential, signed, inside a presentation: valid ones occur too.
+            try:
+                credential = sign_credential(
+                    doc, KEY, cryptosuite=suite, created=SIGNED_AT, now=SIGNED_AT
+                )
+            except SkillpassError:
+                credential = doc
+            presentation = {**BASES["presentation"][0], "verifiableCredential": [credential]}
+        try:
+            signed = sign_presentation(
+                presentation,
+                KEY,
+                challenge="c0ffee",
+                cryptosuite=suite,
+                created=SIGNED_AT,
+                now=SIGNED_AT,
+            )
+        except SkillpassError:
+            signed = presentation
+        reference = _presentation_decision(signed)
+    with engine("fast"):
+        assert _presentation_decision(signed) == reference
+
+
+def _presentation_decision(doc: dict[str, Any]) -> Any:
+    report = verify_presentation(
+        copy.deepcopy(doc), challenge="c0ffee", now=NOW, trusted_issuers=[KEY.did]
+    )
+    return report.status, [(c.id, c.status, c.code) for c in report.checks]
 
 
 def test_w3c_vectors_byte_for_byte_without_fallback() -> None:
