@@ -177,14 +177,17 @@ class _Engine:
             raise DroppedTerm(expanded)
         return self._remember(memo_key, (expanded, is_keyword))  # type: ignore[no-any-return]
 
-    def _value_shape(self, ctx: Any, prop: Any) -> tuple[bool, Any, Any, Any]:
-        """What ``_expand_value`` reads about ``prop``: keyword?, @type, @language, @direction."""
+    def _value_shape(self, ctx: Any, prop: Any) -> tuple[bool, bool, Any, Any, Any]:
+        """What expanding a scalar reads about ``prop``: @graph?, keyword?, @type, @language,
+        @direction."""
         memo_key = ("s", id(ctx), prop)
         hit = self._memo.get(memo_key)
         if hit is not None:
             return hit  # type: ignore[no-any-return]
+        expanded = self._vocab(ctx, prop)
         shape = (
-            jsonld._is_keyword(self._vocab(ctx, prop)),
+            expanded == "@graph",
+            jsonld._is_keyword(expanded),
             self._term(ctx, prop, "@type"),
             self._term(ctx, prop, "@language"),
             self._term(ctx, prop, "@direction"),
@@ -286,11 +289,9 @@ class _Engine:
                     out.append(value)
             return out
         if not isinstance(element, dict):
-            if element is None:
-                return None
-            if not inside_list and (prop is None or self._vocab(ctx, prop) == "@graph"):
+            if element is None or (prop is None and not inside_list):
                 return None  # a free-floating scalar
-            return self._value(ctx, prop, element)
+            return self._value(ctx, prop, element, inside_list)
 
         expanded_prop, property_scoped, _ = self._prop(ctx, prop)
         keys = sorted(element)
@@ -382,6 +383,8 @@ class _Engine:
             if is_json:
                 # pyld expands a deep copy of the input; so must we.
                 result: Any = {"@type": "@json", "@value": copy.deepcopy(value)}
+            elif isinstance(value, (str, int, float)):
+                result = self._value(term_ctx, key, value, False)  # _expand's scalar branch
             else:
                 result = self._expand(term_ctx, key, value, False, None)
             if result is None:
@@ -399,8 +402,11 @@ class _Engine:
             else:
                 values.append(result)
 
-    def _value(self, ctx: Any, prop: Any, value: Any) -> Any:
-        is_keyword, type_, language, direction = self._value_shape(ctx, prop)
+    def _value(self, ctx: Any, prop: Any, value: Any, inside_list: bool) -> Any:
+        """pyld's scalar branch of ``_expand``, then ``_expand_value``."""
+        is_graph, is_keyword, type_, language, direction = self._value_shape(ctx, prop)
+        if is_graph and not inside_list:
+            return None  # a free-floating scalar
         if is_keyword:
             raise Fallback("keyword_value")
         if isinstance(value, str):
