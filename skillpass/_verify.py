@@ -181,6 +181,7 @@ def _sign(
         allow_test_contexts=allow_test_contexts,
         limits=limits,
         json_checked=True,  # check_json(doc) ran above
+        cache=cache,  # the view's expansion is the document's: not expanded twice
     )
     signed = copy.deepcopy(doc)
     if existing_proofs:
