@@ -378,6 +378,10 @@ class _ExpandedChecker:
         # Values per (subject, property) across the document: one node may be described in
         # several places, and pyld's node map merges them (quadratically).
         self.counts: dict[tuple[str, str], int] = {}
+        # Nodes with an IRI described (given properties) in this graph: RDF merges every
+        # description of one IRI, so a second description would add facts to the first that a
+        # reader of the document's tree (and the checked view) would not see there.
+        self.described: set[str] = set()
 
     def check(self, expanded: list[Any]) -> None:
         for node in expanded:
@@ -400,6 +404,14 @@ class _ExpandedChecker:
                     "blank nodes, so the label would not be signed",
                     code="blank_node_id",
                 )
+            if any(key != "@id" for key in node):
+                if subject in self.described:
+                    raise MalformedValueError(
+                        f"{subject} is described in two places; RDF merges them, so facts "
+                        "written in one would be missed where the other is read",
+                        code="ambiguous_value",
+                    )
+                self.described.add(str(subject))
         for key, values in node.items():
             if key == "@id":
                 continue
@@ -417,9 +429,11 @@ class _ExpandedChecker:
                 # the same triple in two graphs is two quads, both signed.
                 outer, self.statements = self.statements, set()
                 outer_counts, self.counts = self.counts, {}
+                outer_described, self.described = self.described, set()
                 for item in values:
                     self.node(item)
                 self.statements, self.counts = outer, outer_counts
+                self.described = outer_described
                 continue
             if key == "@reverse":
                 for rev_values in values.values():

@@ -54,6 +54,7 @@ PUBLIC = {
         "did_web_document",
         "parse_datetime",
         "parse_json",
+        "printable",
         "sign_credential",
         "sign_presentation",
         "types_of",
