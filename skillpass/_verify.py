@@ -824,6 +824,7 @@ def _verify_presentation(
             "presentation",
             (fmt, *map(_not_checked, rest)),
             holder=_party_id(presentation.get("holder")),
+            reason="proof_not_checked" if fmt.status == "unknown" else None,
         )
     proof, verified = _proof_checks(presentation, proofs, cache, policy.resolver, "authentication")
     proof = _check_challenge(proof, verified, policy)
