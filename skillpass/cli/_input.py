@@ -17,7 +17,7 @@ from ..errors import ParsingError
 from ..qr import _images
 from ._common import read_bytes
 
-_QR_PREFIX = re.compile(r"SP\d{1,4}:")
+_QR_PREFIX = re.compile(r"SP\d{1,4}[:/]")
 
 
 def read_json_text(text: str, *, what: str = "input") -> dict[str, Any]:

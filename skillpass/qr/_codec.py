@@ -591,7 +591,7 @@ _TEMPLATE: dict[str, Any] = {
 # (tools/train_qr_dictionary.py; skillpass/qr/data/README.md). It IS the format: a changed byte
 # would misread every printed code, so its SHA-256 is checked before first use.
 SP2_DICTIONARY_FILE = "sp2-dictionary.zstd"
-SP2_DICTIONARY_SHA256 = "0c3c3d466df88e21a6d8603164f9469bb31ca4704ddb8fc6044723559d65c935"
+SP2_DICTIONARY_SHA256 = "81c86153c12f4bfac50d31ff18a325508fbde6be54e115d607e45bbb38e9b07f"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _ZSTD_DESCRIPTOR = 0x00
 _ZSTD_LEVEL = 19
@@ -713,6 +713,13 @@ class _BlobReader:
             self.blobs.append(blob)
             return Tagged(item.tag, blob)
         return item
+
+
+def binary_bytes(doc: dict[str, Any]) -> int:
+    """How many bytes of ``doc``'s SP2 payload are binary values carried outside compression."""
+    blobs: dict[bytes, int] = {}
+    _externalize(_to_tree(doc, 0, SP2), blobs)
+    return sum(len(blob) for blob in blobs)
 
 
 def encode_text(doc: dict[str, Any]) -> str:
