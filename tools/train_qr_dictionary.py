@@ -312,7 +312,10 @@ LATIN_TEXT = {
         "issuers": ["Instituto de Emprego e Formação Profissional {city}", "Escola Técnica {city}"],
         "quals": ["Técnico de {trade}", "Curso de Aprendizagem: {trade}"],
         "trades": ["Eletricidade", "Soldadura", "Cozinha", "Geriatria", "Mecânica Automóvel"],
-        "desc": ["O titular é capaz de {verb} {object} com segurança.", "Formação de {hours} horas."],
+        "desc": [
+            "O titular é capaz de {verb} {object} com segurança.",
+            "Formação de {hours} horas.",
+        ],
         "criteria": ["Aprovado na prova de avaliação final.", "Classificação final: {score}."],
         "verbs": ["instalar", "manter", "reparar"],
         "objects": ["instalações elétricas", "estruturas metálicas", "veículos"],
@@ -594,7 +597,7 @@ class Corpus:
         issuer: dict[str, Any] = {
             "id": key.did
             if rng.random() < 0.5
-            else f"did:web:{self.pick(['www.', ''])}{rng.choice(['ofppt', 'tesda', 'itc', 'nsdc', 'cqp', 'blk'])}"
+            else f"did:web:{self.pick(['www.', ''])}{rng.choice(['ofppt', 'tesda', 'itc', 'nsdc', 'cqp', 'blk'])}"  # noqa: E501
             f"{rng.randint(1, 99)}.example.{rng.choice(['ma', 'ph', 'ae', 'in', 'np', 'org'])}",
             "name": self.text("issuers", main, second, " - "),
         }
@@ -635,7 +638,7 @@ class Corpus:
             "new_salt": lambda: base64.urlsafe_b64encode(self.rng.randbytes(12)).decode(),
         }
         if rng.random() < 0.7:
-            base = f"https://{rng.choice(['status', 'vc', 'creds'])}.example-{rng.randint(1, 99)}.org/status/{rng.randint(1, 40)}"
+            base = f"https://{rng.choice(['status', 'vc', 'creds'])}.example-{rng.randint(1, 99)}.org/status/{rng.randint(1, 40)}"  # noqa: E501
             index = str(rng.randint(0, 131071))
             options["credential_status"] = {
                 "id": f"{base}#{index}",
@@ -684,10 +687,14 @@ class Corpus:
                 data["criteria"] = self.text("criteria", main, second)
             doc = cr.build_work_experience(data, **options)
         elif kind < 0.9:
-            skill = skills[0] if skills else {
-                "uri": f"http://data.europa.eu/esco/skill/{self.uuid()}",
-                "name": self.pick(SKILLS_EN),
-            }
+            skill = (
+                skills[0]
+                if skills
+                else {
+                    "uri": f"http://data.europa.eu/esco/skill/{self.uuid()}",
+                    "name": self.pick(SKILLS_EN),
+                }
+            )
             data = {**common, "skill": skill, "criteria": self.text("criteria", main, second)}
             if rng.random() < 0.3:
                 data["levels"] = [{"framework": rng.choice(FRAMEWORKS), "level": "2"}]

@@ -20,7 +20,7 @@ from .._report import VerificationReport
 from .._verify import sign_credential, sign_presentation, verify_credential, verify_presentation
 from ..errors import MalformedValueError, SkillpassError
 from . import _common as c
-from ._input import load_document
+from ._input import load_documents
 
 app = typer.Typer(
     name="skillpass",
@@ -305,11 +305,12 @@ def _exit_for(report: VerificationReport) -> int:
 @app.command("verify")
 def verify(
     input_file: Annotated[
-        str,
+        list[str],
         typer.Argument(
-            metavar="INPUT",
-            help="Credential or presentation: JSON file, QR image, QR text (SP1:…), "
-            "or a file of QR text; - for stdin.",
+            metavar="INPUT...",
+            help="Credential or presentation: JSON file, QR image, QR text (SP2:…), "
+            "or a file of QR text; - for stdin. Several QR images or texts: the parts of one "
+            "code split over several QR codes.",
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
@@ -343,7 +344,7 @@ def verify(
 ) -> None:
     """Verify offline; exit 0 valid, 1 invalid, 3 unknown, 2 unreadable input."""
     try:
-        doc = load_document(input_file)
+        doc = load_documents(input_file)
         when: datetime | None = parse_datetime(now, name="--now") if now else None
         resolver = c.load_resolver(did_document)
         trusted = set(trusted_issuer) if trusted_issuer else None

@@ -45,6 +45,7 @@ __all__ = [
     "render_svg",
     "render_terminal",
     "split",
+    "symbol_versions",
 ]
 
 PREFIX = _codec.PREFIX
@@ -79,9 +80,12 @@ def encode(
         raise ValueError(f"max_symbols must be between 1 and {MAX_SYMBOLS}")
     text = _codec.encode_text(doc)
     version = _images.qr_version(text, ec)
-    if version > max_version and max_symbols > 1:
-        if len(_images.split(text, ec=ec, max_version=max_version)) <= max_symbols:
-            return text
+    if (
+        version > max_version
+        and max_symbols > 1
+        and len(_images.split(text, ec=ec, max_version=max_version)) <= max_symbols
+    ):
+        return text
     if version > max_version:
         capacity = _alphanumeric_capacity(max_version, ec)
         needed = "more than version 40" if version > 40 else f"version {version}"
@@ -117,6 +121,13 @@ def split(text: str, *, ec: str = "M", max_version: int = DEFAULT_MAX_VERSION) -
     ``max_version`` at ``ec`` holds it, else the parts of a Structured Append sequence (at most
     :data:`MAX_SYMBOLS`; ``qr_too_large`` beyond)."""
     return _images.split(text, ec=ec, max_version=max_version)
+
+
+def symbol_versions(
+    text: str, *, ec: str = "M", max_version: int = DEFAULT_MAX_VERSION
+) -> list[int]:
+    """The QR version of each symbol that carries ``text`` (one, or the :func:`split` parts)."""
+    return _images.symbol_versions(text, ec=ec, max_version=max_version)
 
 
 def join(texts: list[str]) -> str:
@@ -205,7 +216,8 @@ def read_image(data: bytes | str | Path) -> str:
 
     PNG, JPEG, TIFF, WebP, GIF and BMP are read (AVIF when Pillow can); large photos are
     downscaled first. The symbols of a Structured Append sequence in one photo are joined.
-    Raises :class:`~skillpass.errors.ParsingError` ``qr_not_found`` when no QR code is found, ``unsupported_image`` for SVG and HEIC/HEIF, and
+    Raises :class:`~skillpass.errors.ParsingError` ``qr_not_found`` when no QR code is found,
+    ``unsupported_image`` for SVG and HEIC/HEIF, and
     :class:`~skillpass.errors.RangeError` ``image_too_large`` above 120 megapixels.
     """
     return _images.read_image(data)

@@ -355,7 +355,7 @@ def build_certificate(
     """
     from skillpass.qr import encode  # the public entry point applies the size budget
 
-    text = encode(doc)
+    text = encode(doc, max_symbols=_images.MAX_SYMBOLS)
     if ec is None:
         ec = "Q" if _images.qr_version(text, "Q") <= 30 else "M"
     subject = _get(doc, "credentialSubject")
@@ -454,19 +454,30 @@ def _draw(
         )
         pdf.ln(0.8)
 
-    # The QR code, drawn as vector rectangles so that it prints sharp at any resolution.
-    matrix = _images.qr_matrix(qr_text, ec=ec, border=4)
-    module = QR_WIDTH_MM / len(matrix)
-    x0 = pdf.w - pdf.r_margin - QR_WIDTH_MM
-    y0 = pdf.h - 22 - QR_WIDTH_MM
+    # The QR code, drawn as vector rectangles so that it prints sharp at any resolution. A
+    # credential beyond one code of the budget (V30 at Q, V22 at M) prints as a Structured
+    # Append row of up to four codes side by side, as wide as the text block allows.
+    max_version = 30 if ec == "Q" else 22
+    symbols = _images.symbol_matrices(qr_text, ec=ec, border=4, max_version=max_version)
+    matrix = _images.side_by_side(symbols)
+    if len(symbols) == 1:
+        module = QR_WIDTH_MM / len(matrix)
+    else:
+        module = min(QR_WIDTH_MM / len(symbols[0]), width / len(matrix[0]))
+    qr_width, qr_height = module * len(matrix[0]), module * len(matrix)
+    x0 = pdf.w - pdf.r_margin - qr_width
+    y0 = pdf.h - 22 - qr_height
     pdf.set_fill_color(255, 255, 255)
-    pdf.rect(x0, y0, QR_WIDTH_MM, QR_WIDTH_MM, style="F")
+    pdf.rect(x0, y0, qr_width, qr_height, style="F")
     pdf.set_fill_color(0, 0, 0)
     for row, col, run in _images.dark_runs(matrix):
         pdf.rect(x0 + col * module, y0 + row * module, run * module, module, style="F")
 
+    note_width = width - qr_width - 6
+    if note_width < 50:  # a row of codes takes the width: the notes go above it
+        note_width = width
+        y0 -= 4.5 * 2.2 * len(notes) + 6
     pdf.set_xy(pdf.l_margin, y0 + (0 if draft else 8))
-    note_width = width - QR_WIDTH_MM - 6
     for number, note in enumerate(notes):
         is_draft_note = draft and number == 0
         pdf.set_text_color(*((200, 0, 0) if is_draft_note else (0, 0, 0)))
@@ -475,6 +486,10 @@ def _draw(
         pdf.ln(1.5)
     pdf.set_text_color(0, 0, 0)
     pdf.set_font(family, "", 7)
-    version = _images.qr_version(qr_text, ec)
-    pdf.set_xy(x0, y0 + QR_WIDTH_MM + 1)
-    pdf.cell(QR_WIDTH_MM, 4, f"{_codec.PREFIX} QR version {version}-{ec}", align="C")
+    versions = _images.symbol_versions(qr_text, ec=ec, max_version=max_version)
+    label = f"{_codec.PREFIX} QR version {max(versions)}-{ec}"
+    if len(versions) > 1:
+        label = f"{_codec.PREFIX} {len(versions)} QR codes (Structured Append), version"
+        label += f" {max(versions)}-{ec}: scan them together"
+    pdf.set_xy(pdf.w - pdf.r_margin - qr_width, pdf.h - 22 + 1)
+    pdf.cell(qr_width, 4, label, align="C")

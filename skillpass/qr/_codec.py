@@ -615,7 +615,7 @@ def _sp2_dictionary() -> pyzstd.ZstdDict:
 
 
 def _zstd_compress(body: bytes) -> bytes:
-    options = {
+    options: dict[int, int] = {
         pyzstd.CParameter.compressionLevel: _ZSTD_LEVEL,
         pyzstd.CParameter.contentSizeFlag: 0,
         pyzstd.CParameter.checksumFlag: 0,
@@ -820,9 +820,7 @@ def _inflate(data: bytes) -> tuple[bytes, bytes]:
 def _unzstd(data: bytes) -> tuple[bytes, bytes]:
     """The decompressed magicless zstd frame at the start of ``data``, and the bytes after it."""
     # The window limit bounds the decoder's memory whatever the frame header claims.
-    decompressor = pyzstd.ZstdDecompressor(
-        _sp2_dictionary(), {pyzstd.DParameter.windowLogMax: 17}
-    )
+    decompressor = pyzstd.ZstdDecompressor(_sp2_dictionary(), {pyzstd.DParameter.windowLogMax: 17})
     try:
         # max_length bounds memory and time: a bomb stops after MAX_DECOMPRESSED + 1 bytes.
         out = decompressor.decompress(

@@ -138,6 +138,14 @@ def split(text: str, *, ec: str = "M", max_version: int = 22) -> list[str]:
     )
 
 
+def symbol_versions(text: str, *, ec: str = "M", max_version: int = 22) -> list[int]:
+    """The QR version of each symbol that carries ``text`` (see :func:`split`)."""
+    parts = split(text, ec=ec, max_version=max_version)
+    if len(parts) == 1:
+        return [qr_version(text, ec)]
+    return [int(symbol.version) for symbol in _sequence(parts, ec)]
+
+
 def is_part(text: str) -> bool:
     """Whether ``text`` is one part of a Structured Append sequence (``SP<v>/…``)."""
     return bool(_PART_RE.match(text.strip()))
@@ -172,8 +180,7 @@ def join(texts: Iterable[str]) -> str:
         version, index, count, pad, check = match.groups()
         if int(count) > MAX_SYMBOLS:
             raise ParsingError(
-                f"the code is split over {count} QR codes; SkillPass reads at most"
-                f" {MAX_SYMBOLS}",
+                f"the code is split over {count} QR codes; SkillPass reads at most {MAX_SYMBOLS}",
                 code="qr_too_many_parts",
             )
         if int(index) > int(count):
@@ -278,9 +285,7 @@ def render_png(
     ``max_version``."""
     if scale < MIN_SCALE:
         raise ValueError(f"scale must be at least {MIN_SCALE} pixels per module")
-    matrix = side_by_side(
-        symbol_matrices(text, ec=ec, border=border, max_version=max_version)
-    )
+    matrix = side_by_side(symbol_matrices(text, ec=ec, border=border, max_version=max_version))
     width, height = len(matrix[0]), len(matrix)
     image = Image.new("1", (width, height))
     image.putdata([0 if dark else 1 for row in matrix for dark in row])
@@ -296,9 +301,7 @@ def render_svg(
     """An SVG of the QR code(s): one path, ``scale`` user units per module, crisp at any size."""
     if scale < MIN_SCALE:
         raise ValueError(f"scale must be at least {MIN_SCALE} units per module")
-    matrix = side_by_side(
-        symbol_matrices(text, ec=ec, border=border, max_version=max_version)
-    )
+    matrix = side_by_side(symbol_matrices(text, ec=ec, border=border, max_version=max_version))
     width, height = len(matrix[0]), len(matrix)
     parts: list[str] = []
     for y, (x, run) in _dark_runs(matrix):

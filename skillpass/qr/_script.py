@@ -74,7 +74,7 @@ def decode(data: bytes) -> str:
         if b >= 0x80:
             chars.append(chr(block << 7 | (b & 0x7F)))
             i += 1
-        elif b == _SWITCH or b == _QUOTE_BLOCK:
+        elif b in (_SWITCH, _QUOTE_BLOCK):
             if i + 1 >= n or not 1 <= data[i + 1] <= _MAX_WINDOW_BLOCK:
                 raise ScriptCodingError("window block missing or out of range")
             if b == _SWITCH:

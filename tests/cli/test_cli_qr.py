@@ -41,7 +41,7 @@ def test_encode_text_then_decode(cred_file: Path, signed: dict[str, Any]) -> Non
     result = runner.invoke(app, ["encode", str(cred_file), "--text"])
     assert result.exit_code == 0, result.output
     text = result.stdout.strip()
-    assert text.startswith("SP1:")
+    assert text.startswith("SP2:")
     assert "QR version" in result.stderr
     decoded = runner.invoke(app, ["decode", text])
     assert decoded.exit_code == 0, decoded.output
@@ -115,7 +115,7 @@ def test_ec_is_case_insensitive(tmp_path: Path, cred_file: Path) -> None:
 
 
 def test_errors_exit_2_with_code(tmp_path: Path, cred_file: Path) -> None:
-    result = runner.invoke(app, ["decode", "SP2:ABC"])
+    result = runner.invoke(app, ["decode", "SP3:ABC"])
     assert result.exit_code == 2
     assert "error: qr_unsupported_version" in result.stderr
     result = runner.invoke(app, ["encode", str(cred_file), "--out", str(tmp_path / "x.gif")])
