@@ -222,6 +222,7 @@ def _zstd(data: bytes) -> bytes:
             pyzstd.CParameter.contentSizeFlag: 0,
             pyzstd.CParameter.checksumFlag: 0,
             pyzstd.CParameter.dictIDFlag: 0,
+            pyzstd.CParameter.windowLog: 17,  # the largest window the decoder accepts
         },
         pyzstd.ZstdDict(_codec.sp2_dictionary_bytes()),
     )
