@@ -72,7 +72,7 @@ def load_documents(sources: list[str]) -> dict[str, Any]:
             continue
         data = read_bytes(source, what="input")
         if _images.image_kind(data) is not None:
-            texts += _images.scan_image(data)
+            texts += qr.scan_image(data)
             continue
         try:
             texts.append(data.decode("utf-8-sig"))

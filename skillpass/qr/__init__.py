@@ -44,6 +44,7 @@ __all__ = [
     "render_png",
     "render_svg",
     "render_terminal",
+    "scan_image",
     "split",
     "symbol_versions",
 ]
@@ -221,6 +222,12 @@ def read_image(data: bytes | str | Path) -> str:
     :class:`~skillpass.errors.RangeError` ``image_too_large`` above 120 megapixels.
     """
     return _images.read_image(data)
+
+
+def scan_image(data: bytes | str | Path) -> list[str]:
+    """The texts of every QR code read in one image, as they are (parts not joined); errors
+    as :func:`read_image`."""
+    return _images.scan_image(data)
 
 
 def read_images(images: Iterable[bytes | str | Path]) -> str:
