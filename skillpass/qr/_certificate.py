@@ -445,6 +445,8 @@ def _draw(
         line(description, 10, "", 5, "C")
     pdf.ln(4)
 
+    # Long facts (dozens of skills) flow onto a second page rather than under the QR code.
+    pdf.set_auto_page_break(auto=True, margin=18)
     for label, value in facts:
         pdf.set_font(family, "B", 9.5)
         pdf.cell(38, 5.5, clean(label))
@@ -467,17 +469,21 @@ def _draw(
     qr_width, qr_height = module * len(matrix[0]), module * len(matrix)
     x0 = pdf.w - pdf.r_margin - qr_width
     y0 = pdf.h - 22 - qr_height
+    note_width = width - qr_width - 6
+    block_top = y0
+    if note_width < 50:  # a row of codes takes the width: the notes go above it
+        note_width = width
+        block_top -= 4.5 * 2.2 * len(notes) + 6
+    pdf.set_auto_page_break(auto=False)
+    if pdf.get_y() > block_top - 2:  # the facts reach the code's place: it gets its own page
+        pdf.add_page()
     pdf.set_fill_color(255, 255, 255)
     pdf.rect(x0, y0, qr_width, qr_height, style="F")
     pdf.set_fill_color(0, 0, 0)
     for row, col, run in _images.dark_runs(matrix):
         pdf.rect(x0 + col * module, y0 + row * module, run * module, module, style="F")
 
-    note_width = width - qr_width - 6
-    if note_width < 50:  # a row of codes takes the width: the notes go above it
-        note_width = width
-        y0 -= 4.5 * 2.2 * len(notes) + 6
-    pdf.set_xy(pdf.l_margin, y0 + (0 if draft else 8))
+    pdf.set_xy(pdf.l_margin, block_top + (0 if draft else 8))
     for number, note in enumerate(notes):
         is_draft_note = draft and number == 0
         pdf.set_text_color(*((200, 0, 0) if is_draft_note else (0, 0, 0)))
