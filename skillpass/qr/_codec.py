@@ -589,6 +589,7 @@ SP2_DICTIONARY_SHA256 = "81c86153c12f4bfac50d31ff18a325508fbde6be54e115d607e45bb
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _ZSTD_DESCRIPTOR = 0x00
 _ZSTD_LEVEL = 19
+_ZSTD_WINDOW_LOG = 17
 
 
 @cache
@@ -614,6 +615,9 @@ def _zstd_compress(body: bytes) -> bytes:
         pyzstd.CParameter.contentSizeFlag: 0,
         pyzstd.CParameter.checksumFlag: 0,
         pyzstd.CParameter.dictIDFlag: 0,
+        # The decoder refuses larger windows (memory bound); 128 KiB covers the dictionary
+        # and the largest body it accepts.
+        pyzstd.CParameter.windowLog: _ZSTD_WINDOW_LOG,
     }
     frame = pyzstd.compress(body, options, _sp2_dictionary())
     if not frame.startswith(_ZSTD_MAGIC):
@@ -814,7 +818,9 @@ def _inflate(data: bytes) -> tuple[bytes, bytes]:
 def _unzstd(data: bytes) -> tuple[bytes, bytes]:
     """The decompressed magicless zstd frame at the start of ``data``, and the bytes after it."""
     # The window limit bounds the decoder's memory whatever the frame header claims.
-    decompressor = pyzstd.ZstdDecompressor(_sp2_dictionary(), {pyzstd.DParameter.windowLogMax: 17})
+    decompressor = pyzstd.ZstdDecompressor(
+        _sp2_dictionary(), {pyzstd.DParameter.windowLogMax: _ZSTD_WINDOW_LOG}
+    )
     try:
         # max_length bounds memory and time: a bomb stops after MAX_DECOMPRESSED + 1 bytes.
         out = decompressor.decompress(

@@ -196,3 +196,44 @@ def test_symbol_headers_are_real_structured_append() -> None:
     for symbol, part in zip(symbols, parts, strict=True):
         assert _images.scan_image(qr.render_png(part, scale=4)) == [part]
         assert symbol.version <= 22
+
+
+@pytest.mark.parametrize("ec", ["L", "M", "Q", "H"])
+def test_version_arithmetic_matches_segno(ec: str) -> None:
+    import segno
+
+    for length in [*range(1, 30, 3), *range(30, 4400, 263)]:
+        text = "SP2:" + "A" * length
+        try:
+            expected = int(
+                segno.make(
+                    text, error=ec, mode="alphanumeric", boost_error=False, micro=False
+                ).version
+            )
+        except segno.DataOverflowError:
+            expected = 41
+        assert qr.qr_version(text, ec) == expected, length
+
+
+def test_sequence_versions_match_the_rendered_symbols() -> None:
+    text = qr.encode(qr_samples.oversized(), max_symbols=4)
+    for ec, max_version in (("M", 22), ("M", 15), ("Q", 22)):
+        parts = qr.split(text, ec=ec, max_version=max_version)
+        rendered = [int(s.version) for s in _images._sequence(parts, ec)]
+        assert qr.symbol_versions(text, ec=ec, max_version=max_version) == rendered
+        assert max(rendered) <= max_version
+
+
+def test_large_documents_round_trip_within_the_decoder_bounds() -> None:
+    # A presentation-sized body (tens of KB) still decodes: the encoder's zstd window never
+    # exceeds the window the decoder accepts.
+    doc = {
+        "notes": [
+            {"n": i, "text": f"entry {i}: " + "a long repeated free text note " * 8}
+            for i in range(200)
+        ]
+    }
+    text = _codec.encode_text(doc)
+    assert len(text) <= _codec.MAX_TEXT_CHARS
+    assert len(_codec.to_payload(doc)[0]) > 40_000
+    assert qr.decode(text) == doc
