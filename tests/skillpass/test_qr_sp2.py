@@ -237,3 +237,66 @@ def test_large_documents_round_trip_within_the_decoder_bounds() -> None:
     assert len(text) <= _codec.MAX_TEXT_CHARS
     assert len(_codec.to_payload(doc)[0]) > 40_000
     assert qr.decode(text) == doc
+
+
+_WORDS = st.sampled_from(["EQF", "ISCED-F 2013", "ISO 639-1", "ISO 639-3", "MA-CNC", "x", ""])
+_CODES = st.sampled_from(["1", "05", "0715", "fr", "B2", "", "é"])
+
+
+@st.composite
+def _rule_objects(draw: st.DrawFn) -> dict[str, Any]:
+    """Objects where the rebuild rules apply, almost apply, or apply to a rebuilt source."""
+    framework, code = draw(_WORDS), draw(_CODES)
+    obj: dict[str, Any] = {}
+    keys = draw(
+        st.permutations(["targetFramework", "targetCode", "targetName", "targetUrl", "targetType"])
+    )
+    candidates = {
+        "targetFramework": framework,
+        "targetCode": code,
+        "targetType": draw(st.sampled_from(["ext:ISCED-F", "ext:QualificationLevel"])),
+        "targetName": draw(st.sampled_from([f"{framework} level {code}", "Name", code])),
+        "targetUrl": draw(
+            st.sampled_from(
+                [
+                    f"urn:skillpass:framework:{framework}:{code}",
+                    f"http://data.europa.eu/snb/eqf/{code}",
+                    f"urn:skillpass:framework:ISCED-F:{code}",
+                    f"http://id.loc.gov/vocabulary/iso639-1/{code}",
+                    "urn:other",
+                ]
+            )
+        ),
+    }
+    for key in keys[: draw(st.integers(0, len(keys)))]:
+        obj[key] = candidates[key]
+    return obj
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_rule_objects(), max_size=4),
+    st.sampled_from(["Mason", "", "Name"]),
+    st.sampled_from(["Mason", "Name", "Employment as Mason, attested by the employer."]),
+    st.booleans(),
+)
+def test_rebuilt_values_round_trip_exactly(
+    alignments: list[dict[str, Any]], role: str, name: str, status: bool
+) -> None:
+    achievement: dict[str, Any] = {"name": name, "criteria": {"narrative": name}}
+    if alignments:
+        first = alignments[0]
+        achievement["fieldOfStudy"] = f"{first.get('targetCode')} {first.get('targetName')}"
+        achievement["alignment"] = alignments
+    doc: dict[str, Any] = {
+        "name": name,
+        "credentialSubject": {"role": role, "achievement": achievement},
+    }
+    if status:
+        doc["credentialStatus"] = {
+            "id": "https://s.example/1#7",
+            "statusListIndex": "7",
+            "statusListCredential": "https://s.example/1",
+        }
+    back = qr.decode(_codec.encode_text(doc))
+    assert _json(back) == _json(doc)
