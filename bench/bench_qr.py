@@ -54,9 +54,12 @@ def main() -> int:
             f"  QR version: SP1 {s['sp1_version_m']}-M ({s['sp1_chars']} chars) ->"
             f" SP2 {s['version_m']}-M, {s['version_q']}-Q"
         )
+        sp1 = _codec.encode_text_sp1(doc)
         timings = {
             "encode": median_ms(lambda doc=doc: qr.encode(doc), runs),
+            "encode SP1": median_ms(lambda doc=doc: _codec.encode_text_sp1(doc), runs),
             "decode text": median_ms(lambda text=text: qr.decode(text), runs),
+            "decode SP1 text": median_ms(lambda sp1=sp1: qr.decode(sp1), runs),
             "render PNG": median_ms(lambda text=text: qr.render_png(text), runs),
             "decode from PNG": median_ms(lambda png=png: qr.decode(qr.read_image(png)), runs),
             "verify": median_ms(lambda doc=doc: skillpass.verify_credential(doc), runs),
