@@ -48,7 +48,6 @@ READABLE_VERSIONS = frozenset({1, 2})
 
 HEADER_CBOR = 0x00
 HEADER_COMPRESSED = 0x01  # SP1: raw DEFLATE; SP2: magicless zstd
-HEADER_DEFLATE = HEADER_COMPRESSED
 
 # Untrusted-input bounds. A V40 QR holds at most 4,296 characters (four V40 symbols 17,184); a
 # credential that passes the budget inflates to a few KB, so 64 KiB leaves room without letting
@@ -115,9 +114,6 @@ SP1 = _Format(_table.TERMS, _table.PREFIXES, _SP1_TAGS, derive=False)
 SP2 = _Format(
     _table.TERMS + _table.SP2_TERMS, _table.PREFIXES + _table.SP2_PREFIXES, _SP2_TAGS, derive=True
 )
-# Kept for callers of the SP1 names.
-_TAGS = _SP1_TAGS
-_TERM_INDEX = SP1.term_index
 
 
 class _MalformedError(Exception):

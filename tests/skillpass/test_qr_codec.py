@@ -145,7 +145,7 @@ def test_jcs_proof_and_presentation_round_trip() -> None:
 def test_body_is_standard_cbor() -> None:
     body, payload = _codec.to_payload(signed_looking(reference()))
     assert isinstance(cbor2.loads(body), dict)  # a generic CBOR decoder reads it too
-    assert payload[0] == _codec.HEADER_DEFLATE
+    assert payload[0] == _codec.HEADER_COMPRESSED
 
 
 def test_unsupported_values_are_refused_on_encode() -> None:
