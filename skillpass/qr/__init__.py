@@ -108,12 +108,16 @@ def encode(
         raise ValueError(f"max_symbols must be between 1 and {MAX_SYMBOLS}")
     text = _codec.encode_text(doc)
     version = _images.qr_version(text, ec)
-    if (
-        version > max_version
-        and max_symbols > 1
-        and len(_images.split(text, ec=ec, max_version=max_version)) <= max_symbols
-    ):
-        return text
+    if version > max_version and max_symbols > 1:
+        count = len(_images.split(text, ec=ec, max_version=max_version))  # <= MAX_SYMBOLS
+        if count <= max_symbols:
+            return text
+        raise RangeError(
+            f"the document needs {count} QR codes of version {max_version} at error correction"
+            f" {ec}; the limit is {max_symbols}. Present it as a file or a link instead of a QR"
+            " code, or leave long free text out of the credential.",
+            code="qr_too_large",
+        )
     if version > max_version:
         capacity = _alphanumeric_capacity(max_version, ec)
         needed = "more than version 40" if version > 40 else f"version {version}"

@@ -15,7 +15,7 @@ import re
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import segno
 import segno.consts
@@ -62,7 +62,7 @@ _SA_HEADER_BITS = 20  # mode, position, count, parity
 def _alphanumeric_version(chars: int, ec: str, extra_bits: int = 0) -> int:
     # ISO/IEC 18004 arithmetic, without building a symbol (segno's mask search takes ~0.1 s):
     # mode indicator, character count indicator (9/11/13 bits), 11 bits per two characters.
-    capacity = segno.consts.SYMBOL_CAPACITY
+    capacity = cast(dict[int, dict[int, int]], segno.consts.SYMBOL_CAPACITY)  # data bits
     payload = extra_bits + 4 + 11 * (chars // 2) + 6 * (chars % 2)
     level = _EC_CONST[_ec(ec)]
     for version in range(1, 41):
