@@ -715,10 +715,14 @@ class Corpus:
         else:
             signer = key
         suite = "eddsa-rdfc-2022" if rng.random() < 0.7 else "eddsa-jcs-2022"
+        # A fixed signing time (not the clock) keeps the corpus, and so the dictionary, the
+        # same on every run.
+        created = start + timedelta(hours=rng.randint(1, 72))
         return sign_credential(
             doc,
             signer,
             cryptosuite=suite,
+            created=created.strftime("%Y-%m-%dT%H:%M:%SZ"),
             verification_method=f"{doc['issuer']['id']}#key-1"
             if doc["issuer"]["id"].startswith("did:web:")
             else None,

@@ -581,7 +581,7 @@ _TEMPLATE: dict[str, Any] = {
 # (tools/train_qr_dictionary.py; skillpass/qr/data/README.md). It IS the format: a changed byte
 # would misread every printed code, so its SHA-256 is checked before first use.
 SP2_DICTIONARY_FILE = "sp2-dictionary.zstd"
-SP2_DICTIONARY_SHA256 = "81c86153c12f4bfac50d31ff18a325508fbde6be54e115d607e45bbb38e9b07f"
+SP2_DICTIONARY_SHA256 = "403d385f2bb2bae73d63b40266285d5580bc49200b7eb2682be7acf2a9fb6a43"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _ZSTD_DESCRIPTOR = 0x00
 _ZSTD_LEVEL = 19
