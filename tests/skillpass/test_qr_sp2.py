@@ -300,3 +300,42 @@ def test_rebuilt_values_round_trip_exactly(
         }
     back = qr.decode(_codec.encode_text(doc))
     assert _json(back) == _json(doc)
+
+
+def test_known_sp2_text_still_decodes() -> None:
+    """A code printed with SP2 today must decode identically forever (script text, a rebuilt
+    targetUrl, name and status id, a base64url salt, an Ed25519 did:key)."""
+    assert _json(qr.decode(KNOWN_SP2_TEXT)) == _json(KNOWN_SP2_DOC)
+
+
+KNOWN_SP2_DOC: dict[str, Any] = {
+    "@context": ["https://www.w3.org/ns/credentials/v2"],
+    "id": "urn:uuid:2f6d4c1e-8a3b-4e57-9c0d-71b5e2a9f804",
+    "type": ["VerifiableCredential"],
+    "issuer": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+    "name": "Technicien \u2013 تقني",
+    "validFrom": "2026-03-14T00:00:00Z",
+    "credentialSubject": {
+        "identifier": [{"identityHash": "Дилшод Турсунов", "salt": "mQ7vT2xLp9Rz4sKe"}],
+        "achievement": {
+            "name": "Technicien \u2013 تقني",
+            "alignment": [
+                {
+                    "targetFramework": "MA-CNC",
+                    "targetCode": "5",
+                    "targetUrl": "urn:skillpass:framework:MA-CNC:5",
+                }
+            ],
+        },
+    },
+    "credentialStatus": {
+        "id": "https://s.example/status/1#42",
+        "statusListIndex": "42",
+        "statusListCredential": "https://s.example/status/1",
+    },
+}
+KNOWN_SP2_TEXT = (
+    "SP2:V501T1N10 K0*20.1PZMGNS0M9Q570CUIU%KX$0CF2+OK-FN0HPWYM.PKPGOOXO%4OULKGDQ6Q1-UKD23K2QLG"
+    "5V.5RHUF-GE-8ZEIMKFQHA3A4C:0OPH7+NG:6WCU9CVZTHF3H300-AJCFI :8 8F.37 :51S9HLHU+9YWJ*GEKTS.F"
+    "VOBMI+HT0IF3FWCA%KB++6PO4QR6P4GG936QV*+7QE2B%19EGWFJIBU3VDY9LBTE7RO"
+)
