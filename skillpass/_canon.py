@@ -86,8 +86,13 @@ class Limits:
     def __post_init__(self) -> None:
         for name in self.__slots__:
             value = getattr(self, name)
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-                raise ValueError(f"Limits.{name} must be a positive number")
+            if (
+                not isinstance(value, (int, float))
+                or isinstance(value, bool)
+                or not math.isfinite(value)  # NaN would pass every comparison, switching it off
+                or value <= 0
+            ):
+                raise ValueError(f"Limits.{name} must be a positive, finite number")
 
 
 def start_deadline(limits: Limits) -> float:

@@ -445,6 +445,13 @@ def _one_proof(
         return "unknown", exc.code, f"{exc.message}; the signature was not checked", None
     except SkillpassError as exc:
         return _failed(exc), exc.code, exc.message, None
+    except Exception as exc:
+        return (
+            "unknown",
+            "resolver_error",
+            f"the DID resolver failed ({type(exc).__name__}); the signature was not checked",
+            None,
+        )
     created = parse_datetime(proof["created"], name="created") if "created" in proof else None
     status, code, msg = _key_window(method.id, method.expires, method.revoked, created)
     expires = method.expires
@@ -543,7 +550,12 @@ def _issuer_check(
     failed = _controller_check("issuer", checked.view.issuer, checked.proofs, "assertionMethod")
     if failed is not None:
         return failed, None
-    decision = policy.trust.assess(checked, at=now)
+    try:
+        decision = policy.trust.assess(checked, at=now)
+    except Exception as exc:
+        decision = TrustDecision(
+            "unknown", "trust_policy_error", f"the trust policy failed ({type(exc).__name__})"
+        )
     return Check("issuer", decision.status, decision.code, decision.message), decision
 
 
@@ -590,9 +602,18 @@ def _status_check(checked: CheckedCredential, policy: VerificationPolicy, now: d
         return Check(
             "status", "valid", "no_status_entry", "the credential has no status entry to check"
         )
-    decisions: list[StatusDecision] = [
-        policy.status.check(entry, checked, at=now) for entry in entries
-    ]
+    decisions: list[StatusDecision] = []
+    for entry in entries:
+        try:
+            decisions.append(policy.status.check(entry, checked, at=now))
+        except Exception as exc:
+            decisions.append(
+                StatusDecision(
+                    "unknown",
+                    "status_checker_error",
+                    f"the status checker failed ({type(exc).__name__})",
+                )
+            )
     overall = combine([d.status for d in decisions])
     first = next(d for d in decisions if d.status == overall)
     message = "; ".join(dict.fromkeys(d.message for d in decisions))

@@ -445,6 +445,14 @@ def _id_number(value: str | None, path: Path | None) -> str | None:
         value = text.splitlines()[0] if text.strip() else ""
     if value is not None and not value.strip():
         raise MalformedValueError("the ID number is empty", code="invalid_option")
+    from skillpass import printable
+
+    if value is not None and printable(value) != value:
+        # Bytes that are not UTF-8 arrive as lone surrogates; controls are no ID number either.
+        raise MalformedValueError(
+            "the ID number is not readable text (check the terminal's encoding)",
+            code="invalid_option",
+        )
     return value
 
 
@@ -554,10 +562,13 @@ def verify(
             report = verify_credential(doc, policy=policy, frameworks=frameworks, id_number=number)
     except SkillpassError as exc:
         c.fail(exc)
-    if as_json:
-        c.write_output(c.dump_json(report.to_dict()), None)
-    else:
-        _print_report(report)
+    try:
+        if as_json:
+            c.write_output(c.dump_json(report.to_dict()), None)
+        else:
+            _print_report(report)
+    except SkillpassError as exc:
+        c.fail(exc)
     raise typer.Exit(_exit_for(report))
 
 

@@ -342,15 +342,29 @@ def write_output(text: str, out: Path | None, *, force: bool = False) -> None:
     """Write ``text`` to ``out`` (or standard output), ending with a newline."""
     text = text if text.endswith("\n") else text + "\n"
     if out is None:
-        safe_stdout.write(text)
-        safe_stdout.flush()
+        try:
+            safe_stdout.write(text)
+            safe_stdout.flush()
+        except OSError as exc:  # a full disk, a closed terminal
+            raise ParsingError(
+                f"cannot write to standard output: {exc.strerror or exc}",
+                code="output_unwritable",
+            ) from None
     else:
         write_file(out, text, force=force)
 
 
 def dump_json(value: Any) -> str:
-    """Pretty JSON with the key order kept (signed documents print as the W3C vectors do)."""
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    """Pretty JSON with the key order kept (signed documents print as the W3C vectors do).
+
+    Text that has no UTF-8 form (a lone surrogate from the input) is written as JSON escapes.
+    """
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, indent=2, ensure_ascii=True)
+    return text
 
 
 def print_table(headers: list[str], rows: list[list[str]]) -> None:

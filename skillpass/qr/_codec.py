@@ -684,6 +684,18 @@ class _BlobReader:
         self.area = area
         self.pos = 0
         self.blobs: list[bytes] = []
+        # Bytes of binary values handed out, references included: a reference costs two bytes
+        # of payload but rebuilds its whole value, so the output is bounded here, not by size.
+        self.handed_out = 0
+
+    def _hand_out(self, blob: bytes) -> bytes:
+        self.handed_out += len(blob)
+        if self.handed_out > MAX_DECOMPRESSED:
+            raise RangeError(
+                f"QR payload's binary values expand to more than {MAX_DECOMPRESSED} bytes",
+                code="qr_too_large_decompressed",
+            )
+        return blob
 
     def internalize(self, item: Item) -> Item:
         # Same traversal order as _externalize, so references resolve to the same blobs.
@@ -700,13 +712,13 @@ class _BlobReader:
             if ref < 0:
                 if -1 - ref >= len(self.blobs):
                     raise _MalformedError("binary value refers to a later value")
-                return Tagged(item.tag, self.blobs[-1 - ref])
+                return Tagged(item.tag, self._hand_out(self.blobs[-1 - ref]))
             if ref > len(self.area) - self.pos:
                 raise _MalformedError("binary value runs past the end of the payload")
             blob = self.area[self.pos : self.pos + ref]
             self.pos += ref
             self.blobs.append(blob)
-            return Tagged(item.tag, blob)
+            return Tagged(item.tag, self._hand_out(blob))
         return item
 
 
