@@ -177,6 +177,7 @@ class DocumentCache:
         # a part of it (minus proofs), so the JSON-level rules need not run again.
         self.json_checked = False
         self._expanded: dict[tuple[str, ...], list[Any]] = {}
+        self._work: dict[tuple[str, ...], int] = {}
         self.work = 0
         self._cache: dict[tuple[str, tuple[str, ...]], bytes] = {}
 
@@ -192,6 +193,12 @@ class DocumentCache:
             )
         return self._expanded[key]
 
+    def work_of(self, key: tuple[str, ...]) -> int:
+        """pyld node-map work of the expansion cached under ``key`` (see ``node_map_work``)."""
+        if key not in self._work:
+            self._work[key] = node_map_work(self._expanded[key])
+        return self._work[key]
+
     def transform(self, unsecured: dict[str, Any], cryptosuite: str, key: tuple[str, ...]) -> bytes:
         """VC-DI-EdDSA §3.x.3 Transformation: canonical bytes of the unsecured document."""
         cache_key = (cryptosuite, key)
@@ -201,10 +208,10 @@ class DocumentCache:
             if cryptosuite == RDFC:
                 # Every canonicalization of the document (one per chain link) counts against
                 # one budget of node-map work.
-                self.work += node_map_work(expanded)
+                self.work += self.work_of(key)
                 check_node_map_work(self.work, self.limits)
                 canonical = canonicalize_rdfc(
-                    expanded, limits=self.limits, deadline=self.deadline
+                    expanded, limits=self.limits, deadline=self.deadline, work_checked=True
                 ).encode()
             else:
                 canonical = _jcs(unsecured)

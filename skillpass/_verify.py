@@ -25,7 +25,6 @@ from ._canon import (
     check_deadline,
     check_json,
     check_node_map_work,
-    node_map_work,
     start_deadline,
 )
 from ._dates import format_datetime, parse_datetime
@@ -348,7 +347,7 @@ def _format_check(
         # Every eddsa-rdfc-2022 chain link canonicalizes the document again: refuse at once
         # what the node-map budget cannot cover, before any of that work.
         links = {tuple(_as_ids(p.get("previousProof"))) for p in proofs}
-        check_node_map_work(node_map_work(expanded) * len(links), cache.limits)
+        check_node_map_work(cache.work_of(()) * len(links), cache.limits)
         view: CredentialView | PresentationView
         if kind == "credential":
             view = credential_view(expanded, vcdm1=_is_v1(doc))
