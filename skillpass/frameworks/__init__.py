@@ -21,6 +21,7 @@ from typing import Any
 
 from ._compare import compare as _compare
 from ._credential import compare_credential as _compare_credential
+from ._credential import level_alignments as _level_alignments
 from ._data import registry, resolve
 from ._model import (
     CAVEAT,
@@ -48,6 +49,7 @@ __all__ = [
     "Source",
     "compare",
     "compare_credential",
+    "credential_levels",
     "framework_table_version",
     "get_framework",
     "list_frameworks",
@@ -101,3 +103,10 @@ def compare_credential(credential: dict[str, Any], to_framework: str) -> list[di
     An unknown ``to_framework`` raises ``unknown_framework``.
     """
     return _compare_credential(credential, to_framework)
+
+
+def credential_levels(credential: Any) -> list[tuple[str, str]]:
+    """The distinct ``(framework, level)`` qualification-level alignments of a credential, read
+    as :func:`compare_credential` reads them; unknown frameworks and levels are kept (check them
+    with :func:`get_framework`). Anything that is not a credential has none."""
+    return list(_level_alignments(credential))
