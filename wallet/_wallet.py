@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import secrets
+import time
 import zlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -225,11 +226,11 @@ class Wallet:
         return {rid: r for rid, r in self._store.records().items() if r.get("kind") == kind}
 
     def _entries(self) -> list[tuple[str, StoredCredential]]:
-        out = []
-        for rid, record in self._by_kind("credential").items():
-            out.append((rid, _entry(record)))
-        out.sort(key=lambda pair: (pair[1].added, pair[1].id))
-        return out
+        records = sorted(
+            self._by_kind("credential").items(),
+            key=lambda pair: (int(pair[1].get("order", 0)), str(pair[1].get("id"))),
+        )
+        return [(rid, _entry(record)) for rid, record in records]
 
     # ----- credentials
 
@@ -274,6 +275,7 @@ class Wallet:
             "id": entry_id,
             "credential": credential,
             "added": _now(),
+            "order": time.time_ns(),
             "label": label,
             "source": source,
             "verification": _report_record(report),
@@ -614,11 +616,8 @@ def _check_passphrase(passphrase: str) -> None:
         raise WalletError("the passphrase is empty", code="empty_passphrase")
 
 
-_SEQ = iter(range(1, 2**62))
-
-
 def _history(event: str, *, entry: str | None = None, detail: str | None = None) -> dict[str, Any]:
-    record: dict[str, Any] = {"kind": "history", "at": _now(), "seq": next(_SEQ), "event": event}
+    record: dict[str, Any] = {"kind": "history", "at": _now(), "seq": time.time_ns(), "event": event}
     if entry is not None:
         record["entry"] = entry
     if detail is not None:
