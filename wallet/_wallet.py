@@ -617,7 +617,12 @@ def _check_passphrase(passphrase: str) -> None:
 
 
 def _history(event: str, *, entry: str | None = None, detail: str | None = None) -> dict[str, Any]:
-    record: dict[str, Any] = {"kind": "history", "at": _now(), "seq": time.time_ns(), "event": event}
+    record: dict[str, Any] = {
+        "kind": "history",
+        "at": _now(),
+        "seq": time.time_ns(),
+        "event": event,
+    }
     if entry is not None:
         record["entry"] = entry
     if detail is not None:

@@ -46,7 +46,9 @@ def test_wallet_file_is_private(wallet_path: Path, wallet: Wallet) -> None:
     assert [p.name for p in wallet_path.parent.iterdir()] == [wallet_path.name]
 
 
-def test_untrusted_issuer_is_kept_and_marked(wallet: Wallet, make_credential: MakeCredential) -> None:
+def test_untrusted_issuer_is_kept_and_marked(
+    wallet: Wallet, make_credential: MakeCredential
+) -> None:
     entry = wallet.add(make_credential())
     assert entry.status == "unknown"
     assert not entry.issuer_trusted
@@ -157,9 +159,11 @@ def test_get_and_remove(wallet: Wallet, make_credential: MakeCredential) -> None
     with pytest.raises(WalletError) as info:
         wallet.get("nope")
     assert info.value.code == "credential_not_found"
-    common = next(
-        a.id[:n] for n in range(16, 0, -1) if a.id[:n] == b.id[:n] and n >= 4
-    ) if a.id[:4] == b.id[:4] else None
+    common = (
+        next(a.id[:n] for n in range(16, 0, -1) if a.id[:n] == b.id[:n] and n >= 4)
+        if a.id[:4] == b.id[:4]
+        else None
+    )
     if common:
         with pytest.raises(WalletError) as info:
             wallet.get(common)
@@ -414,9 +418,7 @@ def test_swapped_records_are_detected(full_wallet: Path) -> None:
     assert "integrity check" in _damage(full_wallet)
 
 
-def test_rolled_back_record_is_detected(
-    full_wallet: Path, make_credential: MakeCredential
-) -> None:
+def test_rolled_back_record_is_detected(full_wallet: Path, make_credential: MakeCredential) -> None:
     """An old copy of the file cannot lend a record to the new one unnoticed."""
     old_rows = dict(_rows(full_wallet))
     with Wallet.open(full_wallet, PASSPHRASE) as w:
@@ -424,7 +426,9 @@ def test_rolled_back_record_is_detected(
     new_rows = dict(_rows(full_wallet))
     changed = [rid for rid in old_rows if new_rows.get(rid) != old_rows[rid]]
     assert changed
-    _edit(full_wallet, "UPDATE records SET blob = ? WHERE rid = ?", old_rows[changed[0]], changed[0])
+    _edit(
+        full_wallet, "UPDATE records SET blob = ? WHERE rid = ?", old_rows[changed[0]], changed[0]
+    )
     assert "a record was removed, added or replaced" in _damage(full_wallet)
 
 
