@@ -320,7 +320,7 @@ def test_keys_and_history(wpath: Path) -> None:
 
 
 def test_add_offer(server: tuple[str, Issuer], wpath: Path) -> None:  # noqa: F811
-    base, issuer = server
+    base, _ = server
     result = run("add", "--offer", f"{base}/bind", "--wallet", str(wpath), "--json")
     assert result.exit_code == 0, result.output
     entry = json.loads(result.stdout)

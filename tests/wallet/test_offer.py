@@ -7,6 +7,7 @@ contract, not the issuer service: the end-to-end test against the real issuer co
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -43,10 +44,8 @@ def _handler(issuer: Issuer) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            try:
+            with contextlib.suppress(BrokenPipeError):  # the client gave up (timeout test)
                 self.wfile.write(data)
-            except BrokenPipeError:
-                pass  # the client gave up (the timeout test)
 
         def _gone(self) -> None:
             problem = {"type": "about:blank", "title": "Gone", "status": 410, "code": "offer_used"}

@@ -413,7 +413,7 @@ def test_removed_record_is_detected(full_wallet: Path) -> None:
 
 
 def test_swapped_records_are_detected(full_wallet: Path) -> None:
-    (rid1, blob1), (rid2, blob2) = _rows(full_wallet)[:2]
+    (rid1, _), (_, blob2) = _rows(full_wallet)[:2]
     _edit(full_wallet, "UPDATE records SET blob = ? WHERE rid = ?", blob2, rid1)
     assert "integrity check" in _damage(full_wallet)
 
