@@ -7,9 +7,12 @@ ones), and never giving the first element of an array a special meaning beyond d
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
+import skillpass
 import skillpass.frameworks as frameworks
 import skillpass.qr as qr
 from skillpass import SkillpassError
@@ -64,6 +67,49 @@ class Summary:
     valid_from: str | None
     valid_until: str | None
     description: str | None
+    verified: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (stored inside the encrypted record)."""
+        return {
+            "title": self.title,
+            "holder": self.holder,
+            "subject_id": self.subject_id,
+            "issuer_id": self.issuer_id,
+            "issuer_name": self.issuer_name,
+            "types": list(self.types),
+            "levels": [[lv.framework, lv.level] for lv in self.levels],
+            "skills": list(self.skills),
+            "valid_from": self.valid_from,
+            "valid_until": self.valid_until,
+            "description": self.description,
+            "verified": self.verified,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Summary:
+        """Undo :meth:`to_dict` (``TypeError``/``KeyError``/``ValueError`` when malformed)."""
+
+        def opt(name: str) -> str | None:
+            value = data.get(name)
+            if value is not None and not isinstance(value, str):
+                raise TypeError(name)
+            return value
+
+        return cls(
+            title=opt("title"),
+            holder=opt("holder"),
+            subject_id=opt("subject_id"),
+            issuer_id=opt("issuer_id"),
+            issuer_name=opt("issuer_name"),
+            types=tuple(str(t) for t in data["types"]),
+            levels=tuple(_level(str(fw), str(lv)) for fw, lv in data["levels"]),
+            skills=tuple(str(t) for t in data["skills"]),
+            valid_from=opt("valid_from"),
+            valid_until=opt("valid_until"),
+            description=opt("description"),
+            verified=bool(data.get("verified")),
+        )
 
     def search_text(self) -> str:
         """Everything ``search(text=…)`` looks in, normalised for matching."""
@@ -85,8 +131,70 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def _pick(texts: Iterable[Any]) -> str | None:
+    """One string of a multilingual value: untagged, else English, else the first by tag."""
+    items = sorted(texts, key=lambda t: (t.language or "", t.value))
+    for wanted in (None, "en"):
+        for item in items:
+            if (item.language or None) == wanted or (
+                wanted and (item.language or "").lower().startswith(wanted)
+            ):
+                return str(item.value)
+    return str(items[0].value) if items else None
+
+
+def _date(values: Iterable[datetime], *, latest: bool) -> str | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    chosen = ordered[-1] if latest else ordered[0]
+    return chosen.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def from_report(report: skillpass.VerificationReport, credential: dict[str, Any]) -> Summary:
+    """The display facts, read from what the proof covers (the checked view) when the proof
+    verified; else from the JSON, marked ``verified=False``."""
+    checked = report.checked
+    if checked is None:
+        return replace(summarize(credential), verified=False)
+    view = checked.view
+    title = _pick(view.name)
+    holder = subject_id = description = None
+    types = list(view.type_names)
+    skills: list[str] = []
+    for subject in view.subjects:
+        subject_id = subject_id or subject.id
+        names = subject.holder_names
+        holder = holder or (names[0] if names else None)
+        for achievement in subject.achievements:
+            title = title or _pick(achievement.name)
+            description = description or _pick(achievement.description)
+            if achievement.achievement_type and achievement.achievement_type not in types:
+                types.append(achievement.achievement_type)
+            for alignment in achievement.alignments:
+                if alignment.target_type in _SKILL_TYPES and (name := _pick(alignment.name)):
+                    skills.append(name)
+    return Summary(
+        title=title,
+        holder=holder,
+        subject_id=subject_id,
+        issuer_id=view.issuer,
+        issuer_name=_pick(view.issuer_name),
+        types=tuple(types),
+        levels=tuple(_level(fw, lv) for fw, lv in view.levels),
+        skills=tuple(skills),
+        valid_from=_date(view.valid_from, latest=True),
+        valid_until=_date(view.valid_until, latest=False),
+        description=description,
+    )
+
+
+_SKILL_TYPES = ("ceasn:Competency", "ext:Skill")
+
+
 def summarize(credential: dict[str, Any]) -> Summary:
-    """The display facts of ``credential``."""
+    """The display facts of ``credential`` read from its JSON (for one whose proof could not
+    be checked; nothing here is relied on by a check)."""
     issuer = credential.get("issuer")
     issuer_id = issuer if isinstance(issuer, str) else None
     issuer_name = None
@@ -118,16 +226,13 @@ def summarize(credential: dict[str, Any]) -> Summary:
             if isinstance(kind, str) and kind not in types:
                 types.append(kind)
             for alignment in _as_list(achievement.get("alignment")):
-                if isinstance(alignment, dict) and alignment.get("targetType") in (
-                    "ceasn:Competency",
-                    "ext:Skill",
-                ):
+                if isinstance(alignment, dict) and alignment.get("targetType") in _SKILL_TYPES:
                     name = _text(alignment.get("targetName"))
                     if name:
                         skills.append(name)
     title = _text(credential.get("name")) or title
     description = description or _text(credential.get("description"))
-    levels = tuple(_level(fw, lv) for fw, lv in frameworks.credential_levels(credential))
+    levels: tuple[Level, ...] = ()  # levels are shown only from a verified proof
     valid_from = credential.get("validFrom", credential.get("issuanceDate"))
     valid_until = credential.get("validUntil", credential.get("expirationDate"))
     return Summary(

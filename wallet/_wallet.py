@@ -22,7 +22,7 @@ from skillpass.errors import SealingError
 
 from ._errors import WalletError
 from ._store import Store
-from ._summary import Summary, fits_qr, fold, summarize
+from ._summary import Summary, fits_qr, fold, from_report
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 BACKUP_FORMAT = "skillpass-wallet-backup"
@@ -66,6 +66,7 @@ class StoredCredential:
     source: str | None
     verification: dict[str, Any]
     fits_qr: bool
+    summary: Summary
 
     @property
     def credential_id(self) -> str | None:
@@ -97,11 +98,6 @@ class StoredCredential:
             if isinstance(c, dict) and c.get("id") == check_id:
                 return str(c.get("status"))
         return None
-
-    @property
-    def summary(self) -> Summary:
-        """Holder, title, issuer, levels and dates, for display and search."""
-        return summarize(self.credential)
 
     def to_dict(self) -> dict[str, Any]:
         """The entry as JSON (what ``skillpass wallet list --json`` prints)."""
@@ -243,6 +239,7 @@ class Wallet:
         now: datetime | None = None,
         resolver: skillpass.DidResolver | None = None,
         trusted_issuers: Collection[str] | None = None,
+        policy: skillpass.VerificationPolicy | None = None,
     ) -> StoredCredential:
         """Verify ``credential`` and keep it.
 
@@ -254,7 +251,7 @@ class Wallet:
         it already has.
         """
         report = skillpass.verify_credential(
-            credential, now=now, resolver=resolver, trusted_issuers=trusted_issuers
+            credential, policy=policy, now=now, resolver=resolver, trusted_issuers=trusted_issuers
         )
         for check_id in _AUTHENTICITY:
             try:
@@ -280,8 +277,9 @@ class Wallet:
             "source": source,
             "verification": _report_record(report),
             "fits_qr": fits_qr(credential),
+            "summary": from_report(report, credential).to_dict(),
         }
-        detail = summarize(credential).title
+        detail = from_report(report, credential).title
         self._store.write(
             puts={
                 secrets.token_hex(16): record,
@@ -366,15 +364,24 @@ class Wallet:
         now: datetime | None = None,
         resolver: skillpass.DidResolver | None = None,
         trusted_issuers: Collection[str] | None = None,
+        policy: skillpass.VerificationPolicy | None = None,
     ) -> builtins.list[StoredCredential]:
         """Verify every credential again (for example with a newer trust bundle) and store
         the result as each one's last known status, in one transaction."""
         puts: dict[str, dict[str, Any]] = {}
         for rid, record in self._by_kind("credential").items():
             report = skillpass.verify_credential(
-                record["credential"], now=now, resolver=resolver, trusted_issuers=trusted_issuers
+                record["credential"],
+                policy=policy,
+                now=now,
+                resolver=resolver,
+                trusted_issuers=trusted_issuers,
             )
-            puts[rid] = {**record, "verification": _report_record(report)}
+            puts[rid] = {
+                **record,
+                "verification": _report_record(report),
+                "summary": from_report(report, record["credential"]).to_dict(),
+            }
         if puts:
             self._store.write(puts=puts)
         return self.list()
@@ -663,8 +670,9 @@ def _entry(record: dict[str, Any]) -> StoredCredential:
             source=record.get("source"),
             verification=verification,
             fits_qr=bool(record.get("fits_qr")),
+            summary=Summary.from_dict(record["summary"]),
         )
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         raise WalletError("a credential record is unreadable", code="wallet_damaged") from None
 
 

@@ -63,6 +63,7 @@ def _open_corrupted(data: bytes, expected: Any) -> None:
 @settings(
     max_examples=300,
     deadline=None,
+    database=None,  # the file differs run to run (random keys): replaying old draws misleads
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
@@ -101,6 +102,7 @@ def _stored_values(path: Path) -> list[tuple[str, str, Any]]:
 @settings(
     max_examples=200,
     deadline=None,
+    database=None,  # the file differs run to run (random keys): replaying old draws misleads
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
