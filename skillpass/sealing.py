@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -50,6 +51,7 @@ __all__ = [
 
 ENVELOPE_VERSION = 1
 _NONCE_BYTES = 12
+_B64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
 _TAG_BYTES = 16
 
 
@@ -108,7 +110,7 @@ def _b64encode(data: bytes) -> str:
 
 def _b64decode(text: object, *, what: str = "value") -> bytes:
     """Unpadded (or padded) base64url; ``sealed_data_invalid`` for anything else."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not _B64URL.fullmatch(text):
         raise SealingError(f"sealed data: {what} is not base64url text", code="sealed_data_invalid")
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
@@ -190,6 +192,8 @@ def unseal(envelope: object, passphrase: str, *, associated_data: bytes = b"") -
     salt = _b64decode(envelope["kdf"].get("salt"), what="salt")
     nonce = _b64decode(envelope["cipher"].get("nonce"), what="nonce")
     ciphertext = _b64decode(envelope.get("ciphertext"), what="ciphertext")
+    if len(nonce) != _NONCE_BYTES or len(salt) < 8:
+        raise SealingError("sealed data: bad nonce or salt length", code="sealed_data_invalid")
     key = params.derive(passphrase, salt)
     try:
         return AESGCM(key).decrypt(nonce, ciphertext, associated_data)
