@@ -80,6 +80,11 @@ class Store:
         self._mac_key = hmac.new(key, b"skillpass-wallet manifest", hashlib.sha256).digest()
         self._records: dict[str, dict[str, Any]] = {}
         self._manifest_blob: bytes | None = None
+        self._closed = False
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise WalletError("the wallet is closed; open it again", code="wallet_closed")
 
     # ----- creating and opening
 
@@ -338,6 +343,7 @@ class Store:
 
     def records(self) -> dict[str, dict[str, Any]]:
         """Every record by rid (decrypted, verified)."""
+        self._check_open()
         self._refresh()
         return dict(self._records)
 
@@ -367,6 +373,7 @@ class Store:
     ) -> None:
         """Insert or replace ``puts`` and delete ``deletes``, in one transaction."""
         puts, deletes = puts or {}, deletes or []
+        self._check_open()
         with self._transaction():
             manifest, blob = self._read_manifest()
             if blob != self._manifest_blob:
@@ -409,6 +416,7 @@ class Store:
 
     def rewrap(self, passphrase: str, *, params: sealing.ScryptParams | None = None) -> None:
         """Seal the same data key under a new passphrase (fresh salt); records are untouched."""
+        self._check_open()
         envelope = sealing.seal(
             self._key,
             passphrase,
@@ -432,6 +440,7 @@ class Store:
 
     def close(self) -> None:
         """Close the file (idempotent)."""
+        self._closed = True
         with contextlib.suppress(sqlite3.Error):
             self._conn.close()
 

@@ -6,6 +6,7 @@ ones), and never giving the first element of an array a special meaning beyond d
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -250,6 +251,7 @@ def summarize(credential: dict[str, Any]) -> Summary:
     )
 
 
+@functools.lru_cache(maxsize=1024)
 def _level(framework: str, level: str) -> Level:
     try:
         found = frameworks.get_framework(framework)

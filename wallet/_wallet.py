@@ -264,9 +264,9 @@ class Wallet:
                     code=check.code if check.code != "not_checked" else "credential_refused",
                 )
         entry_id = _content_id(credential)
-        for _, existing in self._entries():
-            if existing.id == entry_id:
-                return existing
+        for record in self._by_kind("credential").values():
+            if record.get("id") == entry_id:
+                return _entry(record)
         record = {
             "kind": "credential",
             "id": entry_id,

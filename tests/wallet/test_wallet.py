@@ -490,3 +490,54 @@ def test_nothing_readable_in_the_raw_file(
         for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
             assert secret.encode(encoding) not in raw, (secret, encoding)
         assert secret.lower().encode() not in raw.lower(), secret
+
+
+def test_closed_wallet(wallet: Wallet) -> None:
+    wallet.close()
+    wallet.close()  # idempotent
+    for action in (wallet.list, lambda: wallet.holder_did, lambda: wallet.add_holder_key()):
+        with pytest.raises(WalletError) as info:
+            action()
+        assert info.value.code == "wallet_closed"
+
+
+def test_did_web_issuer_proof_checked_when_its_document_is_given(
+    wallet: Wallet, reference: dict[str, Any]
+) -> None:
+    """Offline, a did:web proof cannot be checked: the credential is kept and marked (an offer
+    is single use); with the DID document it verifies, and recheck() updates the mark."""
+    key = skillpass.KeyPair.generate()
+    did = "did:web:rtc7.example.ph"
+    document = skillpass.did_web_document(did, [skillpass.WebKey(key.public_key.multibase, "k1")])
+    doc = copy.deepcopy(reference)
+    doc["issuer"]["id"] = did
+    signed = skillpass.sign_credential(doc, key, verification_method=f"{did}#k1")
+    entry = wallet.add(signed)
+    assert wallet.get(entry.id).summary.verified is False
+    assert wallet.get(entry.id).credential == signed
+    assert "did_not_found" in entry.marks or "proof_not_checked" in entry.marks
+    resolver = skillpass.OfflineResolver({did: document})
+    [rechecked] = wallet.recheck(resolver=resolver, trusted_issuers={did})
+    assert rechecked.issuer_trusted
+    assert rechecked.summary.verified
+    assert rechecked.summary.levels[0].framework == "PH-PQF"
+    other = copy.deepcopy(reference)
+    other["issuer"]["id"] = did
+    other["id"] = "urn:uuid:0d4f1a3e-3a33-4b7e-8f0e-6b1f0c2d9e11"
+    second = wallet.add(
+        skillpass.sign_credential(other, key, verification_method=f"{did}#k1"), resolver=resolver
+    )
+    assert second.summary.verified
+    assert "did_not_found" not in second.marks
+
+
+def test_wallet_imports_no_server_frameworks() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, wallet, wallet.cli\n"
+        "bad = [m for m in ('fastapi', 'sqlalchemy', 'uvicorn') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
