@@ -267,6 +267,7 @@ class Wallet:
         for record in self._by_kind("credential").values():
             if record.get("id") == entry_id:
                 return _entry(record)
+        summary = from_report(report, credential)
         record = {
             "kind": "credential",
             "id": entry_id,
@@ -277,9 +278,9 @@ class Wallet:
             "source": source,
             "verification": _report_record(report),
             "fits_qr": fits_qr(credential),
-            "summary": from_report(report, credential).to_dict(),
+            "summary": summary.to_dict(),
         }
-        detail = from_report(report, credential).title
+        detail = summary.title
         self._store.write(
             puts={
                 secrets.token_hex(16): record,

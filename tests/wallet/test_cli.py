@@ -329,3 +329,14 @@ def test_add_offer(server: tuple[str, Issuer], wpath: Path) -> None:  # noqa: F8
     again = run("add", "--offer", f"{base}/bind", "--wallet", str(wpath))
     assert again.exit_code == 2
     assert "offer_used" in again.stderr
+
+
+def test_default_wallet_is_in_the_user_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("SKILLPASS_WALLET", raising=False)
+    result = run("init")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "data" / "skillpass" / "wallet.skillpass").is_file()
+    assert run("list").exit_code == 0
