@@ -13,10 +13,12 @@ from typer.testing import CliRunner
 
 import skillpass
 import skillpass.qr as qr
-from tests.wallet.conftest import FAST, NAMES, PASSPHRASE, MakeCredential
+from tests.wallet.common import FAST, NAMES, PASSPHRASE, MakeCredential
 from tests.wallet.test_offer import Issuer, server  # noqa: F401 - the loopback issuer fixture
 from wallet import Wallet
 from wallet.cli import PASSPHRASE_ENV, app
+
+pytest_plugins = ["tests.wallet.fixtures"]
 
 runner = CliRunner()
 

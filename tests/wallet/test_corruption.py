@@ -18,8 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.wallet.conftest import FAST, NAMES, PASSPHRASE, MakeCredential
+from tests.wallet.common import FAST, NAMES, PASSPHRASE, MakeCredential
 from wallet import Wallet, WalletError
+
+pytest_plugins = ["tests.wallet.fixtures"]
 
 CODES = {"wallet_damaged", "not_a_wallet", "bad_passphrase", "unsupported_wallet_version"}
 

@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.wallet.conftest import FAST, PASSPHRASE, ROOT, MakeCredential
+from tests.wallet.common import FAST, PASSPHRASE, ROOT, MakeCredential
 from wallet import Wallet
 
 # The child adds the credentials one by one and prints each wallet id once add() returned.
 CHILD = """
 import json, sys
 from wallet import Wallet
+
+pytest_plugins = ["tests.wallet.fixtures"]
 credentials = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8")]
 with Wallet.open(sys.argv[1], sys.argv[3]) as w:
     for credential in credentials:

@@ -18,8 +18,10 @@ from typing import Any
 import pytest
 
 import skillpass
-from tests.wallet.conftest import MakeCredential
+from tests.wallet.common import MakeCredential
 from wallet import Wallet, WalletError, fetch_offer
+
+pytest_plugins = ["tests.wallet.fixtures"]
 
 
 class Issuer:

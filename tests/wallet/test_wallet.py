@@ -12,8 +12,10 @@ import pytest
 
 import skillpass
 from skillpass.sealing import WALLET_SCRYPT
-from tests.wallet.conftest import FAST, NAMES, PASSPHRASE, MakeCredential
+from tests.wallet.common import FAST, NAMES, PASSPHRASE, MakeCredential
 from wallet import Wallet, WalletError
+
+pytest_plugins = ["tests.wallet.fixtures"]
 
 
 def test_create_open_round_trip(wallet_path: Path, make_credential: MakeCredential) -> None:

@@ -1,34 +1,21 @@
-"""Shared wallet fixtures: an issuer key, signed credentials in several scripts, a cheap KDF."""
+"""Shared wallet fixtures: an issuer key, signed credentials in several scripts, a cheap KDF.
+
+Loaded with `pytest_plugins` by each wallet test module (not a conftest.py: a second
+`conftest` module would shadow the root one for tests that import it by name)."""
 
 from __future__ import annotations
 
 import copy
 import json
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import skillpass
-from skillpass.sealing import ScryptParams
+from tests.wallet.common import FAST, NAMES, PASSPHRASE, ROOT, MakeCredential
 from wallet import Wallet
-
-ROOT = Path(__file__).resolve().parents[2]
-# Tests run hundreds of key derivations; the default parameters are exercised by their own
-# tests and by bench/bench_wallet.py.
-FAST = ScryptParams(n=2**10, r=8, p=1)
-PASSPHRASE = "correct horse battery staple"
-
-NAMES = {
-    "latin": "Maria Luz Dela Cruz",
-    "arabic": "مريم عبد الله الحسن",
-    "devanagari": "सुनीता कुमारी शर्मा",
-    "cyrillic": "Олена Петрівна Коваленко",
-}
-
-MakeCredential = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture(scope="session")
