@@ -32,6 +32,10 @@ _BACKUP_AD = b"skillpass-wallet-backup/1"
 # A worker's wallet holds tens of credentials; a backup that inflates beyond this is refused
 # rather than exhausting a phone's memory.
 _MAX_BACKUP_PLAINTEXT = 512 * 1024 * 1024
+# A phone verifying (or signing) its first document, with cold caches, can need more than the
+# core's one-second deadline: a genuine credential must not be refused for a slow device. The
+# other caps still bound the work on a hostile document.
+_ADD_LIMITS = skillpass.Limits(max_seconds=30.0)
 # Checks whose failure means the credential is not authentic: refused. Validity and status
 # failures (expired, revoked) describe a genuine credential: kept, and shown as such.
 _AUTHENTICITY = ("format", "proof", "issuer")
@@ -251,7 +255,12 @@ class Wallet:
         it already has.
         """
         report = skillpass.verify_credential(
-            credential, policy=policy, now=now, resolver=resolver, trusted_issuers=trusted_issuers
+            credential,
+            policy=policy,
+            now=now,
+            resolver=resolver,
+            trusted_issuers=trusted_issuers,
+            limits=None if policy is not None else _ADD_LIMITS,
         )
         for check_id in _AUTHENTICITY:
             try:
@@ -377,6 +386,7 @@ class Wallet:
                 now=now,
                 resolver=resolver,
                 trusted_issuers=trusted_issuers,
+                limits=None if policy is not None else _ADD_LIMITS,
             )
             puts[rid] = {
                 **record,
@@ -488,7 +498,12 @@ class Wallet:
             "verifiableCredential": [e.credential for e in entries],
         }
         signed = skillpass.sign_presentation(
-            unsigned, key, challenge=challenge, domain=domain, cryptosuite=cryptosuite
+            unsigned,
+            key,
+            challenge=challenge,
+            domain=domain,
+            cryptosuite=cryptosuite,
+            limits=_ADD_LIMITS,
         )
         self._store.write(
             puts={
@@ -508,7 +523,9 @@ class Wallet:
         the credential it is about to issue to that key)."""
         key = self.holder_key(holder)
         unsigned = {"@context": [VC_V2], "type": ["VerifiablePresentation"], "holder": key.did}
-        return skillpass.sign_presentation(unsigned, key, challenge=challenge, domain=domain)
+        return skillpass.sign_presentation(
+            unsigned, key, challenge=challenge, domain=domain, limits=_ADD_LIMITS
+        )
 
     # ----- history
 
