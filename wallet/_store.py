@@ -40,6 +40,7 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 _META_KEYS = ("format", "version", "wallet_id", "key_envelope")
 _MODULUS = 2**256
 _MAX_RECORD = 16 * 1024 * 1024
+BUSY_TIMEOUT = 10.0  # seconds to wait for another program's transaction on the same wallet
 
 
 def _damaged(what: str) -> WalletError:
@@ -206,7 +207,7 @@ class Store:
     def _connect(path: Path) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(
-                f"file:{path}?mode=rw", uri=True, isolation_level=None, timeout=10
+                f"file:{path}?mode=rw", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT
             )
             conn.execute("PRAGMA journal_mode = DELETE")  # one file at rest, no -wal beside it
             conn.execute("PRAGMA synchronous = FULL")

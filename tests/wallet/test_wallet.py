@@ -543,3 +543,23 @@ def test_wallet_imports_no_server_frameworks() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
+
+
+def test_wallet_in_use_by_another_program(
+    wallet_path: Path, wallet: Wallet, make_credential: MakeCredential, monkeypatch: Any
+) -> None:
+    from wallet import _store
+
+    monkeypatch.setattr(_store, "BUSY_TIMEOUT", 0.2)
+    credential = make_credential()
+    with Wallet.open(wallet_path, PASSPHRASE) as other:
+        other_db = sqlite3.connect(wallet_path, isolation_level=None)
+        other_db.execute("BEGIN EXCLUSIVE")  # another program is writing
+        try:
+            with pytest.raises(WalletError) as info:
+                other.add(credential)
+            assert info.value.code == "wallet_busy"
+        finally:
+            other_db.execute("ROLLBACK")
+            other_db.close()
+        assert other.add(credential).credential == credential
