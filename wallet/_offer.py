@@ -7,7 +7,8 @@ The contract agreed with the issuer service::
     POST <offer> {"presentation": VP} 201 {"verifiableCredential": VC}
                                       (VP: a presentation with ``holder`` = the holder DID,
                                        signed for authentication with challenge N, domain D)
-    an offer already used             410 application/problem+json
+    an offer already used or expired  410 application/problem+json (code offer_used or
+                                      offer_expired)
 
 Every response is bounded in time and size; redirects are not followed.
 """
@@ -48,8 +49,8 @@ def fetch_offer(
     When the issuer asks to bind the credential to the holder, the wallet proves control of
     ``holder`` (default: the primary holder key) with a presentation for the issuer's nonce
     and domain. Raises ``offer_failed`` (network error, timeout, unexpected answer),
-    ``offer_used`` (410: the offer was collected already), ``input_too_large``, or what
-    :meth:`Wallet.add` raises.
+    ``offer_used`` / ``offer_expired`` (410: collected already, or expired),
+    ``input_too_large``, or what :meth:`Wallet.add` raises.
     """
     import httpx
 
@@ -105,9 +106,11 @@ def _exchange(
         raise WalletError(f"cannot reach the issuer at {url}: {exc}", code="offer_failed") from None
     expected = 201 if method == "POST" else 200
     if status == 410:
+        expired = b"offer_expired" in bytes(data)
         raise WalletError(
-            f"the offer was collected already or has expired{_problem(bytes(data))}",
-            code="offer_used",
+            f"the offer {'has expired' if expired else 'was collected already'}"
+            f"{_problem(bytes(data))}",
+            code="offer_expired" if expired else "offer_used",
         )
     if status != expected:
         raise WalletError(

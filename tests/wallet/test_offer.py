@@ -81,6 +81,9 @@ def _handler(issuer: Issuer) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 self.wfile.write(b"hello")
                 return None
+            if name == "expired":
+                problem = {"title": "Gone", "status": 410, "code": "offer_expired"}
+                return self._send(410, problem, "application/problem+json")
             if name == "no-credential":
                 return self._send(200, {"something": "else"})
             if name == "redirect":
@@ -160,6 +163,7 @@ def test_offer_bound_to_the_holder_key(server: tuple[str, Issuer], wallet: Walle
         ("no-credential", "offer_failed"),
         ("redirect", "offer_failed"),
         ("missing", "offer_failed"),
+        ("expired", "offer_expired"),
     ],
 )
 def test_offer_errors(server: tuple[str, Issuer], wallet: Wallet, path: str, code: str) -> None:
