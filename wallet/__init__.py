@@ -19,13 +19,14 @@ is ``skillpass wallet`` (``wallet.cli``).
 """
 
 from ._errors import WalletError
-from ._offer import fetch_offer
+from ._offer import OfferNotStoredError, fetch_offer
 from ._summary import Level, Summary
 from ._wallet import HolderKey, StoredCredential, Wallet
 
 __all__ = [
     "HolderKey",
     "Level",
+    "OfferNotStoredError",
     "StoredCredential",
     "Summary",
     "Wallet",

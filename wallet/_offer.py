@@ -71,12 +71,47 @@ def fetch_offer(
     credential = body.get("verifiableCredential")
     if not isinstance(credential, dict):
         raise WalletError("the issuer's answer holds no credential", code="offer_failed")
-    return wallet.add(
-        credential,
-        source=f"offer {parts.netloc}",
-        resolver=resolver,
-        trusted_issuers=trusted_issuers,
-    )
+    return _store(wallet, credential, f"offer {parts.netloc}", resolver, trusted_issuers)
+
+
+_STORAGE_CODES = {"wallet_busy", "wallet_unwritable", "wallet_closed", "wallet_damaged"}
+
+
+class OfferNotStoredError(WalletError):
+    """An offer's credential was received but not stored: it is in :attr:`credential`."""
+
+    credential: dict[str, Any]
+
+
+def _store(
+    wallet: Wallet,
+    credential: dict[str, Any],
+    source: str,
+    resolver: skillpass.DidResolver | None,
+    trusted_issuers: Collection[str] | None,
+) -> StoredCredential:
+    """Add the collected credential; the offer is used up now, so a credential received but
+    not stored (a busy or unwritable wallet) must not be lost with the error."""
+    attempts = 3
+    for attempt in range(attempts):
+        try:
+            return wallet.add(
+                credential, source=source, resolver=resolver, trusted_issuers=trusted_issuers
+            )
+        except WalletError as exc:
+            if exc.code not in _STORAGE_CODES:
+                raise
+            if exc.code == "wallet_busy" and attempt < attempts - 1:
+                time.sleep(1.0)
+                continue
+            error = OfferNotStoredError(
+                f"the issuer sent the credential, but it could not be stored ({exc.message}); "
+                "keep the credential this error carries and add it again",
+                code="offer_not_stored",
+            )
+            error.credential = credential
+            raise error from None
+    raise WalletError("the credential could not be stored", code="offer_not_stored")
 
 
 def _exchange(

@@ -24,7 +24,7 @@ from skillpass.errors import ParsingError, RangeError
 
 from ._errors import WalletError
 from ._inputs import credential_from_bytes, parse_object
-from ._offer import fetch_offer
+from ._offer import OfferNotStoredError, fetch_offer
 from ._wallet import StoredCredential, Wallet
 
 EXIT_USAGE = 2
@@ -241,9 +241,14 @@ def add(
         credential, origin = _load_source(source) if source is not None else ({}, "")
         with _open(wallet, passphrase_file) as w:
             if offer is not None:
-                entry = fetch_offer(
-                    w, offer, timeout=timeout, resolver=resolver, trusted_issuers=trusted
-                )
+                try:
+                    entry = fetch_offer(
+                        w, offer, timeout=timeout, resolver=resolver, trusted_issuers=trusted
+                    )
+                except OfferNotStoredError as exc:
+                    # The offer is used up: print the credential so it is not lost.
+                    out.print(_dump(exc.credential), markup=False, soft_wrap=True)
+                    raise
             else:
                 entry = w.add(
                     credential,

@@ -19,7 +19,7 @@ import pytest
 
 import skillpass
 from tests.wallet.common import MakeCredential
-from wallet import Wallet, WalletError, fetch_offer
+from wallet import OfferNotStoredError, Wallet, WalletError, fetch_offer
 
 pytest_plugins = ["tests.wallet.fixtures"]
 
@@ -193,3 +193,15 @@ def test_unreachable_issuer(wallet: Wallet) -> None:
     with pytest.raises(WalletError) as info:
         fetch_offer(wallet, "http://127.0.0.1:9/offer", timeout=2)
     assert info.value.code == "offer_failed"
+
+
+def test_a_received_credential_is_not_lost_when_it_cannot_be_stored(
+    server: tuple[str, Issuer], wallet: Wallet
+) -> None:
+    base, _ = server
+    wallet.close()  # stands for a wallet that cannot be written at that moment
+    with pytest.raises(OfferNotStoredError) as info:
+        fetch_offer(wallet, f"{base}/plain")
+    assert info.value.code == "offer_not_stored"
+    report = skillpass.verify_credential(info.value.credential)
+    assert report.check("proof").status == "valid"
