@@ -41,6 +41,8 @@ __all__ = [
     "check_and_expand",
     "check_deadline",
     "check_json",
+    "check_node_map_work",
+    "node_map_work",
     "start_deadline",
 ]
 
@@ -75,6 +77,9 @@ class Limits:
     max_blank_nodes: int = 256
     max_values_per_property: int = 128  # values of one property of one node
     max_proofs: int = 8  # proofs of one document (a set or chain)
+    # Comparisons pyld's node map makes to merge values (quadratic in the values of one
+    # property of one node), summed over every canonicalization of one document.
+    max_node_map_work: int = 40_000
     max_seconds: float = 1.0
 
     def __post_init__(self) -> None:
@@ -87,6 +92,16 @@ class Limits:
 def start_deadline(limits: Limits) -> float:
     """The ``time.monotonic()`` value by which work on one document must be done."""
     return time.monotonic() + limits.max_seconds
+
+
+def check_node_map_work(work: int, limits: Limits) -> None:
+    """Refuse a document whose values would cost pyld's node map more than the limit."""
+    if work > limits.max_node_map_work:
+        raise RangeError(
+            f"the document repeats values of one property too often for bounded work "
+            f"({work:,} merge comparisons; the limit is {limits.max_node_map_work:,})",
+            code="too_many_values",
+        )
 
 
 def check_deadline(deadline: float | None) -> None:
@@ -120,7 +135,7 @@ def check_json(
     if not isinstance(doc, dict):
         raise _fail("not_an_object", "a credential or presentation is a JSON object", "")
     _check_contexts(doc.get("@context"), allow_test_contexts)
-    budget = [limits.max_bytes, limits.max_values]
+    budget = [limits.max_bytes, limits.max_values, 0]
 
     # context_ok: the value (or, for an array, each item) may carry an @context — the document,
     # the credentials embedded in a presentation, and their proofs (eddsa-jcs-2022); no other.
@@ -166,6 +181,10 @@ def check_json(
                     code="too_many_values",
                     path=path,
                 )
+            # Each array is (at least) one property's values: a lower bound of the node map's
+            # merge work, checked here so that a hopeless document costs no expansion.
+            budget[2] += len(value) * (len(value) - 1) // 2
+            check_node_map_work(budget[2], limits)
             for i, item in enumerate(value):
                 if isinstance(item, list):
                     raise _fail("nested_array", "arrays of arrays are not allowed", _ptr(path, i))
@@ -352,9 +371,10 @@ class _ExpandedChecker:
                 # A named graph (an embedded credential, a proof) is its own set of statements:
                 # the same triple in two graphs is two quads, both signed.
                 outer, self.statements = self.statements, set()
+                outer_counts, self.counts = self.counts, {}
                 for item in values:
                     self.node(item)
-                self.statements = outer
+                self.statements, self.counts = outer, outer_counts
                 continue
             if key == "@reverse":
                 for rev_values in values.values():
@@ -481,6 +501,53 @@ class _DeadlineURDNA2015(URDNA2015):  # type: ignore[misc]
 _RDF_PROCESSOR = jsonld.JsonLdProcessor()
 
 
+def node_map_work(expanded: list[Any]) -> int:
+    """How many value comparisons pyld's node map makes for ``expanded``: it merges each new
+    value of a node's property into the values already there, one comparison each, per graph."""
+    counts: dict[tuple[int, str, str], int] = {}
+    work = 0
+    graphs = 0
+
+    def add(graph: int, subject: str, prop: str, k: int) -> None:
+        nonlocal work
+        before = counts.get((graph, subject, prop), 0)
+        counts[graph, subject, prop] = before + k
+        work += before * k + k * (k - 1) // 2
+
+    def node(item: Mapping[str, Any], graph: int) -> None:
+        nonlocal graphs
+        # A node without @id is its own blank node: its values never merge with another's.
+        subject = item["@id"] if isinstance(item.get("@id"), str) else f"_:{id(item)}"
+        for key, values in item.items():
+            if key == "@id" or not isinstance(values, list):
+                continue
+            if key == "@graph":
+                graphs += 1
+                for child in values:
+                    if isinstance(child, dict):
+                        node(child, graphs)
+                continue
+            add(graph, subject, key, len(values))
+            for value in values:
+                if isinstance(value, dict):
+                    value_of(value, graph)
+
+    def value_of(value: Mapping[str, Any], graph: int) -> None:
+        if "@value" in value:
+            return
+        if "@list" in value:
+            for member in value["@list"]:
+                if isinstance(member, dict):
+                    value_of(member, graph)
+            return
+        node(value, graph)
+
+    for item in expanded:
+        if isinstance(item, dict):
+            node(item, 0)
+    return work
+
+
 def canonicalize_rdfc(
     expanded: list[Any], *, limits: Limits = DEFAULT_LIMITS, deadline: float | None = None
 ) -> str:
@@ -491,6 +558,7 @@ def canonicalize_rdfc(
     if deadline is None:
         deadline = start_deadline(limits)
     check_deadline(deadline)
+    check_node_map_work(node_map_work(expanded), limits)
     # The same steps as pyld's to_rdf, without expanding a second time.
     issuer = IdentifierIssuer("_:b")
     node_map: dict[str, Any] = {"@default": {}}

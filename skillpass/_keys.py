@@ -8,7 +8,6 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from . import sealing
 from ._multibase import ED25519_PRIV, ED25519_PUB, decode_multibase, encode_multibase
@@ -119,7 +118,7 @@ class KeyPair:
 
     def __init__(self, private_key: Ed25519PrivateKey) -> None:
         self._private = private_key
-        raw = private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        raw = private_key.public_key().public_bytes_raw()
         self.public_key = PublicKey.from_bytes(raw)
 
     @classmethod

@@ -15,7 +15,15 @@ from typing import Any
 
 import rfc8785
 
-from ._canon import _IRI, DEFAULT_LIMITS, Limits, canonicalize_rdfc, check_and_expand
+from ._canon import (
+    _IRI,
+    DEFAULT_LIMITS,
+    Limits,
+    canonicalize_rdfc,
+    check_and_expand,
+    check_node_map_work,
+    node_map_work,
+)
 from ._dates import parse_datetime
 from ._keys import PublicKey
 from ._multibase import ALPHABET, decode_multibase, encode_multibase
@@ -168,6 +176,7 @@ class DocumentCache:
         # a part of it (minus proofs), so the JSON-level rules need not run again.
         self.json_checked = False
         self._expanded: dict[tuple[str, ...], list[Any]] = {}
+        self.work = 0
         self._cache: dict[tuple[str, tuple[str, ...]], bytes] = {}
 
     def expand(self, unsecured: dict[str, Any], key: tuple[str, ...]) -> list[Any]:
@@ -189,6 +198,10 @@ class DocumentCache:
             # Both suites expand: for eddsa-jcs-2022 that applies the JSON-LD safety rules.
             expanded = self.expand(unsecured, key)
             if cryptosuite == RDFC:
+                # Every canonicalization of the document (one per chain link) counts against
+                # one budget of node-map work.
+                self.work += node_map_work(expanded)
+                check_node_map_work(self.work, self.limits)
                 canonical = canonicalize_rdfc(
                     expanded, limits=self.limits, deadline=self.deadline
                 ).encode()

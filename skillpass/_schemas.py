@@ -17,18 +17,22 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import cache
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import jsonschema_rs
-from jsonschema import Draft201909Validator, Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
-from jsonschema.protocols import Validator
-from referencing import Registry, Resource
 
 from ._contexts import CREDENTIALS_V1, CREDENTIALS_V2
 from ._jsonio import types_of
 from ._resources import data_path
 from .errors import MalformedValueError
+
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
+    from jsonschema.protocols import Validator
+
+# The Python validator (jsonschema) is imported only to explain a rejection: jsonschema-rs
+# accepts valid documents, and importing jsonschema costs more than a whole verification.
+# The pinned schemas are checked against their metaschemas by the tests, not at run time.
 
 __all__ = ["SCHEMA_INVALID", "validate_credential_schemas"]
 
@@ -70,6 +74,8 @@ def _check_date(value: object) -> bool:
 
 
 def _format_checker() -> FormatChecker:
+    from jsonschema import FormatChecker
+
     checker = FormatChecker(formats=())
     checker.checks("date-time")(_check_date_time)
     checker.checks("date")(_check_date)
@@ -89,8 +95,8 @@ def _references(node: object) -> Iterable[str]:
 
 
 @cache
-def _validators() -> tuple[Validator, Validator]:
-    """The (VC 2.0, OB 3.0) validators, compiled once."""
+def _schema_documents() -> dict[str, dict[str, Any]]:
+    """The pinned schemas by file name, read once; a remote ``$ref`` fails closed here."""
     schemas = {}
     for file in (_VC_SCHEMA_FILE, _OB_SCHEMA_FILE):
         schema = json.loads(data_path("json", file).read_text(encoding="utf-8"))
@@ -99,6 +105,16 @@ def _validators() -> tuple[Validator, Validator]:
         if remote:
             raise RuntimeError(f"{file} refers to other documents: {remote}")
         schemas[file] = schema
+    return schemas
+
+
+@cache
+def _validators() -> tuple[Validator, Validator]:
+    """The (VC 2.0, OB 3.0) Python validators, compiled once (used to explain rejections)."""
+    from jsonschema import Draft201909Validator, Draft202012Validator
+    from referencing import Registry, Resource
+
+    schemas = _schema_documents()
     # A Registry without `retrieve` fails on any URI it does not hold (jsonschema adds only the
     # bundled metaschemas); passing one also turns off jsonschema's deprecated remote fetching.
     registry: Registry[Any] = Registry().with_resources(
@@ -106,8 +122,6 @@ def _validators() -> tuple[Validator, Validator]:
     )
     checker = _format_checker()
     vc_schema, ob_schema = schemas[_VC_SCHEMA_FILE], schemas[_OB_SCHEMA_FILE]
-    Draft202012Validator.check_schema(vc_schema)
-    Draft201909Validator.check_schema(ob_schema)
     return (
         Draft202012Validator(vc_schema, registry=registry, format_checker=checker),
         Draft201909Validator(ob_schema, registry=registry, format_checker=checker),
@@ -127,7 +141,7 @@ def _fast_validators() -> dict[str, Any]:
         ("VC Data Model 2.0", _VC_SCHEMA_FILE),
         ("Open Badges 3.0", _OB_SCHEMA_FILE),
     ):
-        schema = json.loads(data_path("json", file).read_text(encoding="utf-8"))
+        schema = _schema_documents()[file]
         out[name] = jsonschema_rs.validator_for(
             schema, validate_formats=True, retriever=_no_retrieval
         )
@@ -138,9 +152,12 @@ def _pointer(parts: Iterable[object]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _raise_first(validator: Validator, doc: Mapping[str, Any], name: str) -> None:
+def _raise_first(index: int, doc: Mapping[str, Any], name: str) -> None:
     if _fast_validators()[name].is_valid(doc):
         return
+    from jsonschema.exceptions import ValidationError, best_match
+
+    validator = _validators()[index]
     error: ValidationError | None = best_match(validator.iter_errors(doc))
     if error is None:
         return
@@ -206,13 +223,12 @@ def validate_credential_schemas(doc: Mapping[str, Any]) -> None:
             code=SCHEMA_INVALID,
             path="/@context",
         )
-    vc_validator, ob_validator = _validators()
     if first == CREDENTIALS_V2:
-        _raise_first(vc_validator, doc, "VC Data Model 2.0")
+        _raise_first(0, doc, "VC Data Model 2.0")
     if _OB_TYPES.intersection(types_of(doc)):
         view = _as_ob_view(doc, str(first))
         try:
-            _raise_first(ob_validator, view, "Open Badges 3.0")
+            _raise_first(1, view, "Open Badges 3.0")
         except MalformedValueError as exc:
             if first == CREDENTIALS_V1 and exc.path is not None:
                 exc.path = re.sub(

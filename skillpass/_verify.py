@@ -19,7 +19,15 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ._canon import DEFAULT_LIMITS, Limits, check_deadline, check_json, start_deadline
+from ._canon import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_deadline,
+    check_json,
+    check_node_map_work,
+    node_map_work,
+    start_deadline,
+)
 from ._dates import format_datetime, parse_datetime
 from ._did import DidResolver, parse_method_url, resolve_verification_method
 from ._jsonio import types_of
@@ -73,6 +81,12 @@ def _party_id(value: Any) -> str | None:
     if isinstance(value, dict) and isinstance(value.get("id"), str):
         return str(value["id"])
     return None
+
+
+def _as_ids(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _is_v1(doc: dict[str, Any]) -> bool:
@@ -330,6 +344,10 @@ def _format_check(
                 proof, path=f"/proof/{i}" if isinstance(doc["proof"], list) else "/proof"
             )
         expanded = unsecured_base(doc, cache)
+        # Every eddsa-rdfc-2022 chain link canonicalizes the document again: refuse at once
+        # what the node-map budget cannot cover, before any of that work.
+        links = {tuple(_as_ids(p.get("previousProof"))) for p in proofs}
+        check_node_map_work(node_map_work(expanded) * len(links), cache.limits)
         view: CredentialView | PresentationView
         if kind == "credential":
             view = credential_view(expanded, vcdm1=_is_v1(doc))

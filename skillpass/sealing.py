@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from .errors import SealingError
 
@@ -85,6 +83,9 @@ class ScryptParams:
         self.check()
         if not passphrase:
             raise SealingError("the passphrase is empty", code="empty_passphrase")
+        # Imported when used: the command line starts faster without the cipher modules.
+        from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
         return Scrypt(salt=salt, length=32, n=self.n, r=self.r, p=self.p).derive(
             passphrase.encode("utf-8")
         )
@@ -122,11 +123,13 @@ def _b64decode(text: object, *, what: str = "value") -> bytes:
 
 def random_key() -> bytes:
     """A fresh random 256-bit key (for :func:`encrypt`)."""
-    return AESGCM.generate_key(bit_length=256)
+    return os.urandom(32)
 
 
 def encrypt(key: bytes, plaintext: bytes, *, associated_data: bytes = b"") -> bytes:
     """AES-256-GCM with a random nonce: ``nonce || ciphertext || tag``."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = os.urandom(_NONCE_BYTES)
     return nonce + AESGCM(key).encrypt(nonce, plaintext, associated_data)
 
@@ -134,6 +137,8 @@ def encrypt(key: bytes, plaintext: bytes, *, associated_data: bytes = b"") -> by
 def decrypt(key: bytes, sealed: bytes, *, associated_data: bytes = b"") -> bytes:
     """Undo :func:`encrypt`; ``sealed_data_damaged`` when the data, its nonce or its associated
     data were changed (or the key is another one)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     if len(sealed) < _NONCE_BYTES + _TAG_BYTES:
         raise SealingError("sealed data is truncated", code="sealed_data_damaged")
     try:
@@ -153,6 +158,8 @@ def seal(
 ) -> dict[str, Any]:
     """Encrypt ``plaintext`` under a key derived from ``passphrase`` (fresh salt and nonce);
     returns the JSON envelope described in the module docstring."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     salt, nonce = os.urandom(16), os.urandom(_NONCE_BYTES)
     key = params.derive(passphrase, salt)
     ciphertext = AESGCM(key).encrypt(nonce, plaintext, associated_data)
@@ -187,6 +194,8 @@ def envelope_params(envelope: object) -> ScryptParams:
 def unseal(envelope: object, passphrase: str, *, associated_data: bytes = b"") -> bytes:
     """Undo :func:`seal`. ``bad_passphrase`` when the passphrase is wrong or the envelope (or
     its associated data) was altered; ``sealed_data_invalid`` when it is not an envelope."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     params = envelope_params(envelope)
     envelope = cast(dict[str, Any], envelope)  # its shape was checked just above
     salt = _b64decode(envelope["kdf"].get("salt"), what="salt")

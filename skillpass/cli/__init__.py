@@ -1,30 +1,73 @@
 """The ``skillpass`` command line.
 
 Exit codes: 0 success / valid, 1 invalid, 2 usage or input error, 3 unknown.
+
+Start-up stays fast: this module imports only Typer. Commands whose modules are heavy (the PDF
+certificate, QR images, frameworks) and the role commands of the other packages are mounted by
+reference (:data:`CORE_COMMANDS`, :data:`ROLE_COMMANDS`) and imported when they run.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from .. import NoTrustConfigured, TrustedIssuers, VerificationPolicy
-from .._dates import parse_datetime
-from .._jsonio import types_of
-from .._keys import KeyPair, PublicKey
-from .._report import VerificationReport
-from .._verify import sign_credential, sign_presentation, verify_credential, verify_presentation
-from ..errors import MalformedValueError, SkillpassError
+from skillpass.errors import MalformedValueError, SkillpassError
+
 from . import _common as c
-from ._input import load_document
+from ._group import LazyCommand, LazyGroup, PlainCommand, prog_name
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from skillpass import VerificationReport
+
+__all__ = ["CORE_COMMANDS", "ROLE_COMMANDS", "LazyCommand", "app", "main"]
+
+CORE_COMMANDS: dict[str, LazyCommand] = {
+    "credential": LazyCommand(
+        "skillpass.cli.credential:app",
+        "Write a new unsigned credential from options or an answers file.",
+    ),
+    "qr": LazyCommand(
+        "skillpass.cli.qr:app", "Put a signed credential in one QR code and read it back."
+    ),
+    "certificate": LazyCommand(
+        "skillpass.cli.certificate:app",
+        "Make a printable A4 PDF certificate with the credential's QR code.",
+    ),
+    "frameworks": LazyCommand(
+        "skillpass.cli.frameworks:app",
+        "Qualifications frameworks: level tables and indicative comparison.",
+    ),
+}
+"""Commands of this package that are imported only when they run."""
+
+ROLE_COMMANDS: dict[str, LazyCommand] = {
+    "issuer": LazyCommand(
+        "issuer.cli:app", "An institute's issuing service: serve, issue, revoke."
+    ),
+    "verifier": LazyCommand("verifier.cli:app", "The verification service and its web page."),
+    "trust": LazyCommand(
+        "verifier.cli:trust_app", "Trust lists and trust bundles for offline verification."
+    ),
+    "wallet": LazyCommand("wallet.cli:app", "A migrant's encrypted wallet of credentials."),
+}
+"""Role commands: name -> ``"module:attribute"`` of the role package's ``typer.Typer`` app and
+its one-line help. A role package registers its app here (one entry); the module is imported
+only when its command runs, and an entry whose module is not installed is hidden."""
+
+
+class _SkillpassGroup(LazyGroup):
+    lazy_commands = {**CORE_COMMANDS, **ROLE_COMMANDS}  # noqa: RUF012
+    first = ("keys", "sign", "verify")
+
 
 app = typer.Typer(
     name="skillpass",
+    cls=_SkillpassGroup,
     help="SkillPass: issue, carry and verify skills credentials offline (W3C VCs).",
     no_args_is_help=True,
     add_completion=False,
@@ -33,7 +76,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 keys_app = typer.Typer(
-    help="Institute and holder keys (Ed25519 Multikey, did:key).", no_args_is_help=True
+    help="Institute and holder keys (Ed25519 Multikey, did:key).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(keys_app, name="keys")
 
@@ -47,7 +92,7 @@ AllowTest = Annotated[
 ]
 
 
-@keys_app.command("generate")
+@keys_app.command("generate", cls=PlainCommand)
 def keys_generate(
     out: Annotated[
         Path | None,
@@ -67,6 +112,8 @@ def keys_generate(
 
     Without --out the key file JSON goes to standard output and the DID to standard error.
     """
+    from skillpass import KeyPair
+
     try:
         passphrase = c.read_passphrase(passphrase_file)
         key = KeyPair.generate()
@@ -74,18 +121,34 @@ def keys_generate(
         if out is None:
             c.write_output(text, None)
             c.stderr.print(key.did)
+            if passphrase is None:
+                c.warn("the private key printed above is not encrypted (see --passphrase-file)")
             return
-        # A key file is never overwritten, even with --force elsewhere: a lost key is lost.
-        c.write_file(out, text + "\n", mode=0o600)
+        # A key file is never overwritten (there is no --force): a lost key is lost.
+        c.write_file(
+            out,
+            text + "\n",
+            mode=0o600,
+            if_exists="key files are never overwritten: choose another file name, or move the"
+            " old key away first if you really mean to replace it",
+        )
         c.stdout.print(key.did)
     except SkillpassError as exc:
         c.fail(exc)
+    if passphrase is None:
+        c.warn(
+            f"the private key in {out} is not encrypted: keep the file private and out of"
+            " version control, or encrypt it with --passphrase-file"
+        )
 
 
-@keys_app.command("show")
+@keys_app.command("show", cls=PlainCommand)
 def keys_show(
-    key_file: Annotated[Path, typer.Argument(help="A key file.")],
-    passphrase_file: Annotated[Path | None, typer.Option("--passphrase-file")] = None,
+    key_file: Annotated[Path, typer.Argument(metavar="KEY_FILE", help="A key file.")],
+    passphrase_file: Annotated[
+        Path | None,
+        typer.Option("--passphrase-file", help="Check the passphrase of an encrypted key file."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Print a key's DID and public key (never the private key).
@@ -93,8 +156,11 @@ def keys_show(
     An encrypted key file is only decrypted when a passphrase is given (to check it); its
     public key is readable without one.
     """
+    from skillpass import PublicKey
+
     try:
         data = c.read_json_file(str(key_file), what="key file")
+        c.check_key_file(data, key_file)
         if c.read_passphrase(passphrase_file) is not None or not isinstance(data, dict):
             public = c.load_key(key_file, passphrase_file).public_key
         else:
@@ -114,7 +180,7 @@ def keys_show(
         c.stdout.print(f"DID:                 {did}\nverification method: {vm}", markup=False)
 
 
-@app.command("sign")
+@app.command("sign", cls=PlainCommand)
 def sign(
     input_file: Annotated[
         str,
@@ -129,17 +195,21 @@ def sign(
         str,
         typer.Option(
             "--cryptosuite",
+            metavar="SUITE",
             help="eddsa-rdfc-2022 (default, widest support) or eddsa-jcs-2022 (fast, JSON only).",
         ),
     ] = "eddsa-rdfc-2022",
     created: Annotated[
         str | None,
-        typer.Option("--created", help="Proof creation time (xsd:dateTime); default now."),
+        typer.Option(
+            "--created", metavar="TIME", help="Proof creation time (xsd:dateTime); default now."
+        ),
     ] = None,
     verification_method: Annotated[
         str | None,
         typer.Option(
             "--verification-method",
+            metavar="URL",
             help="Sign as this verification method URL (default: the key's did:key).",
         ),
     ] = None,
@@ -147,18 +217,25 @@ def sign(
         str | None,
         typer.Option(
             "--proof-purpose",
+            metavar="PURPOSE",
             help="assertionMethod for credentials (default), authentication for presentations.",
         ),
     ] = None,
     previous_proof: Annotated[
         list[str] | None,
         typer.Option(
-            "--previous-proof", help="Chain this proof to an existing proof id (repeatable)."
+            "--previous-proof",
+            metavar="ID",
+            help="Chain this proof to an existing proof id (repeatable).",
         ),
     ] = None,
     proof_id: Annotated[
         str | None,
-        typer.Option("--proof-id", help="An id for the new proof (needed to chain to it later)."),
+        typer.Option(
+            "--proof-id",
+            metavar="ID",
+            help="An id for the new proof (needed to chain to it later).",
+        ),
     ] = None,
     challenge: Annotated[
         str | None, typer.Option("--challenge", help="Presentations: the verifier's challenge.")
@@ -185,14 +262,31 @@ def sign(
             help="Make the key's DID the credential's issuer (issuer.id) before signing.",
         ),
     ] = False,
+    replace_proof: Annotated[
+        bool,
+        typer.Option(
+            "--replace-proof",
+            help="Remove the input's existing proof(s) and sign anew (without it a signed input"
+            " gets a second proof, with a warning).",
+        ),
+    ] = False,
 ) -> None:
     """Sign a credential (or presentation) with a Data Integrity proof; prints the signed JSON."""
+    from skillpass import sign_credential, sign_presentation, types_of
+
     try:
         doc = c.read_json_file(input_file)
         key = c.load_key(key_file, passphrase_file)
         if not isinstance(doc, dict):
             raise MalformedValueError("the input is not a JSON object", code="not_an_object")
         is_vp = "VerifiablePresentation" in types_of(doc)
+        if "proof" in doc and replace_proof:
+            del doc["proof"]
+        elif "proof" in doc and previous_proof is None:
+            c.warn(
+                "the input is signed already: a second proof is added beside the first;"
+                " to sign it anew, use --replace-proof"
+            )
         if set_issuer and not is_vp:
             issuer = doc.get("issuer")
             if isinstance(issuer, dict):
@@ -232,12 +326,17 @@ def sign(
         c.write_output(c.dump_json(signed), out, force=force)
     except SkillpassError as exc:
         c.fail(exc)
+    if out is not None:
+        kind = "presentation" if is_vp else "credential"
+        c.stderr.print(f"signed {kind} written to {out}", markup=False)
 
 
 _STYLE = {"valid": "bold green", "invalid": "bold red", "unknown": "bold yellow"}
 
 
 def _print_report(report: VerificationReport, *, indent: str = "") -> None:
+    from ._common import escape  # rich's rule, without importing rich
+
     status = report.status
     head = report.headline.split(" · ", 1)
     rest = f" · {head[1]}" if len(head) > 1 else ""
@@ -253,19 +352,17 @@ def _print_report(report: VerificationReport, *, indent: str = "") -> None:
     identity = report.extras.get("identity")
     if identity is not None:
         c.stdout.print(f"{indent}identity: {escape(_IDENTITY_TEXT.get(identity, identity))}")
-    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
-    table.add_column("check")
-    table.add_column("status")
-    table.add_column("code")
-    table.add_column("message", overflow="fold")
-    for check in report.checks:
-        table.add_row(
-            check.id,
+    rows = [
+        [
+            f"{indent}{check.id}",
             f"[{_STYLE[check.status]}]{check.status}[/]",
             escape(check.code),
             escape(check.message),
-        )
-    c.stdout.print(table)
+        ]
+        for check in report.checks
+    ]
+    # Never splits a word: at 80 columns the messages go below their rows (DIDs stay whole).
+    c.print_table(["check", "status", "code", "message"], rows)
     for sub in report.credentials:
         _print_report(sub, indent=indent + "  ")
     comparisons = report.extras.get("frameworks")
@@ -285,6 +382,9 @@ _IDENTITY_TEXT = {
 
 
 def _print_comparisons(comparisons: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(
         title="Level comparison (indicative, not recognition)", box=None, header_style="bold"
     )
@@ -321,9 +421,13 @@ def _exit_for(report: VerificationReport) -> int:
 
 
 def _verification_time(text: str | None) -> datetime | None:
+    from datetime import UTC, datetime
+
+    from skillpass import parse_datetime
+
     if text is None:
         return None
-    when = parse_datetime(text, name="--now")
+    when = parse_datetime(c.as_datetime(text), name="--now")
     if not datetime(2, 1, 1, tzinfo=UTC) <= when <= datetime(9998, 12, 31, tzinfo=UTC):
         raise MalformedValueError(
             f"--now {text!r} is outside the years 0002-9998", code="invalid_datetime"
@@ -344,25 +448,31 @@ def _id_number(value: str | None, path: Path | None) -> str | None:
     return value
 
 
-@app.command("verify")
+@app.command("verify", cls=PlainCommand)
 def verify(
     input_file: Annotated[
         str,
         typer.Argument(
             metavar="INPUT",
-            help="Credential or presentation: JSON file, QR image, QR text (SP1:…), "
-            "or a file of QR text; - for stdin.",
+            help="Credential or presentation: JSON file, QR image, certificate PDF, QR text"
+            " (SP1:…), or a file of QR text; - for stdin.",
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     now: Annotated[
         str | None,
-        typer.Option("--now", help="Verify as of this time (xsd:dateTime) instead of now."),
+        typer.Option(
+            "--now",
+            metavar="TIME",
+            help="Verify as of this time (xsd:dateTime, or a date: its start in UTC) instead"
+            " of now.",
+        ),
     ] = None,
     framework: Annotated[
         list[str] | None,
         typer.Option(
             "--framework",
+            metavar="ID",
             help="Also compare the credential's levels to this framework (e.g. DE-DQR; "
             "repeatable). Only levels of credentials whose proof verified are compared.",
         ),
@@ -371,6 +481,7 @@ def verify(
         str | None,
         typer.Option(
             "--id-number",
+            metavar="NUMBER",
             help="Check this passport or ID number against the credential's salted hash.",
         ),
     ] = None,
@@ -387,6 +498,7 @@ def verify(
         list[str] | None,
         typer.Option(
             "--trust-issuer",
+            metavar="DID",
             help="Treat this issuer DID as trusted (repeatable) until trust lists are configured.",
         ),
     ] = None,
@@ -405,13 +517,26 @@ def verify(
     signature that could not be checked at all is said so there, apart from "issuer not yet
     trusted". A presentation without --challenge is at best unknown: it could be a replay.
     """
+    from skillpass import (
+        NoTrustConfigured,
+        TrustedIssuers,
+        VerificationPolicy,
+        types_of,
+        verify_credential,
+        verify_presentation,
+    )
+
+    from ._input import load_document
+
     try:
         number = _id_number(id_number, id_number_file)
         doc = load_document(input_file)
         policy = VerificationPolicy(
             now=_verification_time(now),
             resolver=c.load_resolver(did_document),
-            trust=TrustedIssuers(trusted_issuer) if trusted_issuer else NoTrustConfigured(),
+            trust=TrustedIssuers([c.check_did(d, "--trust-issuer") for d in trusted_issuer])
+            if trusted_issuer
+            else NoTrustConfigured(),
             allow_test_contexts=allow_test_contexts,
         )
         frameworks = tuple(framework or ())
@@ -435,20 +560,6 @@ def verify(
     raise typer.Exit(_exit_for(report))
 
 
-def _register_subcommands() -> None:
-    """Sub-commands whose modules live beside this one."""
-    from . import certificate as _certificate
-    from . import frameworks as _frameworks
-    from . import qr as _qr
-
-    app.add_typer(_frameworks.app, name="frameworks")
-    app.add_typer(_qr.app, name="qr")
-    app.command("certificate")(_certificate.certificate)
-
-
-_register_subcommands()
-
-
 def main() -> None:
     """Console-script entry point."""
-    app()
+    app(prog_name=prog_name())

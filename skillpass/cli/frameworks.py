@@ -19,10 +19,12 @@ from skillpass.frameworks import (
 )
 
 from ._common import dump_json, fail, write_output
+from ._group import PlainCommand
 
 app = typer.Typer(
     help="Qualifications frameworks: level tables and indicative level comparison.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
@@ -41,7 +43,7 @@ def _name(fw: Framework) -> str:
     return f"{fw.name} ({fw.original_name})" if fw.original_name else fw.name
 
 
-@app.command("list")
+@app.command("list", cls=PlainCommand)
 def list_command(as_json: JsonOption = False) -> None:
     """List the frameworks SkillPass knows, with the frameworks each one is linked to."""
     frameworks = list_frameworks()
@@ -81,7 +83,7 @@ def list_command(as_json: JsonOption = False) -> None:
     _console().print(table)
 
 
-@app.command("show")
+@app.command("show", cls=PlainCommand)
 def show_command(
     framework_id: Annotated[str, typer.Argument(metavar="ID", help="Framework id, e.g. DE-DQR.")],
     as_json: JsonOption = False,
@@ -155,7 +157,7 @@ def _print_comparison(result: Comparison) -> None:
     console.print(f"Caveat: {result.caveat}")
 
 
-@app.command("map")
+@app.command("map", cls=PlainCommand)
 def map_command(
     from_framework: Annotated[
         str, typer.Option("--from", metavar="ID", help="Framework of the level, e.g. PH-PQF.")

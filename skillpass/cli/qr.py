@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,9 +11,11 @@ from typing import Annotated
 
 import typer
 
-from .. import qr
-from ..errors import ParsingError, SkillpassError
+from skillpass import qr
+from skillpass.errors import ParsingError, SkillpassError
+
 from . import _common as c
+from ._group import PlainCommand
 from ._input import load_document
 
 app = typer.Typer(
@@ -20,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 
@@ -31,26 +35,40 @@ class ErrorCorrection(StrEnum):
     Q = "Q"
 
 
-@app.command("encode")
+@app.command("encode", cls=PlainCommand)
 def encode(
     input_file: Annotated[
         str,
-        typer.Argument(metavar="INPUT", help="Credential or presentation: JSON file, - for stdin."),
+        typer.Argument(
+            metavar="INPUT",
+            help="Credential or presentation: JSON file, QR image, certificate PDF, QR text"
+            " (SP1:…), or - for stdin.",
+        ),
     ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Write the QR code to FILE.png or FILE.svg."),
+        typer.Option(
+            "--out", "-o", metavar="FILE", help="Write the QR code to FILE.png or FILE.svg."
+        ),
     ] = None,
     ec_level: Annotated[
         ErrorCorrection,
-        typer.Option("--ec", case_sensitive=False, help="Error correction: M (default) or Q."),
+        typer.Option(
+            "--ec", metavar="M|Q", case_sensitive=False, help="Error correction: M (default) or Q."
+        ),
     ] = ErrorCorrection.M,
     text: Annotated[
         bool, typer.Option("--text", help="Print the QR text (SP1:…) instead of the code.")
     ] = False,
     max_version: Annotated[
         int,
-        typer.Option("--max-version", min=1, max=40, help="Refuse texts above this version at M."),
+        typer.Option(
+            "--max-version",
+            metavar="1-40",
+            min=1,
+            max=40,
+            help="Refuse texts above this QR version at M (default 22).",
+        ),
     ] = qr.DEFAULT_MAX_VERSION,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print text, version and size as JSON.")
@@ -80,27 +98,36 @@ def encode(
         c.fail(exc)
     if as_json:
         info = {"text": qr_text, "chars": len(qr_text), "version": version, "ec": ec}
-        sys.stdout.write(json.dumps(info, indent=2) + "\n")
+        c.write_output(json.dumps(info, indent=2), None)
     elif text:
-        sys.stdout.write(qr_text + "\n")
+        c.write_output(qr_text, None)
     elif out is None:
-        sys.stdout.write(qr.render_terminal(qr_text, ec=ec))
+        drawing = qr.render_terminal(qr_text, ec=ec)
+        width = len(drawing.split("\n", 1)[0])
+        columns = shutil.get_terminal_size((0, 0)).columns
+        if sys.stdout.isatty() and 0 < columns < width:
+            c.warn(
+                f"the QR code is {width} columns wide but the terminal has {columns}: it will"
+                " not scan; widen the terminal, or write an image (--out code.png)"
+            )
+        c.write_output(drawing, None)
     summary = f"QR version {version}-{ec}, {len(qr_text)} characters"
     c.stderr.print(f"{summary}; written to {out}" if out else summary, markup=False)
 
 
-@app.command("decode")
+@app.command("decode", cls=PlainCommand)
 def decode(
     source: Annotated[
         str,
         typer.Argument(
-            metavar="IMAGE|TEXT",
-            help="A QR image (PNG/JPEG/TIFF/WebP photo), QR text (SP1:…), a file of QR text,"
-            " or - for stdin.",
+            metavar="SOURCE",
+            help="A QR image (PNG/JPEG/TIFF/WebP photo), a certificate PDF, QR text (SP1:…),"
+            " a file of QR text, or - for stdin.",
         ),
     ],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write the JSON here instead of stdout.")
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write the JSON here instead of stdout."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --out file if it exists.")

@@ -21,20 +21,23 @@ from pathlib import Path
 from typing import Any
 
 from skillpass._policy import VerificationPolicy
-from skillpass.errors import RangeError
+from skillpass.errors import ParsingError, RangeError
 from skillpass.qr import _codec, _images
 
 __all__ = [
     "DEFAULT_MAX_VERSION",
+    "DRAFT_MARK",
     "PREFIX",
     "Certificate",
     "QRInfo",
     "decode",
     "encode",
+    "image_kind",
     "info",
     "is_qr_text",
     "make_certificate",
     "qr_version",
+    "read_document",
     "read_image",
     "render_certificate_pdf",
     "render_png",
@@ -187,6 +190,7 @@ def make_certificate(
     policy: VerificationPolicy | None = None,
     allow_unverified: bool = False,
     font_dirs: Iterable[Path] | None = None,
+    qr: bool = True,
 ) -> Certificate:
     """An A4 PDF certificate (holder, qualification, levels, issuer, dates, QR about 62 mm).
 
@@ -199,12 +203,19 @@ def make_certificate(
     printed fact is read from the signed data, never from the JSON spelling.
 
     The QR uses error correction Q when the code stays within version 30, else M; ``ec``
-    overrides. Raises like :func:`encode` when the credential is too large for a QR code.
+    overrides. Raises like :func:`encode` when the credential is too large for a QR code;
+    ``qr=False`` then leaves the code out, and the page says how to obtain and verify the
+    credential file instead. ``font_dirs`` replaces the system font folders searched.
     """
     from skillpass.qr._certificate import build_certificate
 
     return build_certificate(
-        doc, ec=ec, policy=policy, allow_unverified=allow_unverified, font_dirs=font_dirs
+        doc,
+        ec=ec,
+        policy=policy,
+        allow_unverified=allow_unverified,
+        font_dirs=font_dirs,
+        qr=qr,
     )
 
 
@@ -217,3 +228,50 @@ def render_certificate_pdf(
 ) -> bytes:
     """The PDF bytes of :func:`make_certificate`."""
     return make_certificate(doc, ec=ec, policy=policy, allow_unverified=allow_unverified).pdf
+
+
+def image_kind(data: bytes) -> str | None:
+    """The kind of file ``data`` is, from its first bytes: ``pdf``, or an image format
+    (``png``, ``jpeg``, ``gif``, ``bmp``, ``webp``, ``tiff``, ``avif``, ``heif``, ``svg``);
+    None for anything else (JSON, QR text)."""
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
+    return _images.image_kind(data)
+
+
+def read_document(data: bytes) -> dict[str, Any]:
+    """The credential (or presentation) in the QR code of an image or a PDF, such as a
+    photograph or the PDF that ``skillpass certificate`` writes (its pages are rendered).
+
+    A QR code that is not SkillPass's is refused (``qr_malformed``) with a message saying what
+    it holds (a web address, a vCard…). Raises like :func:`read_image` and :func:`decode`, and
+    ``pdf_unreadable`` for a damaged PDF.
+    """
+    if image_kind(data) == "pdf":
+        from skillpass.qr._pdf import pdf_pages
+
+        found: str | None = None
+        for page in pdf_pages(data):
+            try:
+                found = _images.read_image(page)
+            except ParsingError as exc:
+                if exc.code != "qr_not_found":
+                    raise
+                continue
+            if _QR_PREFIX_RE.match(found):
+                break
+        if found is None:
+            raise ParsingError(
+                "no QR code could be read in the PDF (a SkillPass certificate has one on its"
+                " first page)",
+                code="qr_not_found",
+            )
+        text = found
+    else:
+        text = _images.read_image(data)
+    if not _QR_PREFIX_RE.match(text):
+        raise ParsingError(_images.describe_foreign_qr(text), code="qr_malformed")
+    return decode(text)
+
+
+_QR_PREFIX_RE = re.compile(r"SP\d{1,4}:")

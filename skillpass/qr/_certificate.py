@@ -214,6 +214,11 @@ _NOTES = (
     "Verify it offline: photograph the code and run: skillpass verify PHOTO.jpg",
     "A printed copy proves nothing by itself: only the signature does.",
 )
+_NO_QR_NOTES = (
+    "This certificate has no QR code: the signed credential is too large for one.",
+    "Ask the holder for the credential file ({id}) and verify it offline: skillpass verify FILE",
+    "A printed copy proves nothing by itself: only the signature does.",
+)
 _DRAFT_NOTE = (
     f"{DRAFT_MARK}: this credential did not verify when it was printed. Do not hand it out."
 )
@@ -287,6 +292,7 @@ def build_certificate(
     font_dirs: Iterable[Path] | None = None,
     policy: VerificationPolicy | None = None,
     allow_unverified: bool = False,
+    qr: bool = True,
 ) -> Certificate:
     """See :func:`skillpass.qr.make_certificate`."""
     report = verify_credential(doc, policy=policy)
@@ -307,7 +313,7 @@ def build_certificate(
         context = doc.get("@context")
         first = context[0] if isinstance(context, list) and context else context
         view = credential_view(expanded, vcdm1=first == CREDENTIALS_V1)
-    certificate = _render(doc, view, ec=ec, font_dirs=font_dirs, draft=reason is not None)
+    certificate = _render(doc, view, ec=ec, font_dirs=font_dirs, draft=reason is not None, qr=qr)
     return dataclasses.replace(certificate, unverified_reason=reason)
 
 
@@ -318,6 +324,7 @@ def _render(
     ec: str | None,
     font_dirs: Iterable[Path] | None,
     draft: bool,
+    qr: bool = True,
 ) -> Certificate:
     """Print ``view``'s facts with ``doc``'s QR code (vector, about 62 mm wide).
 
@@ -327,13 +334,16 @@ def _render(
     lacks (CJK, Indic…) use fonts found in ``font_dirs`` (Noto CJK, WenQuanYi, Droid Sans
     Fallback, Noto Sans <script>). A character no font has is printed as ``?`` and listed in
     :attr:`Certificate.missing`. Without DejaVu, accents are dropped and other characters
-    replaced. The QR code always carries the exact credential.
+    replaced. The QR code always carries the exact credential. With ``qr=False`` (a credential
+    too large for a QR code) the page says how to obtain and verify the credential file instead.
     """
     from skillpass.qr import encode  # the public entry point applies the size budget
 
-    text = encode(doc)
-    if ec is None:
-        ec = "Q" if _images.qr_version(text, "Q") <= 30 else "M"
+    text: str | None = None
+    if qr:
+        text = encode(doc)
+        if ec is None:
+            ec = "Q" if _images.qr_version(text, "Q") <= 30 else "M"
     heading = pick_text(view.issuer_name) or "Certificate"
     holder = holder_name(view) or "(holder not named)"
     achievements = [a for s in view.subjects for a in s.achievements]
@@ -344,7 +354,10 @@ def _render(
         dict.fromkeys(d for a in achievements if (d := pick_text(a.description)))
     )
     facts = _facts(view)
-    notes = (_DRAFT_NOTE, *_NOTES) if draft else _NOTES
+    base_notes: tuple[str, ...] = _NOTES
+    if not qr:
+        base_notes = tuple(note.format(id=view.id or "no id") for note in _NO_QR_NOTES)
+    notes = (_DRAFT_NOTE, *base_notes) if draft else base_notes
     texts = [heading, holder, qualification, description, *notes, DRAFT_MARK]
     texts += [part for fact in facts for part in fact]
 
@@ -362,7 +375,7 @@ def _render(
             facts=facts,
             notes=notes,
             qr_text=text,
-            ec=ec,
+            ec=ec or "M",
             draft=draft,
         )
         data = bytes(pdf.output())
@@ -383,7 +396,7 @@ def _draw(
     lines: tuple[str, str, str, str],
     facts: list[tuple[str, str]],
     notes: tuple[str, ...],
-    qr_text: str,
+    qr_text: str | None,
     ec: str,
     draft: bool,
 ) -> None:
@@ -430,16 +443,17 @@ def _draw(
         )
         pdf.ln(0.8)
 
-    # The QR code, drawn as vector rectangles so that it prints sharp at any resolution.
-    matrix = _images.qr_matrix(qr_text, ec=ec, border=4)
-    module = QR_WIDTH_MM / len(matrix)
     x0 = pdf.w - pdf.r_margin - QR_WIDTH_MM
     y0 = pdf.h - 22 - QR_WIDTH_MM
-    pdf.set_fill_color(255, 255, 255)
-    pdf.rect(x0, y0, QR_WIDTH_MM, QR_WIDTH_MM, style="F")
-    pdf.set_fill_color(0, 0, 0)
-    for row, col, run in _images.dark_runs(matrix):
-        pdf.rect(x0 + col * module, y0 + row * module, run * module, module, style="F")
+    if qr_text is not None:
+        # The QR code, drawn as vector rectangles so that it prints sharp at any resolution.
+        matrix = _images.qr_matrix(qr_text, ec=ec, border=4)
+        module = QR_WIDTH_MM / len(matrix)
+        pdf.set_fill_color(255, 255, 255)
+        pdf.rect(x0, y0, QR_WIDTH_MM, QR_WIDTH_MM, style="F")
+        pdf.set_fill_color(0, 0, 0)
+        for row, col, run in _images.dark_runs(matrix):
+            pdf.rect(x0 + col * module, y0 + row * module, run * module, module, style="F")
 
     pdf.set_xy(pdf.l_margin, y0 + (0 if draft else 8))
     note_width = width - QR_WIDTH_MM - 6
@@ -450,6 +464,8 @@ def _draw(
         pdf.multi_cell(note_width, 4.5, clean(note), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1.5)
     pdf.set_text_color(0, 0, 0)
+    if qr_text is None:
+        return
     pdf.set_font(family, "", 7)
     version = _images.qr_version(qr_text, ec)
     pdf.set_xy(x0, y0 + QR_WIDTH_MM + 1)

@@ -210,8 +210,8 @@ def test_arabic_name_is_shaped(signed: dict[str, Any], dejavu_only: Path) -> Non
     assert name in _text(cert.pdf)
 
 
-def test_cjk_name_without_a_cjk_font_is_marked_and_warned(
-    tmp_path: Path, signed: dict[str, Any], dejavu_only: Path, monkeypatch: pytest.MonkeyPatch
+def test_cjk_name_without_a_cjk_font_is_marked_and_refused(
+    tmp_path: Path, signed: dict[str, Any], dejavu_only: Path
 ) -> None:
     doc = _named(signed, "王小明 Wang Xiaoming")
     cert = qr.make_certificate(doc, font_dirs=[dejavu_only])
@@ -220,14 +220,15 @@ def test_cjk_name_without_a_cjk_font_is_marked_and_warned(
     assert "??? Wang Xiaoming" in _text(cert.pdf)
     assert qr.decode(qr.read_image(_png(_pages(cert.pdf)[0]))) == doc  # the QR is exact
 
-    monkeypatch.setattr(_certificate, "_FONT_DIRS", (dejavu_only,))
+    # The command does not print "???" for a name: it says which script and which package.
     out = tmp_path / "cert.pdf"
-    result = runner.invoke(app, [str(_cred_file(tmp_path, doc)), "--out", str(out)])
-    assert result.exit_code == 0, result.output
+    args = [str(_cred_file(tmp_path, doc)), "--out", str(out), "--font-dir", str(dejavu_only)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
     stderr = " ".join(result.stderr.split())
-    assert "warning: no installed font has" in stderr and "小" in stderr
-    assert "fonts-noto-cjk" in stderr
-    assert out.read_bytes().startswith(b"%PDF")
+    assert stderr.startswith("error: font_missing: no installed font can print")
+    assert "小" in stderr and "Cjk script" in stderr and "apt-get install fonts-noto-cjk" in stderr
+    assert not out.exists()
 
 
 def test_cjk_name_with_an_installed_cjk_font(signed: dict[str, Any]) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ import pytest
 from skillpass import _schemas
 from skillpass._schemas import validate_credential_schemas
 from skillpass.errors import MalformedValueError
+from tests.conftest import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / "tests" / "vectors" / "vc-di-eddsa"
@@ -200,12 +203,35 @@ def test_remote_references_fail_closed(
         }
         (tmp_path / "json" / name).write_text(json.dumps(schema), encoding="utf-8")
     monkeypatch.setattr(_schemas, "data_path", lambda *parts: tmp_path.joinpath(*parts))
-    _schemas._validators.cache_clear()
+    caches = (_schemas._schema_documents, _schemas._fast_validators, _schemas._validators)
+    for cached in caches:
+        cached.cache_clear()
     try:
         with pytest.raises(RuntimeError, match="refers to other documents"):
             validate_credential_schemas(reference)
     finally:
-        _schemas._validators.cache_clear()
+        for cached in caches:
+            cached.cache_clear()
+
+
+def test_pinned_schemas_are_valid_against_their_metaschemas() -> None:
+    # Checked here rather than at run time: the check costs more than a whole verification.
+    from jsonschema import Draft201909Validator, Draft202012Validator
+
+    schemas = _schemas._schema_documents()
+    Draft202012Validator.check_schema(schemas["verifiable-credential-schema.json"])
+    Draft201909Validator.check_schema(schemas["ob_v3p0_achievementcredential_schema.json"])
+
+
+def test_a_valid_credential_does_not_import_the_python_validator() -> None:
+    path = str(EXAMPLES / "reference-qualification.json")
+    code = (
+        "import json, sys; from skillpass._schemas import validate_credential_schemas;"
+        f" validate_credential_schemas(json.load(open({path!r})));"
+        " print('jsonschema' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_registry_holds_no_retriever() -> None:

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Cold start of the command line, whole process, beside the import floor, in one run.
+
+The floor is what verification really needs to import:
+``python3 -c "import json, hashlib; from cryptography.hazmat.primitives.asymmetric import
+ed25519"``. Goals: ``skillpass verify <signed reference credential>`` at most 4x the floor,
+``skillpass --help`` at most 3x. Each figure is the median of several cold process runs,
+interleaved so that a busy machine slows all of them alike.
+
+    python3 dev.py bench            # or: .venv/bin/python bench/bench_cli.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOALS = {"verify": 4.0, "--help": 3.0}
+FLOOR = "import json, hashlib; from cryptography.hazmat.primitives.asymmetric import ed25519"
+
+
+def _signed_reference(folder: Path) -> Path:
+    from skillpass import KeyPair, sign_credential
+
+    doc = json.loads((ROOT / "examples" / "reference-qualification.json").read_text("utf-8"))
+    key = KeyPair.generate()
+    doc["issuer"]["id"] = key.did
+    path = folder / "signed.json"
+    path.write_text(json.dumps(sign_credential(doc, key)), encoding="utf-8")
+    return path
+
+
+def _time(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=9, help="cold runs of each (median)")
+    args = parser.parse_args()
+    # The console script is what users run (python -m would add runpy's imports).
+    script = Path(sys.executable).parent / "skillpass"
+    cli = [str(script)] if script.exists() else [sys.executable, "-m", "skillpass"]
+    with tempfile.TemporaryDirectory() as tmp:
+        signed = _signed_reference(Path(tmp))
+        cases = {
+            "floor": [sys.executable, "-c", FLOOR],
+            "verify": [*cli, "verify", str(signed)],
+            "--help": [*cli, "--help"],
+        }
+        times: dict[str, list[float]] = {name: [] for name in cases}
+        for argv in cases.values():  # warm the file cache once
+            _time(argv)
+        for _ in range(args.runs):
+            for name, argv in cases.items():
+                times[name].append(_time(argv))
+    medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
+    floor = medians["floor"]
+    print(f"cold start, median of {args.runs} runs (ms)")
+    print(f"  import floor               {floor:7.1f}")
+    status = 0
+    for name, goal in GOALS.items():
+        ratio = medians[name] / floor
+        verdict = "ok" if ratio <= goal else "ABOVE GOAL"
+        label = f"skillpass {name}"
+        print(
+            f"  {label:<26} {medians[name]:7.1f}  {ratio:4.1f}x floor (goal {goal:.0f}x) {verdict}"
+        )
+        status |= ratio > goal
+    return int(status)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
