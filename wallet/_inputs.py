@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 
@@ -11,15 +10,6 @@ import skillpass.qr as qr
 from skillpass.errors import ParsingError, RangeError
 
 MAX_JSON_BYTES = 4_000_000
-MAX_PDF_PAGES = 20
-_IMAGE_MAGIC = (
-    b"\x89PNG",
-    b"\xff\xd8\xff",
-    b"GIF8",
-    b"BM",
-    b"II*\x00",
-    b"MM\x00*",
-)
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -53,16 +43,12 @@ def parse_object(data: str | bytes, *, what: str) -> dict[str, Any]:
     return value
 
 
-def _is_image(data: bytes) -> bool:
-    return data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
-
-
 def credential_from_bytes(data: bytes, *, what: str) -> dict[str, Any]:
-    """A credential from file contents: a PDF certificate, a QR image, QR text, or JSON."""
-    if data.startswith(b"%PDF-"):
-        return credential_from_pdf(data, what=what)
-    if _is_image(data):
-        return qr.decode(qr.read_image(data))
+    """A credential from file contents: a QR image (a photo), a certificate PDF, QR text, or
+    JSON."""
+    head = data[:64].removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not head.startswith((b"{", b"[")) and qr.image_kind(data) is not None:
+        return qr.read_document(data)
     try:
         text = data.decode("utf-8-sig").strip()
     except UnicodeDecodeError:
@@ -72,30 +58,3 @@ def credential_from_bytes(data: bytes, *, what: str) -> dict[str, Any]:
     if qr.is_qr_text(text) or text.startswith("SP"):
         return qr.decode(text)
     return parse_object(text, what=what)
-
-
-def credential_from_pdf(data: bytes, *, what: str) -> dict[str, Any]:
-    """The credential in the QR code printed on a SkillPass certificate PDF.
-
-    Pages are rendered at 200 dpi (the certificate's QR is about 62 mm) and scanned in order;
-    the first SkillPass QR found wins."""
-    import pypdfium2
-
-    try:
-        document = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError:
-        raise ParsingError(f"{what} is not a readable PDF", code="pdf_unreadable") from None
-    try:
-        for index in range(min(len(document), MAX_PDF_PAGES)):
-            image = document[index].render(scale=200 / 72).to_pil()
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG")
-            try:
-                text = qr.read_image(buffer.getvalue())
-            except ParsingError:
-                continue
-            if qr.is_qr_text(text):
-                return qr.decode(text)
-    finally:
-        document.close()
-    raise ParsingError(f"no SkillPass QR code found in the PDF {what}", code="qr_not_found")

@@ -342,3 +342,17 @@ def test_default_wallet_is_in_the_user_data_directory(
     assert result.exit_code == 0, result.output
     assert (tmp_path / "data" / "skillpass" / "wallet.skillpass").is_file()
     assert run("list").exit_code == 0
+
+
+def test_mounted_as_skillpass_wallet(wpath: Path, make_credential: MakeCredential) -> None:
+    from skillpass.cli import app as skillpass_app
+
+    _fill(wpath, make_credential)
+    result = runner.invoke(skillpass_app, ["wallet", "list", "--wallet", str(wpath), "--json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == 3
+    wrong = runner.invoke(
+        skillpass_app, ["wallet", "list", "--wallet", str(wpath)], env={PASSPHRASE_ENV: "no"}
+    )
+    assert wrong.exit_code == 2
+    assert "bad_passphrase" in wrong.stderr
