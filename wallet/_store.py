@@ -52,8 +52,15 @@ def _meta_checksum(meta: dict[str, str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _sqlite_error(exc: sqlite3.Error, path: Path) -> WalletError:
+# Python's sqlite3 decodes SQLite's messages as UTF-8: a damaged schema can make the message
+# itself undecodable, so that error is a sign of damage too.
+_SQLITE_ERRORS = (sqlite3.Error, UnicodeDecodeError)
+
+
+def _sqlite_error(exc: Exception, path: Path) -> WalletError:
     """Name what went wrong at the SQLite level without a traceback."""
+    if isinstance(exc, UnicodeDecodeError):
+        return _damaged("the database structure (unreadable text)")
     text = str(exc)
     if "locked" in text or "busy" in text:
         return WalletError(
@@ -136,7 +143,7 @@ class Store:
                 conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
                 store._write_manifest({"count": 0, "sum": 0, "generation": 0})
                 conn.execute("COMMIT")
-            except sqlite3.Error as exc:
+            except _SQLITE_ERRORS as exc:
                 raise _sqlite_error(exc, path) from None
             store.write(puts={secrets.token_hex(16): r for r in records})
             conn.close()
@@ -209,10 +216,11 @@ class Store:
             conn = sqlite3.connect(
                 f"file:{path}?mode=rw", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT
             )
+            conn.text_factory = _text
             conn.execute("PRAGMA journal_mode = DELETE")  # one file at rest, no -wal beside it
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA secure_delete = ON")  # removed credentials leave no bytes
-        except sqlite3.Error as exc:
+        except _SQLITE_ERRORS as exc:
             raise _sqlite_error(exc, path) from None
         return conn
 
@@ -234,7 +242,7 @@ class Store:
                     f"{path} is an SQLite file but not a SkillPass wallet", code="not_a_wallet"
                 )
             rows = conn.execute("SELECT name, value FROM meta").fetchall()
-        except sqlite3.Error as exc:
+        except _SQLITE_ERRORS as exc:
             raise _sqlite_error(exc, path) from None
         meta = {str(k): v for k, v in rows if isinstance(v, str)}
         if meta.get("format") != FORMAT:
@@ -313,7 +321,7 @@ class Store:
             rows = self._conn.execute(
                 "SELECT rid, blob FROM records WHERE rid != ?", (MANIFEST,)
             ).fetchall()
-        except sqlite3.Error as exc:
+        except _SQLITE_ERRORS as exc:
             raise _sqlite_error(exc, self.path) from None
         total = 0
         records: dict[str, dict[str, Any]] = {}
@@ -337,7 +345,7 @@ class Store:
             row = self._conn.execute(
                 "SELECT blob FROM records WHERE rid = ?", (MANIFEST,)
             ).fetchone()
-        except sqlite3.Error as exc:
+        except _SQLITE_ERRORS as exc:
             raise _sqlite_error(exc, self.path) from None
         if row is None or row[0] != self._manifest_blob:
             self._load()
@@ -352,12 +360,12 @@ class Store:
     def _transaction(self) -> Iterator[None]:
         try:
             self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
+        except _SQLITE_ERRORS as exc:
             raise _sqlite_error(exc, self.path) from None
         try:
             yield
             self._conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except _SQLITE_ERRORS as exc:
             self._rollback()
             raise _sqlite_error(exc, self.path) from None
         except BaseException:
@@ -444,6 +452,14 @@ class Store:
         self._closed = True
         with contextlib.suppress(sqlite3.Error):
             self._conn.close()
+
+
+def _text(data: bytes) -> str:
+    """SQLite TEXT values: a damaged byte must be reported as damage, not as a traceback."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _damaged("a stored text value is not valid UTF-8") from None
 
 
 def _fsync_dir(directory: Path) -> None:

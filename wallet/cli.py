@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperCommand
 
 import skillpass
 import skillpass.qr as qr
@@ -42,6 +43,33 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
+class _Command(TyperCommand):
+    """Help that names values (``ID``, ``FILE``) rather than Python types, like the core's."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = param.metavar or (param.name or "").upper()
+                name = name if param.required else f"[{name}]"
+                pieces.append(name)
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments, options = [], []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = param.metavar or (param.name or "").upper()
+                arguments.append((name, getattr(param, "help", None) or ""))
+            elif (record := param.get_help_record(ctx)) is not None:
+                options.append(record)
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
 # No emoji codes (":key:" in "did:key:" would become a picture) and no highlighting.
 out = Console(highlight=False, emoji=False)
 err = Console(stderr=True, highlight=False, emoji=False)
@@ -59,6 +87,7 @@ WalletOption = Annotated[
     typer.Option(
         "--wallet",
         "-w",
+        metavar="PATH",
         envvar=WALLET_ENV,
         help="The wallet file (default: wallet.skillpass in the user data directory).",
     ),
@@ -67,6 +96,7 @@ PassphraseFile = Annotated[
     Path | None,
     typer.Option(
         "--passphrase-file",
+        metavar="FILE",
         help=f"Read the wallet passphrase from this file (else ${PASSPHRASE_ENV}, else a prompt).",
     ),
 ]
@@ -145,7 +175,7 @@ def _dump(value: Any) -> str:
 # ----- init
 
 
-@app.command("init")
+@app.command("init", cls=_Command)
 def init(wallet: WalletOption = None, passphrase_file: PassphraseFile = None) -> None:
     """Create a new, empty wallet with a holder key; prints the holder DID."""
     try:
@@ -195,7 +225,7 @@ def _resolver(paths: list[Path] | None) -> skillpass.OfflineResolver:
     return skillpass.OfflineResolver(documents)
 
 
-@app.command("add")
+@app.command("add", cls=_Command)
 def add(
     source: Annotated[
         str | None,
@@ -207,21 +237,32 @@ def add(
     ] = None,
     offer: Annotated[
         str | None,
-        typer.Option("--offer", help="Collect the credential an issuer offers at this URL."),
+        typer.Option(
+            "--offer", metavar="URL", help="Collect the credential an issuer offers at this URL."
+        ),
     ] = None,
-    label: Annotated[str | None, typer.Option("--label", help="Your own note.")] = None,
+    label: Annotated[
+        str | None, typer.Option("--label", metavar="TEXT", help="Your own note.")
+    ] = None,
     did_document: Annotated[
         list[Path] | None,
         typer.Option(
-            "--did-document", help="An issuer's DID document, to check a did:web proof offline."
+            "--did-document",
+            metavar="FILE",
+            help="An issuer's DID document, to check a did:web proof offline.",
         ),
     ] = None,
     trust_issuer: Annotated[
         list[str] | None,
-        typer.Option("--trust-issuer", help="Treat this issuer DID as trusted (repeatable)."),
+        typer.Option(
+            "--trust-issuer", metavar="DID", help="Treat this issuer DID as trusted (repeatable)."
+        ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds to wait for the issuer (with --offer).")
+        float,
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="Seconds to wait for the issuer (with --offer)."
+        ),
     ] = 15.0,
     wallet: WalletOption = None,
     passphrase_file: PassphraseFile = None,
@@ -300,15 +341,23 @@ def _levels_text(entry: StoredCredential) -> str:
     return "\n".join(level.label() for level in entry.summary.levels) or "-"
 
 
-@app.command("list")
+@app.command("list", cls=_Command)
 def list_credentials(
-    text: Annotated[str | None, typer.Option("--search", help="Words to look for.")] = None,
-    type_: Annotated[str | None, typer.Option("--type", help="A credential type.")] = None,
-    issuer: Annotated[str | None, typer.Option("--issuer", help="Issuer DID or name.")] = None,
-    framework: Annotated[
-        str | None, typer.Option("--framework", help="A framework id, e.g. PH-PQF.")
+    text: Annotated[
+        str | None, typer.Option("--search", metavar="TEXT", help="Words to look for.")
     ] = None,
-    level: Annotated[str | None, typer.Option("--level", help="A qualification level.")] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", metavar="TYPE", help="A credential type.")
+    ] = None,
+    issuer: Annotated[
+        str | None, typer.Option("--issuer", metavar="ISSUER", help="Issuer DID or name.")
+    ] = None,
+    framework: Annotated[
+        str | None, typer.Option("--framework", metavar="ID", help="A framework id, e.g. PH-PQF.")
+    ] = None,
+    level: Annotated[
+        str | None, typer.Option("--level", metavar="LEVEL", help="A qualification level.")
+    ] = None,
     wallet: WalletOption = None,
     passphrase_file: PassphraseFile = None,
     as_json: JsonOption = False,
@@ -359,7 +408,7 @@ def list_credentials(
     out.print(table)
 
 
-@app.command("show")
+@app.command("show", cls=_Command)
 def show(
     credential_id: Annotated[str, typer.Argument(metavar="ID", help="Wallet id (or prefix).")],
     wallet: WalletOption = None,
@@ -412,7 +461,7 @@ def show(
     out.print(checks)
 
 
-@app.command("remove")
+@app.command("remove", cls=_Command)
 def remove(
     credential_id: Annotated[str, typer.Argument(metavar="ID", help="Wallet id (or prefix).")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
@@ -437,25 +486,33 @@ def remove(
 # ----- present
 
 
-@app.command("present")
+@app.command("present", cls=_Command)
 def present(
-    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Credentials to present.")],
-    challenge: Annotated[
-        str, typer.Option("--challenge", help="The verifier's challenge (a nonce).")
+    ids: Annotated[
+        list[str], typer.Argument(metavar="ID...", help="Credentials to present (wallet ids).")
     ],
-    domain: Annotated[str, typer.Option("--domain", help="The verifier's domain.")],
+    challenge: Annotated[
+        str, typer.Option("--challenge", metavar="TEXT", help="The verifier's challenge (a nonce).")
+    ],
+    domain: Annotated[
+        str, typer.Option("--domain", metavar="DOMAIN", help="The verifier's domain.")
+    ],
     cryptosuite: Annotated[
-        str, typer.Option("--cryptosuite", help="eddsa-rdfc-2022 or eddsa-jcs-2022.")
+        str,
+        typer.Option("--cryptosuite", metavar="SUITE", help="eddsa-rdfc-2022 or eddsa-jcs-2022."),
     ] = "eddsa-rdfc-2022",
     holder: Annotated[
-        str | None, typer.Option("--holder", help="Sign with this holder DID.")
+        str | None, typer.Option("--holder", metavar="DID", help="Sign with this holder DID.")
     ] = None,
     out_file: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write the presentation here.")
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write the presentation here."),
     ] = None,
     qr_file: Annotated[
         Path | None,
-        typer.Option("--qr", help="Also write it as a QR code image (.png or .svg)."),
+        typer.Option(
+            "--qr", metavar="FILE", help="Also write it as a QR code image (.png or .svg)."
+        ),
     ] = None,
     show_qr: Annotated[
         bool, typer.Option("--show-qr", help="Show it as a QR code in the terminal.")
@@ -517,14 +574,17 @@ BackupPassphraseFile = Annotated[
     Path | None,
     typer.Option(
         "--backup-passphrase-file",
+        metavar="FILE",
         help="The backup's own passphrase (default: the wallet passphrase).",
     ),
 ]
 
 
-@app.command("backup")
+@app.command("backup", cls=_Command)
 def backup(
-    out_file: Annotated[Path, typer.Option("--out", "-o", help="The backup file to write.")],
+    out_file: Annotated[
+        Path, typer.Option("--out", "-o", metavar="FILE", help="The backup file to write.")
+    ],
     backup_passphrase_file: BackupPassphraseFile = None,
     wallet: WalletOption = None,
     passphrase_file: PassphraseFile = None,
@@ -544,7 +604,7 @@ def backup(
     out.print(f"backed up {count} credential(s) and the holder keys to {escape(str(out_file))}")
 
 
-@app.command("restore")
+@app.command("restore", cls=_Command)
 def restore(
     backup_file: Annotated[Path, typer.Argument(metavar="FILE", help="A wallet backup.")],
     backup_passphrase_file: BackupPassphraseFile = None,
@@ -571,12 +631,13 @@ def restore(
     out.print(f"restored {count} credential(s) into {escape(str(path))}\nholder: {holder}")
 
 
-@app.command("passwd")
+@app.command("passwd", cls=_Command)
 def passwd(
     new_passphrase_file: Annotated[
         Path | None,
         typer.Option(
             "--new-passphrase-file",
+            metavar="FILE",
             help=f"The new passphrase (else ${NEW_PASSPHRASE_ENV}, else a prompt).",
         ),
     ] = None,
@@ -601,10 +662,12 @@ def passwd(
 # ----- holder keys and history
 
 
-@app.command("keys")
+@app.command("keys", cls=_Command)
 def keys(
     add_key: Annotated[bool, typer.Option("--add", help="Create another holder key.")] = False,
-    label: Annotated[str | None, typer.Option("--label", help="A name for the new key.")] = None,
+    label: Annotated[
+        str | None, typer.Option("--label", metavar="TEXT", help="A name for the new key.")
+    ] = None,
     wallet: WalletOption = None,
     passphrase_file: PassphraseFile = None,
     as_json: JsonOption = False,
@@ -629,7 +692,7 @@ def keys(
         out.print(f"{k.did}{mark}  {escape(k.label or '')}", soft_wrap=True)
 
 
-@app.command("history")
+@app.command("history", cls=_Command)
 def history(
     wallet: WalletOption = None,
     passphrase_file: PassphraseFile = None,

@@ -34,6 +34,13 @@ def _contents(w: Wallet) -> Any:
     )
 
 
+class Original(tuple[Path, bytes, Any]):
+    """The wallet under test: (path, file bytes, contents), with a short repr for reports."""
+
+    def __repr__(self) -> str:
+        return f"Original({self[0].name}, {len(self[1])} bytes)"
+
+
 @pytest.fixture(scope="module")
 def original(tmp_path_factory: pytest.TempPathFactory, make_credential: MakeCredential) -> Any:
     path = tmp_path_factory.mktemp("corrupt") / "w.wallet"
@@ -41,7 +48,7 @@ def original(tmp_path_factory: pytest.TempPathFactory, make_credential: MakeCred
         for name in NAMES.values():
             w.add(make_credential(holder=name), label="x")
         contents = _contents(w)
-    return path, path.read_bytes(), contents
+    return Original((path, path.read_bytes(), contents))
 
 
 def _open_corrupted(data: bytes, expected: Any) -> None:
