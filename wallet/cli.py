@@ -659,6 +659,39 @@ def passwd(
     out.print("passphrase changed")
 
 
+@app.command("recheck", cls=_Command)
+def recheck(
+    did_document: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--did-document",
+            metavar="FILE",
+            help="An issuer's DID document, to check a did:web proof offline.",
+        ),
+    ] = None,
+    trust_issuer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trust-issuer", metavar="DID", help="Treat this issuer DID as trusted (repeatable)."
+        ),
+    ] = None,
+    wallet: WalletOption = None,
+    passphrase_file: PassphraseFile = None,
+) -> None:
+    """Verify every credential again and keep the result as its last known status (for
+    example once an issuer's DID document is at hand)."""
+    try:
+        resolver = _resolver(did_document)
+        trusted = set(trust_issuer) if trust_issuer else None
+        with _open(wallet, passphrase_file) as w:
+            entries = w.recheck(resolver=resolver, trusted_issuers=trusted)
+    except skillpass.SkillpassError as exc:
+        fail(exc)
+    for entry in entries:
+        title = entry.summary.title or "(untitled)"
+        out.print(f"{entry.id[:8]}  {escape(title)}: {escape(_status_text(entry))}")
+
+
 # ----- holder keys and history
 
 

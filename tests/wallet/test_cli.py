@@ -356,3 +356,11 @@ def test_mounted_as_skillpass_wallet(wpath: Path, make_credential: MakeCredentia
     )
     assert wrong.exit_code == 2
     assert "bad_passphrase" in wrong.stderr
+
+
+def test_recheck(wpath: Path, make_credential: MakeCredential, issuer_key: Any) -> None:
+    _fill(wpath, make_credential)
+    result = run("recheck", "--wallet", str(wpath), "--trust-issuer", issuer_key.did)
+    assert result.exit_code == 0, result.output
+    listed = json.loads(run("list", "--wallet", str(wpath), "--json").stdout)
+    assert all(e["issuer"]["trusted"] for e in listed)
