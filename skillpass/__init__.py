@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from ._report import (
         Check,
         VerificationReport,
+        printable,
     )
     from ._verify import (
         sign_credential,
@@ -95,6 +96,7 @@ _LAZY = {
     "VerificationPolicy": "._policy",
     "Check": "._report",
     "VerificationReport": "._report",
+    "printable": "._report",
     "sign_credential": "._verify",
     "sign_presentation": "._verify",
     "verify_credential": "._verify",
@@ -148,6 +150,7 @@ __all__ = [
     "did_web_document",
     "parse_datetime",
     "parse_json",
+    "printable",
     "sign_credential",
     "sign_presentation",
     "types_of",

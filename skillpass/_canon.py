@@ -31,6 +31,7 @@ from pyld import jsonld
 from pyld.canon import URDNA2015
 from pyld.identifier_issuer import IdentifierIssuer
 
+from . import _fastld, _rdfc
 from ._contexts import CREDENTIALS_V1, CREDENTIALS_V2, context_resolver, document_loader
 from ._contexts import is_allowed_context as _is_allowed_context
 from .errors import ContextError, MalformedValueError, RangeError, SkillpassError
@@ -291,6 +292,37 @@ def check_and_expand(
     check_deadline(deadline)
     if not json_checked:
         check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
+    expanded = _expand(doc, allow_test_contexts)
+    check_deadline(deadline)
+    _ExpandedChecker(limits).check(expanded)
+    return expanded
+
+
+# "fast" expands with _fastld and canonicalizes with _rdfc, falling back to pyld wherever they
+# cannot decide; "pyld" runs pyld alone (the reference, for differential tests and the bench).
+_ENGINE = "fast"
+
+
+def _undefined_term(term: object) -> MalformedValueError:
+    return MalformedValueError(
+        f"property {term!r} is not defined by the document's contexts, so a "
+        "signature would not cover it",
+        code="undefined_term",
+    )
+
+
+def _expand(doc: dict[str, Any], allow_test_contexts: bool) -> list[Any]:
+    if _ENGINE == "fast":
+        try:
+            return _fastld.expand(doc, allow_test_contexts=allow_test_contexts)
+        except _fastld.DroppedTerm as dropped:
+            raise _undefined_term(dropped.term) from None
+        except _fastld.Fallback as fallback:
+            _fastld.note_fallback(f"expand:{fallback.reason}")
+    return _pyld_expand(doc, allow_test_contexts)
+
+
+def _pyld_expand(doc: dict[str, Any], allow_test_contexts: bool) -> list[Any]:
     processor = jsonld.JsonLdProcessor(on_property_dropped=_on_dropped)
     options = {
         "documentLoader": document_loader(allow_test_contexts=allow_test_contexts),
@@ -304,15 +336,9 @@ def check_and_expand(
     try:
         expanded: list[Any] = processor.expand(doc, options)
     except _DroppedTermError as dropped:
-        raise MalformedValueError(
-            f"property {dropped.term!r} is not defined by the document's contexts, so a "
-            "signature would not cover it",
-            code="undefined_term",
-        ) from None
+        raise _undefined_term(dropped.term) from None
     except jsonld.JsonLdError as exc:
         raise _from_jsonld_error(exc) from None
-    check_deadline(deadline)
-    _ExpandedChecker(limits).check(expanded)
     return expanded
 
 
@@ -325,6 +351,25 @@ def _from_jsonld_error(exc: Exception) -> SkillpassError:
     return MalformedValueError(f"invalid JSON-LD: {exc}", code="invalid_jsonld")
 
 
+# IRIs that passed iri(): the vocabulary and the issuers repeat from document to document.
+_GOOD_IRIS: set[str] = set()
+_MAX_GOOD_IRIS = 16384
+
+
+def _value_key(item: Any) -> Any:
+    """A key equal for two expanded values exactly when their sorted JSON texts are equal."""
+    if isinstance(item, dict) and "@list" not in item:
+        parts = []
+        for k, v in item.items():
+            if type(v) is str or type(v) is int or type(v) is bool:
+                # The type keeps true apart from 1, which compare equal in Python.
+                parts.append((k, type(v).__name__, v))
+            else:
+                return json.dumps(item, sort_keys=True)  # floats, @json values
+        return tuple(sorted(parts))
+    return json.dumps(item, sort_keys=True)
+
+
 class _ExpandedChecker:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
@@ -333,6 +378,10 @@ class _ExpandedChecker:
         # Values per (subject, property) across the document: one node may be described in
         # several places, and pyld's node map merges them (quadratically).
         self.counts: dict[tuple[str, str], int] = {}
+        # Nodes with an IRI described (given properties) in this graph: RDF merges every
+        # description of one IRI, so a second description would add facts to the first that a
+        # reader of the document's tree (and the checked view) would not see there.
+        self.described: set[str] = set()
 
     def check(self, expanded: list[Any]) -> None:
         for node in expanded:
@@ -355,6 +404,14 @@ class _ExpandedChecker:
                     "blank nodes, so the label would not be signed",
                     code="blank_node_id",
                 )
+            if any(key != "@id" for key in node):
+                if subject in self.described:
+                    raise MalformedValueError(
+                        f"{subject} is described in two places; RDF merges them, so facts "
+                        "written in one would be missed where the other is read",
+                        code="ambiguous_value",
+                    )
+                self.described.add(str(subject))
         for key, values in node.items():
             if key == "@id":
                 continue
@@ -372,9 +429,11 @@ class _ExpandedChecker:
                 # the same triple in two graphs is two quads, both signed.
                 outer, self.statements = self.statements, set()
                 outer_counts, self.counts = self.counts, {}
+                outer_described, self.described = self.described, set()
                 for item in values:
                     self.node(item)
                 self.statements, self.counts = outer, outer_counts
+                self.described = outer_described
                 continue
             if key == "@reverse":
                 for rev_values in values.values():
@@ -397,6 +456,8 @@ class _ExpandedChecker:
                 f"{prop} has more than {self.limits.max_values_per_property} values",
                 code="too_many_values",
             )
+        if subject is None and len(values) == 1:
+            return  # one value of a blank node: nothing it could repeat
         # RDF is a set of statements: a repeated value would be dropped, and so not signed.
         seen: set[str] = set()
         for item in values:
@@ -405,7 +466,7 @@ class _ExpandedChecker:
                     continue  # distinct blank nodes are distinct statements
                 key = "@id:" + str(item["@id"])
             else:
-                key = json.dumps(item, sort_keys=True)
+                key = _value_key(item)
             if key in seen or (subject is not None and (subject, prop, key) in self.statements):
                 raise MalformedValueError(
                     f"a value of {prop} is repeated; RDF keeps one copy, so a repeat is not signed",
@@ -465,6 +526,8 @@ class _ExpandedChecker:
 
     @staticmethod
     def iri(value: Any, what: str, *, undefined_code: str = "invalid_iri") -> None:
+        if type(value) is str and value in _GOOD_IRIS:
+            return
         if isinstance(value, str) and value.startswith("_:"):
             # As a type, a property or an id: canonicalization renames (or, for a property,
             # drops) blank nodes, so the label would not be signed.
@@ -473,6 +536,9 @@ class _ExpandedChecker:
                 code="blank_node_id",
             )
         if isinstance(value, str) and _IRI.match(value):
+            if len(_GOOD_IRIS) >= _MAX_GOOD_IRIS:
+                _GOOD_IRIS.clear()  # IRIs come from documents: bound what they can make us keep
+            _GOOD_IRIS.add(value)
             return
         code = undefined_code if isinstance(value, str) and ":" not in value else "invalid_iri"
         raise MalformedValueError(
@@ -559,6 +625,29 @@ def canonicalize_rdfc(
         deadline = start_deadline(limits)
     check_deadline(deadline)
     check_node_map_work(node_map_work(expanded), limits)
+    canonical: str | None = None
+    if _ENGINE == "fast":
+        # Linear in the quads (it never runs Hash N-Degree Quads), so the deadline checked
+        # above and by pyld's path below bounds the whole canonicalization.
+        try:
+            canonical = _rdfc.canonicalize(expanded)
+        except _fastld.Fallback as fallback:
+            _fastld.note_fallback(f"rdfc:{fallback.reason}")
+        else:
+            if canonical is None:
+                _fastld.note_fallback("rdfc:first_degree_collision")
+    if canonical is None:
+        canonical = _pyld_canonicalize(expanded, deadline)
+    if not canonical:
+        raise MalformedValueError(
+            "the document canonicalizes to nothing: no statement would be signed",
+            code="empty_canonical_form",
+        )
+    return canonical
+
+
+def _pyld_canonicalize(expanded: list[Any], deadline: float) -> str:
+    """pyld's URDNA2015, stopped at ``deadline`` (a ``time.monotonic()`` value)."""
     # The same steps as pyld's to_rdf, without expanding a second time.
     issuer = IdentifierIssuer("_:b")
     node_map: dict[str, Any] = {"@default": {}}
@@ -585,9 +674,4 @@ def canonicalize_rdfc(
             "the graph's blank nodes are chained too deeply to canonicalize",
             code="too_many_blank_nodes",
         ) from None
-    if not canonical:
-        raise MalformedValueError(
-            "the document canonicalizes to nothing: no statement would be signed",
-            code="empty_canonical_form",
-        )
     return canonical

@@ -15,6 +15,7 @@ from typing import Any
 
 import rfc8785
 
+from . import _jcsfast
 from ._canon import (
     _IRI,
     DEFAULT_LIMITS,
@@ -212,6 +213,9 @@ class DocumentCache:
 
 
 def _jcs(value: Any) -> bytes:
+    fast = _jcsfast.dumps(value)
+    if fast is not None:
+        return fast
     try:
         out: bytes = rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, ValueError, TypeError) as exc:
@@ -291,14 +295,19 @@ def create_proof(
     allow_test_contexts: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     json_checked: bool = False,
+    cache: DocumentCache | None = None,
 ) -> dict[str, Any]:
     """VC-DI-EdDSA §3.x.1 Create Proof: the signed proof object for ``options``.
 
     ``json_checked`` says the caller has already applied the JSON-level rules to ``doc``.
+    ``cache`` reuses the forms a caller already computed for ``doc`` (for example its
+    :func:`unsecured_base`), instead of expanding the document again; it must have been made
+    with the same ``allow_test_contexts`` and ``limits``.
     """
     cryptosuite = options["cryptosuite"]
-    cache = DocumentCache(allow_test_contexts=allow_test_contexts, limits=limits)
-    cache.json_checked = json_checked
+    if cache is None:
+        cache = DocumentCache(allow_test_contexts=allow_test_contexts, limits=limits)
+        cache.json_checked = json_checked
     existing = proof_list(doc)
     previous = _ids(options["previousProof"]) if "previousProof" in options else []
     unsecured, key = _unsecured(doc, existing, previous, doc.get("@context"))

@@ -11,7 +11,20 @@ if TYPE_CHECKING:
 
 Status = Literal["valid", "invalid", "unknown"]
 
-__all__ = ["Check", "Status", "VerificationReport", "combine"]
+__all__ = ["Check", "Status", "VerificationReport", "combine", "printable"]
+
+# Joiners and direction marks that names in Arabic, Indic and other scripts legitimately use;
+# every other character str.isprintable() refuses (controls, C1, bidi overrides and isolates,
+# line separators) is shown as an escape, so signed text cannot drive a terminal.
+_KEEP = frozenset("\u200c\u200d\u200e\u200f\u061c")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to show a person: every control or formatting character that could move
+    the cursor, recolour or reorder what a terminal or page shows becomes ``\\uXXXX``."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch in _KEEP else f"\\u{ord(ch):04x}" for ch in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +120,7 @@ class VerificationReport:
         else:
             parts.append(f"presentation by {self.holder}" if self.holder else "presentation")
             parts.append(f"{len(self.credentials)} credential(s)")
-        return " · ".join(parts)
+        return printable(" · ".join(parts))
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON, in the shape DESIGN.md fixes."""

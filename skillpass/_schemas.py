@@ -122,6 +122,9 @@ def _validators() -> tuple[Validator, Validator]:
     )
     checker = _format_checker()
     vc_schema, ob_schema = schemas[_VC_SCHEMA_FILE], schemas[_OB_SCHEMA_FILE]
+    # No check_schema() here: the files are pinned, a test checks them against their
+    # metaschemas, and doing it at run time made the first verification of a process cost
+    # hundreds of milliseconds (inside its deadline).
     return (
         Draft202012Validator(vc_schema, registry=registry, format_checker=checker),
         Draft201909Validator(ob_schema, registry=registry, format_checker=checker),

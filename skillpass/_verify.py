@@ -181,6 +181,7 @@ def _sign(
         allow_test_contexts=allow_test_contexts,
         limits=limits,
         json_checked=True,  # check_json(doc) ran above
+        cache=cache,  # the view's expansion is the document's: not expanded twice
     )
     signed = copy.deepcopy(doc)
     if existing_proofs:
@@ -368,8 +369,14 @@ def _format_check(
             prepare(doc, proof, cache)
     except SkillpassError as exc:
         where = f" at {exc.path}" if exc.path else ""
-        return Check("format", "invalid", exc.code, exc.message + where), [], None
+        return Check("format", _failed(exc), exc.code, exc.message + where), [], None
     return Check("format", "valid", "ok", "well-formed; every property is signed"), proofs, view
+
+
+def _failed(exc: SkillpassError) -> Status:
+    """Running out of time proves nothing about a document (a slow or busy device): the check
+    is ``unknown`` and the report says the proof was not checked. Everything else is invalid."""
+    return "unknown" if exc.code == "verification_timeout" else "invalid"
 
 
 # --------------------------------------------------------------------------- proofs
@@ -381,6 +388,7 @@ def _proof_checks(
     cache: DocumentCache,
     resolver: DidResolver,
     purpose: str,
+    not_before: datetime | None = None,
 ) -> tuple[Check, tuple[ProofView, ...]]:
     statuses: list[Status] = []
     messages: list[str] = []
@@ -388,7 +396,7 @@ def _proof_checks(
     verified: list[ProofView] = []
     for proof in proofs:
         label = proof.get("id") or proof["verificationMethod"]
-        status, code, msg, view = _one_proof(doc, proof, cache, resolver, purpose)
+        status, code, msg, view = _one_proof(doc, proof, cache, resolver, purpose, not_before)
         if view is not None:
             verified.append(view)
         statuses.append(status)
@@ -408,6 +416,7 @@ def _one_proof(
     cache: DocumentCache,
     resolver: DidResolver,
     purpose: str,
+    not_before: datetime | None,
 ) -> tuple[Status, str, str, ProofView | None]:
     if proof["proofPurpose"] != purpose:
         return (
@@ -421,7 +430,7 @@ def _one_proof(
         # A method that is not a DID URL with a fragment can never be checked: invalid.
         parse_method_url(proof["verificationMethod"])
     except SkillpassError as exc:
-        return "invalid", exc.code, exc.message, None
+        return _failed(exc), exc.code, exc.message, None
     if proof["cryptosuite"] not in CRYPTOSUITES:
         return (
             "unknown",
@@ -435,15 +444,29 @@ def _one_proof(
     except ResolutionError as exc:
         return "unknown", exc.code, f"{exc.message}; the signature was not checked", None
     except SkillpassError as exc:
-        return "invalid", exc.code, exc.message, None
+        return _failed(exc), exc.code, exc.message, None
     created = parse_datetime(proof["created"], name="created") if "created" in proof else None
     status, code, msg = _key_window(method.id, method.expires, method.revoked, created)
+    expires = method.expires
+    if (
+        status == "valid"
+        and expires is not None
+        and not_before is not None
+        and not_before > expires
+    ):
+        status, code, msg = (
+            "invalid",
+            "key_expired",
+            f"the credential is valid only from {format_datetime(not_before)}, after key "
+            f"{method.id} expired ({format_datetime(expires)}): it was not signed "
+            "while the key was in use",
+        )
     if status != "valid":
         return status, code, msg, None
     try:
         outcome = verify_proof(doc, proof, method.public_key, cache)
     except SkillpassError as exc:
-        return "invalid", exc.code, exc.message, None
+        return _failed(exc), exc.code, exc.message, None
     if outcome.verified is None:
         return "unknown", outcome.code, outcome.message, None
     if not outcome.verified:
@@ -705,8 +728,14 @@ def _verify_credential(
             (fmt, *map(_not_checked, rest)),
             raw_id if isinstance(raw_id, str) else None,
             _party_id(credential.get("issuer")),
+            reason="proof_not_checked" if fmt.status == "unknown" else None,
         )
-    proof, verified = _proof_checks(credential, proofs, cache, policy.resolver, "assertionMethod")
+    # A key that expired before the credential's validity starts cannot have signed it then,
+    # whatever `created` the signer wrote.
+    not_before = max(view.valid_from) if view.valid_from else None
+    proof, verified = _proof_checks(
+        credential, proofs, cache, policy.resolver, "assertionMethod", not_before
+    )
     if proof.status != "valid":
         why = (
             "the proof did not verify" if proof.status == "invalid" else "the proof was not checked"
@@ -727,6 +756,10 @@ def _verify_credential(
         _validity_check(view.valid_from, view.valid_until, verified, now, policy.max_clock_skew),
         _status_check(checked, policy, now),
     )
+    if issuer.status == "invalid":
+        # The signature is real but not the issuer's: nothing it says is summarised, compared
+        # or matched against an ID number.
+        return VerificationReport("credential", checks, view.id, view.issuer)
     summary = credential_summary(checked, decision)
     return VerificationReport(
         "credential", checks, view.id, view.issuer, summary=summary, checked=checked
@@ -791,6 +824,7 @@ def _verify_presentation(
             "presentation",
             (fmt, *map(_not_checked, rest)),
             holder=_party_id(presentation.get("holder")),
+            reason="proof_not_checked" if fmt.status == "unknown" else None,
         )
     proof, verified = _proof_checks(presentation, proofs, cache, policy.resolver, "authentication")
     proof = _check_challenge(proof, verified, policy)

@@ -246,16 +246,25 @@ class _Node:
 
     @property
     def types(self) -> frozenset[str]:
+        # rdf:type written as a property signs the same triples as @type: both are types.
         value = self._obj.get("@type", [])
-        return frozenset(t for t in value if isinstance(t, str))
+        return frozenset(t for t in value if isinstance(t, str)) | frozenset(self.ids(v.RDF_TYPE))
 
     def _values(self, iri: str) -> list[Any]:
         value = self._obj.get(iri, [])
         return value if isinstance(value, list) else []
 
-    def nodes(self, iri: str) -> tuple[_Node, ...]:
-        """Node objects (embedded or ``{"@id"}`` references); literals are ignored."""
-        return tuple(_Node(x) for x in self._values(iri) if isinstance(x, dict) and _is_node(x))
+    def nodes(self, iri: str, what: str | None = None) -> tuple[_Node, ...]:
+        """Node objects (embedded or ``{"@id"}`` references). With ``what``, a literal value
+        is refused: a check that reads nodes there must not skip a value it cannot read."""
+        values = self._values(iri)
+        if what is not None and any(not (isinstance(x, dict) and _is_node(x)) for x in values):
+            raise MalformedValueError(
+                f"{what} is given as a plain value where the checks read an object; it would "
+                "be signed but never checked",
+                code="ambiguous_value",
+            )
+        return tuple(_Node(x) for x in values if isinstance(x, dict) and _is_node(x))
 
     def ids(self, iri: str) -> tuple[str, ...]:
         return tuple(n.id for n in self.nodes(iri) if n.id is not None)
@@ -303,7 +312,10 @@ def _is_node(obj: Mapping[str, Any]) -> bool:
 
 
 def _dates(node: _Node, iri: str, name: str) -> tuple[datetime, ...]:
-    # Every value must be a valid date: a second, unparseable value is not ignored.
+    # Every value must be a valid date: a second, unparseable value is not ignored, and
+    # neither is a node given where a date belongs.
+    if len(node.literals(iri)) != len(node._values(iri)):
+        raise MalformedValueError(f"{name} must be a date, not an object", code="invalid_datetime")
     return tuple(parse_datetime(x, name=name) for x in node.literals(iri))
 
 
@@ -341,7 +353,7 @@ def _achievement(node: _Node) -> AchievementView:
         achievement_type=node.one_string(v.ACHIEVEMENT_TYPE, "achievementType"),
         description=node.texts(v.DESCRIPTION),
         field_of_study=node.texts(v.FIELD_OF_STUDY),
-        alignments=tuple(_alignment(a) for a in node.nodes(v.ALIGNMENT)),
+        alignments=tuple(_alignment(a) for a in node.nodes(v.ALIGNMENT, "an alignment")),
     )
 
 
@@ -360,8 +372,8 @@ def _subject(node: _Node) -> SubjectView:
     return SubjectView(
         id=node.id,
         name=node.texts(v.NAME),
-        identifiers=tuple(_identity(i) for i in node.nodes(v.IDENTIFIER)),
-        achievements=tuple(_achievement(a) for a in node.nodes(v.ACHIEVEMENT)),
+        identifiers=tuple(_identity(i) for i in node.nodes(v.IDENTIFIER, "an identifier")),
+        achievements=tuple(_achievement(a) for a in node.nodes(v.ACHIEVEMENT, "achievement")),
         completed=completed,
     )
 
@@ -394,7 +406,7 @@ def credential_view(expanded: list[Any], *, vcdm1: bool) -> CredentialView:
         raise MalformedValueError("the credential has no issuer id", code="missing_issuer")
     if len(set(issuers)) > 1:
         raise _ambiguous("the issuer", issuers)
-    subjects = top.nodes(v.CREDENTIAL_SUBJECT)
+    subjects = top.nodes(v.CREDENTIAL_SUBJECT, "credentialSubject")
     if not subjects:
         raise MalformedValueError("the credential has no credentialSubject", code="missing_subject")
     issuer_nodes = top.nodes(v.ISSUER)
@@ -416,7 +428,7 @@ def credential_view(expanded: list[Any], *, vcdm1: bool) -> CredentialView:
         valid_until=ends,
         awarded=_one_date(top, v.AWARDED_DATE, "awardedDate"),
         subjects=tuple(_subject(s) for s in subjects),
-        statuses=tuple(_status(s) for s in top.nodes(v.CREDENTIAL_STATUS)),
+        statuses=tuple(_status(s) for s in top.nodes(v.CREDENTIAL_STATUS, "credentialStatus")),
         vcdm1=vcdm1,
     )
 

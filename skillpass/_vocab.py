@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+RDF_TYPE: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
 # VC Data Model (1.1 and 2.0 share the namespace).
 CRED: Final = "https://www.w3.org/2018/credentials#"
 VERIFIABLE_CREDENTIAL: Final = CRED + "VerifiableCredential"

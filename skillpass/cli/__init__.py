@@ -451,11 +451,12 @@ def _id_number(value: str | None, path: Path | None) -> str | None:
 @app.command("verify", cls=PlainCommand)
 def verify(
     input_file: Annotated[
-        str,
+        list[str],
         typer.Argument(
-            metavar="INPUT",
+            metavar="INPUT...",
             help="Credential or presentation: JSON file, QR image, certificate PDF, QR text"
-            " (SP1:…), or a file of QR text; - for stdin.",
+            " (SP2:…), or a file of QR text; - for stdin. Several QR images or texts: the"
+            " parts of one code split over several QR codes.",
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
@@ -526,11 +527,11 @@ def verify(
         verify_presentation,
     )
 
-    from ._input import load_document
+    from ._input import load_documents
 
     try:
         number = _id_number(id_number, id_number_file)
-        doc = load_document(input_file)
+        doc = load_documents(input_file)
         policy = VerificationPolicy(
             now=_verification_time(now),
             resolver=c.load_resolver(did_document),

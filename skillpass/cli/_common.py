@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from skillpass import printable
 from skillpass.errors import (
     KeyFileError,
     MalformedValueError,
@@ -87,8 +88,9 @@ _SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
 
 
 def escape(text: str) -> str:
-    """Escape text for :meth:`TextConsole.print` (the same rule as ``rich.markup.escape``)."""
-    return _TAG.sub(lambda m: f"{m[1]}{m[1]}\\[{m[2]}]", text)
+    """Escape text for :meth:`TextConsole.print` (the same rule as ``rich.markup.escape``),
+    with control and formatting characters shown as escapes: documents are untrusted text."""
+    return _TAG.sub(lambda m: f"{m[1]}{m[1]}\\[{m[2]}]", printable(text))
 
 
 def render_markup(text: str, *, color: bool) -> str:
@@ -164,13 +166,13 @@ stderr = TextConsole(stderr=True)
 def fail(error: SkillpassError) -> NoReturn:
     """Print ``error: <code>: <message>`` on stderr and exit 2."""
     where = f" (at {error.path})" if error.path else ""
-    typer.echo(f"error: {error.code}: {error.message}{where}", err=True)
+    typer.echo(printable(f"error: {error.code}: {error.message}{where}"), err=True)
     raise typer.Exit(EXIT_USAGE)
 
 
 def warn(message: str) -> None:
     """Print ``warning: <message>`` on stderr."""
-    typer.echo(f"warning: {message}", err=True)
+    typer.echo(printable(f"warning: {message}"), err=True)
 
 
 MAX_INPUT_BYTES = 32 * 1024 * 1024  # a 48-megapixel phone photo can take 10-20 MB

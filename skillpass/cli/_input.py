@@ -2,8 +2,9 @@
 
 ``load_document(source)`` accepts ``-`` (standard input), a JSON file, a QR image (PNG, JPEG,
 GIF, BMP, WebP, TIFF, AVIF: recognised by their first bytes, not their names), a PDF with a
-QR code (a SkillPass certificate), a text file holding QR text, or QR text itself (``SP1:…``)
-given as the argument. The QR modules are imported only for QR input.
+QR code (a SkillPass certificate), a text file holding QR text, or QR text itself (``SP2:…``,
+``SP1:…``) given as the argument; ``load_documents`` joins the Structured Append parts given as
+several arguments. The QR modules are imported only for QR input.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from skillpass.errors import ParsingError
 
 from ._common import read_bytes
 
-_QR_PREFIX = re.compile(r"SP\d{1,4}:")
+_QR_PREFIX = re.compile(r"SP[0-9]{1,4}[:/]")
 _URL = re.compile(r"(?i)(https?|ftp)://")
 
 
@@ -56,7 +57,7 @@ def document_from_bytes(data: bytes, *, what: str = "input") -> dict[str, Any]:
     if stripped.startswith(("{", "[")):
         return read_json_text(stripped, what=what)
     raise ParsingError(
-        f"{what} is neither JSON, QR text (SP1:…), an image nor a PDF", code="not_json"
+        f"{what} is neither JSON, QR text (SP2:…), an image nor a PDF", code="not_json"
     )
 
 
@@ -66,6 +67,38 @@ def _is_file(source: str) -> bool:
         return Path(source).exists()
     except (OSError, ValueError):  # ENAMETOOLONG, or a NUL byte
         return False
+
+
+def load_documents(sources: list[str]) -> dict[str, Any]:
+    """The one document carried by several CLI arguments: QR images or QR texts holding the
+    parts of a Structured Append sequence (one argument: :func:`load_document`)."""
+    if len(sources) == 1:
+        return load_document(sources[0])
+    from skillpass import qr
+
+    texts: list[str] = []
+    for source in sources:
+        if source != "-" and _QR_PREFIX.match(source.strip()) and not _is_file(source):
+            texts.append(source)
+            continue
+        data = read_bytes(source, what="input")
+        if qr.image_kind(data) is not None:
+            texts += qr.scan_image(data)
+            continue
+        try:
+            texts.append(data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise ParsingError(
+                f"{source} is neither QR text nor a PNG/JPEG image", code="input_unreadable"
+            ) from None
+    ours = [t for t in texts if _QR_PREFIX.match(t.strip())]
+    if len(ours) != len(texts):
+        raise ParsingError(
+            "several inputs are read as the QR codes of one credential; one of them holds"
+            " something else. Give one JSON file at a time",
+            code="qr_malformed",
+        )
+    return qr.decode(qr.join(ours))
 
 
 def load_document(source: str) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from skillpass.frameworks import (
     Comparison,
     Framework,
     compare,
+    find_framework,
     framework_table_version,
-    get_framework,
     list_frameworks,
+    not_encoded,
 )
 
 from ._common import dump_json, fail, write_output
@@ -28,6 +29,22 @@ app = typer.Typer(
 )
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+CountryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--country",
+        metavar="CC",
+        help="ISO 3166-1 country code that settles a shared acronym (NVQF: NP or PK).",
+    ),
+]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="TAG",
+        help="Name frameworks and levels in this language where the sources do (fr, es, ar...).",
+    ),
+]
 
 
 def _print_json(value: Any) -> None:
@@ -39,8 +56,11 @@ def _console() -> Console:
     return Console(markup=False, highlight=False)
 
 
-def _name(fw: Framework) -> str:
-    return f"{fw.name} ({fw.original_name})" if fw.original_name else fw.name
+def _name(fw: Framework, lang: str | None = None) -> str:
+    shown = fw.display_name(lang)
+    if fw.original_name and fw.original_name != shown:
+        return f"{shown} ({fw.original_name})"
+    return shown
 
 
 @app.command("list", cls=PlainCommand)
@@ -63,6 +83,7 @@ def list_command(as_json: JsonOption = False) -> None:
                     }
                     for fw in frameworks
                 ],
+                "not_encoded": [{"id": i, "reason": why} for i, why in not_encoded().items()],
             }
         )
         return
@@ -80,24 +101,34 @@ def list_command(as_json: JsonOption = False) -> None:
             str(len(fw.levels)),
             ", ".join(linked) or "-",
         )
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    console.print(
+        "Left out for lack of a source for their levels (`show ID` says why): "
+        + ", ".join(not_encoded())
+    )
 
 
 @app.command("show", cls=PlainCommand)
 def show_command(
-    framework_id: Annotated[str, typer.Argument(metavar="ID", help="Framework id, e.g. DE-DQR.")],
+    framework_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="Framework id, acronym or name, e.g. DE-DQR or DQR."),
+    ],
+    country: CountryOption = None,
+    lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show a framework's levels and its referencing, with sources."""
     try:
-        fw = get_framework(framework_id)
+        fw = find_framework(framework_id, country)
     except SkillpassError as exc:
         fail(exc)
     if as_json:
         _print_json(fw.to_dict())
         return
     console = _console()
-    console.print(f"{fw.id}: {_name(fw)}")
+    console.print(f"{fw.id}: {_name(fw, lang)}")
     console.print(
         f"Country: {fw.country or fw.region or '-'}    Kind: {fw.kind}    Status: {fw.status}"
     )
@@ -115,7 +146,9 @@ def show_command(
     for column in ("Level", "Descriptor / typical qualifications", "Linked to"):
         levels.add_column(column)
     for lvl in fw.levels:
-        text = "; ".join(filter(None, [lvl.descriptor, *lvl.typical_qualifications]))
+        text = "; ".join(
+            filter(None, [lvl.display_name(lang), lvl.descriptor, *lvl.typical_qualifications])
+        )
         levels.add_row(lvl.label, text, ", ".join(links.get(lvl.label, [])))
     console.print(levels)
 
@@ -137,6 +170,9 @@ def show_command(
 def _print_comparison(result: Comparison) -> None:
     console = _console()
     title = f"{result.from_framework} {result.from_level} → {result.to_framework}"
+    names = dict(result.names)
+    if names:
+        title += f" ({names[result.from_framework]} → {names[result.to_framework]})"
     if not result.routes:
         console.print(
             f"{title}: no comparable level ({result.reason}): no referencing, comparison "
@@ -160,17 +196,33 @@ def _print_comparison(result: Comparison) -> None:
 @app.command("map", cls=PlainCommand)
 def map_command(
     from_framework: Annotated[
-        str, typer.Option("--from", metavar="ID", help="Framework of the level, e.g. PH-PQF.")
+        str,
+        typer.Option(
+            "--from",
+            metavar="ID",
+            help="Framework of the level: id, acronym or name, e.g. PH-PQF, PQF or NVQF.",
+        ),
     ],
     level: Annotated[str, typer.Option("--level", metavar="L", help="Level label, e.g. 5 or E3.")],
     to_framework: Annotated[
-        str, typer.Option("--to", metavar="ID", help="Framework to compare with, e.g. DE-DQR.")
+        str,
+        typer.Option(
+            "--to", metavar="ID", help="Framework to compare with: id, acronym or name (DE-DQR)."
+        ),
     ],
+    country: CountryOption = None,
+    lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Compare a level with another framework (indicative, not recognition)."""
+    """Compare a level with another framework (indicative, not recognition).
+
+    Frameworks may be given by id, acronym or name; an acronym several countries use (NVQF,
+    NQF, TQF) needs --country for the --from framework, and the error lists the candidates.
+    """
     try:
-        result = compare(from_framework, level, to_framework)
+        source = find_framework(from_framework, country)
+        target = find_framework(to_framework)
+        result = compare(source.id, level, target.id, lang)
     except SkillpassError as exc:
         fail(exc)
     if as_json:

@@ -28,6 +28,7 @@ from ._model import (
     CAVEAT,
     Comparison,
     Confidence,
+    FormerLevel,
     Framework,
     Level,
     LevelLink,
@@ -36,11 +37,13 @@ from ._model import (
     RouteStep,
     Source,
 )
+from ._resolve import find_framework
 
 __all__ = [
     "CAVEAT",
     "Comparison",
     "Confidence",
+    "FormerLevel",
     "Framework",
     "Level",
     "LevelLink",
@@ -51,9 +54,12 @@ __all__ = [
     "compare",
     "compare_credential",
     "compare_levels",
+    "find_framework",
+    "framework_name",
     "framework_table_version",
     "get_framework",
     "list_frameworks",
+    "not_encoded",
 ]
 
 
@@ -71,12 +77,30 @@ def get_framework(framework_id: str) -> Framework:
     return resolve(framework_id)
 
 
+def framework_name(framework_id: str, lang: str | None = None) -> str:
+    """The name of a framework (id or alias) for a reader of ``lang`` (BCP 47: ``"fr"``,
+    ``"es"``, ``"ar"``): a translation the sources give, the official name when ``lang`` is the
+    framework's own language, else the English name.
+
+    Raises :class:`~skillpass.errors.MalformedValueError` with code ``unknown_framework``.
+    """
+    return resolve(framework_id).display_name(lang)
+
+
+def not_encoded() -> dict[str, str]:
+    """Frameworks deliberately left out of the tables, id -> why (no findable source for their
+    levels). Asking for one answers ``unknown_framework`` with that reason."""
+    return dict(registry().not_encoded)
+
+
 def framework_table_version() -> str:
     """Version of the shipped framework tables (recorded by trust bundles)."""
     return registry().table_version
 
 
-def compare(from_framework: str, level: str | int, to_framework: str) -> Comparison:
+def compare(
+    from_framework: str, level: str | int, to_framework: str, lang: str | None = None
+) -> Comparison:
     """Compare a level of one framework with the levels of another.
 
     Returns every candidate level of ``to_framework``, each with its route (e.g.
@@ -86,10 +110,14 @@ def compare(from_framework: str, level: str | int, to_framework: str) -> Compari
     answer has ``reason == "no_referencing"``. Comparing a framework with itself returns the level.
 
     ``level`` is a label (``"5"``, ``"E3"``, ``"4+"``, ``"entry"``); an int is read as its label.
+    A label that only an earlier version of the framework had is ``invalid_level`` too, and the
+    message says which version it belonged to. With ``lang`` (``"fr"``, ``"es"``, ``"ar"``...),
+    the answer also names its frameworks and levels in that language where the sources do
+    (English otherwise): see :class:`Comparison`.
     Raises :class:`~skillpass.errors.MalformedValueError` with code ``unknown_framework`` or
     ``invalid_level``.
     """
-    return _compare(from_framework, level, to_framework)
+    return _compare(from_framework, level, to_framework, lang)
 
 
 def compare_levels(levels: Iterable[tuple[str, str]], to_framework: str) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ only followed when no route through the frameworks exists (the research note's "
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from ._data import registry, resolve
@@ -170,8 +170,39 @@ def _route(label: _Label) -> Route:
     )
 
 
-def compare(from_framework: str, level: str | int, to_framework: str) -> Comparison:
+def _localised(comparison: Comparison, lang: str) -> Comparison:
+    reg = registry()
+    vias = [v for r in comparison.routes for v in r.via]
+    ids = dict.fromkeys([comparison.from_framework, *vias, comparison.to_framework])
+    nodes = dict.fromkeys(
+        [f"{comparison.from_framework} {comparison.from_level}"]
+        + [node for r in comparison.routes for node in r.path]
+    )
+    level_names: list[tuple[str, str]] = []
+    for node in nodes:
+        fid, label = node.rsplit(" ", 1)
+        name = reg.frameworks[fid].level(label).display_name(lang)
+        if name is not None:
+            level_names.append((node, name))
+    return replace(
+        comparison,
+        lang=lang,
+        names=tuple((fid, reg.frameworks[fid].display_name(lang)) for fid in ids),
+        level_names=tuple(level_names),
+    )
+
+
+def compare(
+    from_framework: str, level: str | int, to_framework: str, lang: str | None = None
+) -> Comparison:
     """See :func:`skillpass.frameworks.compare`."""
+    if lang is not None and not isinstance(lang, str):
+        raise TypeError(f"lang must be a str, not {type(lang).__name__}")
+    result = _compare(from_framework, level, to_framework)
+    return result if lang is None else _localised(result, lang)
+
+
+def _compare(from_framework: str, level: str | int, to_framework: str) -> Comparison:
     if isinstance(level, bool) or not isinstance(level, str | int):
         raise TypeError(f"level must be a str or int, not {type(level).__name__}")
     source_fw = resolve(from_framework)

@@ -7,6 +7,7 @@ from half-read data.
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -18,9 +19,11 @@ from skillpass.errors import MalformedValueError
 from ._model import (
     CONFIDENCE_RANK,
     Confidence,
+    FormerLevel,
     Framework,
     Level,
     LevelLink,
+    Names,
     Referencing,
     Source,
 )
@@ -30,11 +33,13 @@ _DIR = "frameworks"
 
 @dataclass(frozen=True, slots=True)
 class Registry:
-    """All frameworks, by canonical id, plus the alias table (upper-cased keys)."""
+    """All frameworks, by canonical id, plus the alias table (upper-cased keys) and the
+    frameworks deliberately left out for lack of a source (id -> why)."""
 
     table_version: str
     frameworks: dict[str, Framework]
     ids: dict[str, str]
+    not_encoded: dict[str, str]
 
 
 def _broken(what: str) -> RuntimeError:
@@ -59,12 +64,19 @@ def _source(doc: dict[str, Any]) -> Source:
     return Source(title=doc["title"], date=doc["date"], url=doc.get("url"))
 
 
+def _names(doc: dict[str, Any]) -> Names:
+    return tuple(sorted((str(tag), str(text)) for tag, text in doc.get("names", {}).items()))
+
+
 def _level(doc: dict[str, Any]) -> Level:
     return Level(
         label=doc["label"],
         descriptor=doc.get("descriptor"),
         typical_qualifications=tuple(doc.get("typical_qualifications", ())),
         note=doc.get("note"),
+        name=doc.get("name"),
+        names=_names(doc),
+        version=doc.get("version"),
     )
 
 
@@ -118,6 +130,11 @@ def _framework(doc: dict[str, Any]) -> Framework:
         sources=tuple(_source(s) for s in doc["sources"]),
         notes=tuple(doc.get("notes", ())),
         levels=tuple(_level(lvl) for lvl in doc["levels"]),
+        names=_names(doc),
+        former_levels=tuple(
+            FormerLevel(label=f["label"], versions=f["versions"], note=f["note"])
+            for f in doc.get("former_levels", ())
+        ),
         referencing=tuple(_referencing(r) for r in doc["referencing"]),
         updated=doc["updated"],
     )
@@ -150,6 +167,9 @@ def registry() -> Registry:
                 raise _broken(f"{fid}.json holds {fw.id}")
             frameworks[fid] = fw
         version = index["framework_table_version"]
+        not_encoded = {
+            str(item["id"]): str(item["reason"]) for item in index.get("not_encoded", ())
+        }
     except (OSError, KeyError, TypeError, ValueError) as exc:
         raise _broken(repr(exc)) from exc
     _check(frameworks)
@@ -158,7 +178,11 @@ def registry() -> Registry:
         for name in (fw.id, *fw.aliases):
             if ids.setdefault(name.upper(), fw.id) != fw.id:
                 raise _broken(f"id {name} is used twice")
-    return Registry(table_version=str(version), frameworks=frameworks, ids=ids)
+    if set(not_encoded) & set(ids):
+        raise _broken(f"ids both encoded and not encoded: {sorted(set(not_encoded) & set(ids))}")
+    return Registry(
+        table_version=str(version), frameworks=frameworks, ids=ids, not_encoded=not_encoded
+    )
 
 
 def resolve(framework_id: str) -> Framework:
@@ -171,8 +195,32 @@ def resolve(framework_id: str) -> Framework:
     reg = registry()
     canonical = reg.ids.get(framework_id.strip().upper())
     if canonical is None:
-        raise MalformedValueError(
-            f"unknown qualifications framework {framework_id!r} (see `skillpass frameworks list`)",
-            code="unknown_framework",
-        )
+        raise unknown(framework_id)
     return reg.frameworks[canonical]
+
+
+def unknown(
+    query: str, *, where: str | None = None, suggest: tuple[str, ...] = ()
+) -> MalformedValueError:
+    """The ``unknown_framework`` error for ``query`` (looked for in country ``where``): why it is
+    missing when the tables leave it out on purpose, else the nearest ids (a typo such as
+    ``DE-DRQ`` suggests ``DE-DQR``)."""
+    reg = registry()
+    key = query.strip().upper()
+    if where is not None and f"{where}-{key}" in reg.not_encoded:
+        key = f"{where}-{key}"
+    in_country = f" in {where}" if where is not None else ""
+    if key in reg.not_encoded:
+        why = f": {key} is not encoded, {reg.not_encoded[key]}"
+    else:
+        near = difflib.get_close_matches(key, sorted(reg.ids), n=3, cutoff=0.6)
+        by_id = [
+            reg.ids[n] for n in near if where is None or reg.frameworks[reg.ids[n]].country == where
+        ]
+        ids = dict.fromkeys([*by_id, *suggest])
+        why = f" (did you mean {' or '.join(ids)}?)" if ids else ""
+    return MalformedValueError(
+        f"unknown qualifications framework {query!r}{in_country}{why} "
+        "(see `skillpass frameworks list`)",
+        code="unknown_framework",
+    )

@@ -20,6 +20,27 @@ CAVEAT = (
 
 NO_REFERENCING = "no_referencing"
 
+Names = tuple[tuple[str, str], ...]
+"""Names in other languages, as ``(BCP 47 tag, text)`` pairs sorted by tag."""
+
+
+def pick_name(names: Names, lang: str | None) -> str | None:
+    """The name for ``lang`` (``"fr"``, ``"fr-CA"``, ``"ar"``), trying the exact tag, then the
+    primary language; ``None`` when the sources give no name in that language."""
+    if not lang:
+        return None
+    wanted = lang.strip().replace("_", "-").casefold()
+    by_tag = {tag.casefold(): text for tag, text in names}
+    if wanted in by_tag:
+        return by_tag[wanted]
+    primary = wanted.split("-", 1)[0]
+    if primary in by_tag:
+        return by_tag[primary]
+    for tag, text in names:
+        if tag.casefold().split("-", 1)[0] == primary:
+            return text
+    return None
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -44,9 +65,23 @@ class Level:
     descriptor: str | None = None
     typical_qualifications: tuple[str, ...] = ()
     note: str | None = None
+    name: str | None = None
+    names: Names = ()
+    version: str | None = None
+
+    def display_name(self, lang: str | None = None) -> str | None:
+        """The level's name in ``lang`` where a source gives one, else its English name (e.g.
+        Ghana's ``"National Proficiency I"``); ``None`` for levels known by number only."""
+        return pick_name(self.names, lang) or self.name
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"label": self.label}
+        if self.name is not None:
+            out["name"] = self.name
+        if self.names:
+            out["names"] = dict(self.names)
+        if self.version is not None:
+            out["version"] = self.version
         if self.descriptor is not None:
             out["descriptor"] = self.descriptor
         if self.typical_qualifications:
@@ -54,6 +89,19 @@ class Level:
         if self.note is not None:
             out["note"] = self.note
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class FormerLevel:
+    """A level label that only an earlier version of the framework had (answers
+    ``invalid_level`` with this note, so the reader learns why)."""
+
+    label: str
+    versions: str
+    note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "versions": self.versions, "note": self.note}
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +185,8 @@ class Framework:
     status: Literal["current", "superseded"] = "current"
     superseded_by: str | None = None
     notes: tuple[str, ...] = ()
+    names: Names = ()
+    former_levels: tuple[FormerLevel, ...] = ()
     _index: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -144,6 +194,14 @@ class Framework:
         self._index.update({lvl.label: i for i, lvl in enumerate(self.levels)})
         for i, lvl in enumerate(self.levels):
             self._index.setdefault(lvl.label.casefold(), i)
+
+    def display_name(self, lang: str | None = None) -> str:
+        """The framework's name in ``lang`` (a BCP 47 tag such as ``"fr"`` or ``"ar"``) where a
+        source gives one, its official name when ``lang`` is its own language, else English."""
+        found = pick_name(self.names, lang)
+        if found is None and self.original_name is not None and self.original_language:
+            found = pick_name(((self.original_language, self.original_name),), lang)
+        return found or self.name
 
     @property
     def level_labels(self) -> tuple[str, ...]:
@@ -160,8 +218,16 @@ class Framework:
         if pos is None:
             pos = self._index.get(text.casefold())
         if pos is None:
+            former = next(
+                (f for f in self.former_levels if f.label.casefold() == text.casefold()), None
+            )
+            why = (
+                f"; {former.label} was a level of {former.versions} only: {former.note}"
+                if (former)
+                else ""
+            )
             raise MalformedValueError(
-                f"{self.id} has no level {text!r} (levels: {', '.join(self.level_labels)})",
+                f"{self.id} has no level {text!r} (levels: {', '.join(self.level_labels)}){why}",
                 code="invalid_level",
             )
         return self.levels[pos]
@@ -173,6 +239,8 @@ class Framework:
             name["original"] = self.original_name
             name["original_language"] = self.original_language
         out: dict[str, Any] = {"id": self.id, "aliases": list(self.aliases), "name": name}
+        if self.names:
+            out["names"] = dict(self.names)
         if self.short_name is not None:
             out["short_name"] = self.short_name
         out["kind"] = self.kind
@@ -191,6 +259,8 @@ class Framework:
         if self.notes:
             out["notes"] = list(self.notes)
         out["levels"] = [lvl.to_dict() for lvl in self.levels]
+        if self.former_levels:
+            out["former_levels"] = [f.to_dict() for f in self.former_levels]
         out["referencing"] = [r.to_dict() for r in self.referencing]
         out["updated"] = self.updated
         return out
@@ -251,7 +321,10 @@ class Comparison:
     """The answer of :func:`skillpass.frameworks.compare`.
 
     ``routes`` holds one best route per candidate level, best first; an empty answer carries
-    ``reason == "no_referencing"``.
+    ``reason == "no_referencing"``. When asked in a language (``lang``), ``names`` gives the
+    name of every framework of the answer and ``level_names`` the name of every named level on
+    its paths (``"GH-NTVETQF 1"`` → ``"National Proficiency I"``), in that language where the
+    sources give one, else in English.
     """
 
     from_framework: str
@@ -260,6 +333,9 @@ class Comparison:
     routes: tuple[Route, ...]
     reason: str | None = None
     caveat: str = CAVEAT
+    lang: str | None = None
+    names: Names = ()
+    level_names: Names = ()
 
     @property
     def candidates(self) -> tuple[str, ...]:
@@ -267,7 +343,7 @@ class Comparison:
         return tuple(r.level for r in self.routes)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "from": {"framework": self.from_framework, "level": self.from_level},
             "to": self.to_framework,
             "candidates": list(self.candidates),
@@ -275,3 +351,9 @@ class Comparison:
             "reason": self.reason,
             "caveat": self.caveat,
         }
+        if self.lang is not None:
+            # Only when asked for, so the default shape stays what callers already parse.
+            out["lang"] = self.lang
+            out["names"] = dict(self.names)
+            out["level_names"] = dict(self.level_names)
+        return out

@@ -1,49 +1,75 @@
-"""QR symbols: version arithmetic, PNG/SVG/terminal rendering (qrcode) and reading (zxing-cpp)."""
+"""QR symbols: version arithmetic, Structured Append, PNG/SVG/terminal rendering (segno) and
+reading (zxing-cpp).
+
+Why segno: it writes QR Structured Append sequences (ISO/IEC 18004 §8: up to 16 symbols, each
+with its position, the count and a parity byte over the whole data), has no dependencies and is
+actively maintained; qrcode cannot write Structured Append.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
+import re
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-import qrcode
-import qrcode.constants
-import qrcode.exceptions
-import qrcode.util
+import segno
+import segno.consts
 import zxingcpp
 from PIL import Image, features
 
 from skillpass.errors import ParsingError, RangeError
 from skillpass.qr._base45 import ALPHABET as _ALPHANUMERIC
+from skillpass.qr._base45 import b45encode
 
 ECLevel = Literal["L", "M", "Q", "H"]
-_EC = {
-    "L": qrcode.constants.ERROR_CORRECT_L,
-    "M": qrcode.constants.ERROR_CORRECT_M,
-    "Q": qrcode.constants.ERROR_CORRECT_Q,
-    "H": qrcode.constants.ERROR_CORRECT_H,
-}
 MIN_SCALE = 4  # pixels per module: Denso Wave's guidance for reliable scanning
+MAX_SYMBOLS = 4
+"""A credential is split over at most this many Structured Append symbols."""
 _TOO_LARGE = 41
+_GAP = 2  # extra light modules between symbols printed side by side (besides quiet zones)
 
 
-def _ec(ec: str) -> int:
-    try:
-        return int(_EC[ec.upper()])
-    except KeyError:
-        raise ValueError(f"error correction must be one of L, M, Q, H, not {ec!r}") from None
+def _ec(ec: str) -> str:
+    level = ec.upper() if isinstance(ec, str) else ""
+    if level not in ("L", "M", "Q", "H"):
+        raise ValueError(f"error correction must be one of L, M, Q, H, not {ec!r}")
+    return level
 
 
-def _qr(text: str, ec: str, border: int = 4) -> qrcode.QRCode:
-    qr = qrcode.QRCode(error_correction=_ec(ec), border=border)
-    if text and all(c in _ALPHANUMERIC for c in text):
-        # One alphanumeric segment: 5.5 bits per character. SP1 text is always in this set.
-        qr.add_data(qrcode.util.QRData(text, mode=qrcode.util.MODE_ALPHA_NUM))
-    else:
-        qr.add_data(text)
-    return qr
+def _mode(text: str) -> str | None:
+    # One alphanumeric segment: 5.5 bits per character. SkillPass text is always in this set.
+    return "alphanumeric" if text and all(c in _ALPHANUMERIC for c in text) else None
+
+
+def _symbol(text: str, ec: str) -> segno.QRCode:
+    return segno.make(text, error=_ec(ec), mode=_mode(text), micro=False, boost_error=False)
+
+
+_EC_CONST = {
+    "L": segno.consts.ERROR_LEVEL_L,
+    "M": segno.consts.ERROR_LEVEL_M,
+    "Q": segno.consts.ERROR_LEVEL_Q,
+    "H": segno.consts.ERROR_LEVEL_H,
+}
+_SA_HEADER_BITS = 20  # mode, position, count, parity
+
+
+def _alphanumeric_version(chars: int, ec: str, extra_bits: int = 0) -> int:
+    # ISO/IEC 18004 arithmetic, without building a symbol (segno's mask search takes ~0.1 s):
+    # mode indicator, character count indicator (9/11/13 bits), 11 bits per two characters.
+    capacity = cast(dict[int, dict[int, int]], segno.consts.SYMBOL_CAPACITY)  # data bits
+    payload = extra_bits + 4 + 11 * (chars // 2) + 6 * (chars % 2)
+    level = _EC_CONST[_ec(ec)]
+    for version in range(1, 41):
+        count_bits = 9 if version < 10 else 11 if version < 27 else 13
+        if payload + count_bits <= capacity[version][level]:
+            return version
+    return _TOO_LARGE
 
 
 def qr_version(text: str, ec: str = "M") -> int:
@@ -51,59 +77,264 @@ def qr_version(text: str, ec: str = "M") -> int:
 
     Returns 41 when even version 40 is too small.
     """
-    qr = _qr(text, ec)
+    if _mode(text) == "alphanumeric":
+        return _alphanumeric_version(len(text), ec)
     try:
-        return int(qr.best_fit())
-    except (qrcode.exceptions.DataOverflowError, ValueError):
-        # qrcode signals "beyond version 40" either way, depending on the path taken.
+        return int(_symbol(text, ec).version)
+    except segno.DataOverflowError:
         return _TOO_LARGE
 
 
+# --------------------------------------------------------------------------- structured append
+#
+# A text too large for one symbol of the allowed version is cut into n <= 4 parts of equal
+# length, each "SP<v>/" + index + count + padding + 2 check characters + ":" + a piece of the
+# base45 text (the last piece padded with "0"). The parts are the n symbols of a QR Structured
+# Append sequence: a reader that merges sequences gets the parts concatenated, one that does not
+# (zxing-cpp's Python binding exposes no sequence metadata) gets them one by one; join() takes
+# either, in any order. Equal lengths make segno's own division of the content fall exactly
+# on the part boundaries.
+
+_PART_RE = re.compile(r"SP(\d{1,4})/([1-9])([1-9])([0-9])([0-9A-Z $%*+\-./:]{2}):")
+_WHOLE_RE = re.compile(r"SP(\d{1,4}):")
+_PAD = "0"
+
+
+def _check(text: str) -> str:
+    # Two base45 characters of SHA-256: parts of two different codes are not joined.
+    return b45encode(hashlib.sha256(text.encode("ascii")).digest()[:1])
+
+
+def _sequence(parts: list[str], ec: str) -> list[segno.QRCode]:
+    return list(
+        segno.make_sequence(
+            "".join(parts),
+            symbol_count=len(parts),
+            error=_ec(ec),
+            mode="alphanumeric",
+            boost_error=False,
+        )
+    )
+
+
+def _sequence_version(parts: list[str], ec: str) -> int:
+    # Parts have equal lengths, so each symbol has the same version.
+    return max(_alphanumeric_version(len(p), ec, _SA_HEADER_BITS) for p in parts)
+
+
+def _cut(text: str, count: int) -> list[str]:
+    match = _WHOLE_RE.match(text)
+    if not match:
+        raise ValueError("not SkillPass QR text")
+    body = text[match.end() :]
+    size = -(-len(body) // count)
+    pad = size * count - len(body)
+    if pad > 9 or size == 0:
+        raise ValueError("text too short to split")
+    body += _PAD * pad
+    check = _check(text)
+    return [
+        f"SP{match.group(1)}/{i + 1}{count}{pad}{check}:{body[i * size : (i + 1) * size]}"
+        for i in range(count)
+    ]
+
+
+def split(text: str, *, ec: str = "M", max_version: int = 22) -> list[str]:
+    """``text`` as the fewest Structured Append parts whose symbols stay within ``max_version``
+    at ``ec``: ``[text]`` when one symbol holds it. Raises ``qr_too_large`` beyond
+    :data:`MAX_SYMBOLS` symbols."""
+    if qr_version(text, ec) <= max_version:
+        return [text]
+    if _WHOLE_RE.match(text):
+        for count in range(2, MAX_SYMBOLS + 1):
+            try:
+                parts = _cut(text, count)
+            except ValueError:
+                break
+            if _sequence_version(parts, ec) <= max_version:
+                return parts
+    raise RangeError(
+        f"the document needs {len(text)} QR characters: more than {MAX_SYMBOLS} QR codes of"
+        f" version {max_version} at error correction {_ec(ec)}. Present it as a file or a link"
+        " instead of a QR code, or leave long free text out of the credential.",
+        code="qr_too_large",
+    )
+
+
+def symbol_versions(text: str, *, ec: str = "M", max_version: int = 22) -> list[int]:
+    """The QR version of each symbol that carries ``text`` (see :func:`split`)."""
+    parts = split(text, ec=ec, max_version=max_version)
+    if len(parts) == 1:
+        return [qr_version(text, ec)]
+    return [_alphanumeric_version(len(p), ec, _SA_HEADER_BITS) for p in parts]
+
+
+def is_part(text: str) -> bool:
+    """Whether ``text`` is one part of a Structured Append sequence (``SP<v>/…``)."""
+    return bool(_PART_RE.match(text.strip()))
+
+
+def join(texts: Iterable[str]) -> str:
+    """Whole QR text from Structured Append parts in any order (each may also be a merged
+    concatenation of parts, as sequence-aware readers return). A whole text passes through.
+
+    Raises :class:`ParsingError` ``qr_parts_missing`` (with the missing positions),
+    ``qr_parts_mismatch`` (parts of different codes) or ``qr_too_many_parts`` (a sequence of more
+    than :data:`MAX_SYMBOLS` symbols).
+    """
+    pieces: list[str] = []
+    for text in texts:
+        pieces += _pieces(text)
+    wholes = [p for p in pieces if not _PART_RE.match(p)]
+    if wholes and len(set(wholes)) == 1 and len(wholes) == len(pieces):
+        return wholes[0]
+    if wholes:
+        raise ParsingError(
+            "the QR codes do not belong together: one holds a whole credential, another part"
+            " of one; scan one credential at a time",
+            code="qr_parts_mismatch",
+        )
+    found: dict[int, str] = {}
+    keys: set[tuple[str, str, str, str]] = set()
+    for piece in pieces:
+        match = _PART_RE.match(piece)
+        if match is None:  # pragma: no cover - _pieces only yields matches or wholes
+            raise ParsingError("not SkillPass QR text", code="qr_malformed")
+        version, index, count, pad, check = match.groups()
+        if int(count) > MAX_SYMBOLS:
+            raise ParsingError(
+                f"the code is split over {count} QR codes; SkillPass reads at most {MAX_SYMBOLS}",
+                code="qr_too_many_parts",
+            )
+        if int(index) > int(count):
+            raise ParsingError(f"QR part {index} of {count} is malformed", code="qr_malformed")
+        keys.add((version, count, pad, check))
+        body = piece[match.end() :]
+        if found.get(int(index), body) != body:
+            raise ParsingError(
+                f"two different QR codes claim to be part {index}", code="qr_parts_mismatch"
+            )
+        found[int(index)] = body
+    if len(keys) != 1:
+        raise ParsingError(
+            "the QR codes are parts of different credentials; scan one credential at a time",
+            code="qr_parts_mismatch",
+        )
+    version, count, pad, check = keys.pop()
+    missing = [str(i) for i in range(1, int(count) + 1) if i not in found]
+    if missing:
+        raise ParsingError(
+            f"{len(found)} of the {count} QR codes of this credential were read; missing:"
+            f" {', '.join(missing)}. Photograph all of them together, or give every image",
+            code="qr_parts_missing",
+        )
+    # Pieces are equal in length; a reader or a text file may have dropped trailing spaces.
+    size = max(len(body) for body in found.values())
+    bodies = [found[i].ljust(size) for i in range(1, int(count) + 1)]
+    joined = "".join(bodies)
+    if int(pad):
+        if not joined.endswith(_PAD * int(pad)):
+            raise ParsingError("the last QR part has bad padding", code="qr_malformed")
+        joined = joined[: -int(pad)]
+    text = f"SP{version}:{joined}"
+    if _check(text) != check:
+        raise ParsingError(
+            "the QR parts do not fit together (check characters differ): scan them again",
+            code="qr_parts_mismatch",
+        )
+    return text
+
+
+def _pieces(text: str) -> list[str]:
+    """A text cut at each part header (a merged sequence), or the text itself."""
+    text = text.strip("\r\n\t")
+    starts = [m.start() for m in _PART_RE.finditer(text)]
+    if not starts or starts[0] != 0:
+        return [text.strip()]
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
+# --------------------------------------------------------------------------- rendering
+
+
 def qr_matrix(text: str, *, ec: str = "M", border: int = 4) -> list[list[bool]]:
-    """The module matrix (``True`` = dark), quiet zone included."""
+    """The module matrix (``True`` = dark) of one symbol, quiet zone included."""
+    return symbol_matrices(text, ec=ec, border=border, max_version=40)[0]
+
+
+def symbol_matrices(
+    text: str, *, ec: str = "M", border: int = 4, max_version: int = 40
+) -> list[list[list[bool]]]:
+    """The matrices of the symbols that carry ``text``: one, or a Structured Append sequence
+    of up to :data:`MAX_SYMBOLS` when one symbol would exceed ``max_version``."""
     if border < 0:
         raise ValueError("border must not be negative")
-    version = qr_version(text, ec)
-    if version > 40:
-        raise RangeError(
-            f"{len(text)} characters do not fit in any QR code at error correction {ec}",
-            code="qr_too_large",
-        )
-    qr = _qr(text, ec, border)
-    qr.version = version
-    qr.make(fit=False)
-    return [[bool(cell) for cell in row] for row in qr.get_matrix()]
+    parts = split(text, ec=ec, max_version=max_version)
+    if len(parts) == 1:
+        if qr_version(text, ec) > 40:
+            raise RangeError(
+                f"{len(text)} characters do not fit in any QR code at error correction {ec}",
+                code="qr_too_large",
+            )
+        symbols = [_symbol(text, ec)]
+    else:
+        symbols = _sequence(parts, ec)
+    return [
+        [[bool(cell) for cell in row] for row in symbol.matrix_iter(scale=1, border=border)]
+        for symbol in symbols
+    ]
 
 
-def render_png(text: str, *, ec: str = "M", scale: int = 8, border: int = 4) -> bytes:
-    """A black-on-white PNG of the QR code, ``scale`` pixels per module (at least 4)."""
+def side_by_side(matrices: list[list[list[bool]]]) -> list[list[bool]]:
+    """Symbols in one row, top-aligned, with a small gap: one image holds the whole sequence."""
+    if len(matrices) == 1:
+        return matrices[0]
+    height = max(len(m) for m in matrices)
+    rows: list[list[bool]] = [[] for _ in range(height)]
+    for number, matrix in enumerate(matrices):
+        width = len(matrix[0])
+        for y in range(height):
+            rows[y] += matrix[y] if y < len(matrix) else [False] * width
+            if number < len(matrices) - 1:
+                rows[y] += [False] * _GAP
+    return rows
+
+
+def render_png(
+    text: str, *, ec: str = "M", scale: int = 8, border: int = 4, max_version: int = 40
+) -> bytes:
+    """A black-on-white PNG of the QR code, ``scale`` pixels per module (at least 4); the
+    symbols of a Structured Append sequence side by side when one would exceed
+    ``max_version``."""
     if scale < MIN_SCALE:
         raise ValueError(f"scale must be at least {MIN_SCALE} pixels per module")
-    matrix = qr_matrix(text, ec=ec, border=border)
-    size = len(matrix)
-    image = Image.new("1", (size, size))
+    matrix = side_by_side(symbol_matrices(text, ec=ec, border=border, max_version=max_version))
+    width, height = len(matrix[0]), len(matrix)
+    image = Image.new("1", (width, height))
     image.putdata([0 if dark else 1 for row in matrix for dark in row])
-    image = image.resize((size * scale, size * scale), Image.Resampling.NEAREST)
+    image = image.resize((width * scale, height * scale), Image.Resampling.NEAREST)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 
-def render_svg(text: str, *, ec: str = "M", scale: int = 8, border: int = 4) -> str:
-    """An SVG of the QR code: one path, ``scale`` user units per module, crisp at any size."""
+def render_svg(
+    text: str, *, ec: str = "M", scale: int = 8, border: int = 4, max_version: int = 40
+) -> str:
+    """An SVG of the QR code(s): one path, ``scale`` user units per module, crisp at any size."""
     if scale < MIN_SCALE:
         raise ValueError(f"scale must be at least {MIN_SCALE} units per module")
-    matrix = qr_matrix(text, ec=ec, border=border)
-    size = len(matrix)
+    matrix = side_by_side(symbol_matrices(text, ec=ec, border=border, max_version=max_version))
+    width, height = len(matrix[0]), len(matrix)
     parts: list[str] = []
-    for y, (x, width) in _dark_runs(matrix):
-        parts.append(f"M{x} {y}h{width}v1h-{width}z")
-    px = size * scale
+    for y, (x, run) in _dark_runs(matrix):
+        parts.append(f"M{x} {y}h{run}v1h-{run}z")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{px}" height="{px}"'
-        f' viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
-        f'<rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width * scale}"'
+        f' height="{height * scale}" viewBox="0 0 {width} {height}"'
+        ' shape-rendering="crispEdges">'
+        f'<rect width="{width}" height="{height}" fill="#fff"/>'
         f'<path fill="#000" d="{"".join(parts)}"/></svg>\n'
     )
 
@@ -129,14 +360,14 @@ def dark_runs(matrix: list[list[bool]]) -> list[tuple[int, int, int]]:
     return [(y, x, w) for y, (x, w) in _dark_runs(matrix)]
 
 
-def render_terminal(text: str, *, ec: str = "M") -> str:
+def render_terminal(text: str, *, ec: str = "M", max_version: int = 40) -> str:
     """The QR code as text with half-block characters, two module rows per line.
 
     Light modules are drawn in the foreground colour, so the code reads correctly on the usual
     light-on-dark terminal; readers that try inverted codes (zxing-cpp, most phone apps) also
     read it on a light terminal.
     """
-    matrix = qr_matrix(text, ec=ec, border=2)
+    matrix = side_by_side(symbol_matrices(text, ec=ec, border=2, max_version=max_version))
     if len(matrix) % 2:
         matrix.append([False] * len(matrix[0]))
     glyphs = {(False, False): "█", (True, False): "▄", (False, True): "▀", (True, True): " "}
@@ -154,8 +385,26 @@ def read_image(data: bytes | str | Path) -> str:
     more than :data:`MAX_IMAGE_PIXELS` pixels is refused (``image_too_large``). Raises
     :class:`ParsingError` ``qr_not_found`` when no QR code can be read, ``unsupported_image``
     for SVG and HEIC/HEIF, ``image_unreadable`` when the bytes are not an image. When several
-    QR codes are found, a SkillPass one (``SP…:``) is preferred.
+    QR codes are found, a SkillPass one (``SP…:``) is preferred, and the parts of a Structured
+    Append sequence are joined (:func:`join` errors when some are missing).
     """
+    return read_images([data])
+
+
+def read_images(images: Iterable[bytes | str | Path]) -> str:
+    """The QR text carried by the codes of several images together (a sequence photographed
+    part by part); like :func:`read_image` otherwise."""
+    texts: list[str] = []
+    for data in images:
+        texts += scan_image(data)
+    ours = [t for t in texts if t.startswith("SP")]
+    if not ours:
+        return texts[0]
+    return join(ours)
+
+
+def scan_image(data: bytes | str | Path) -> list[str]:
+    """The texts of every QR code read in one image (``qr_not_found`` when there is none)."""
     if not isinstance(data, bytes):
         path = Path(data)
         try:
@@ -184,10 +433,7 @@ def read_image(data: bytes | str | Path) -> str:
             "no QR code could be read in the image: retake the photo closer, flat and in focus",
             code="qr_not_found",
         )
-    for candidate in texts:
-        if candidate.startswith("SP"):
-            return candidate
-    return texts[0]
+    return texts
 
 
 # ----------------------------------------------------------------------- recognising images
@@ -274,7 +520,7 @@ def describe_foreign_qr(text: str) -> str:
         holds = f"other text ({_shorten(text)})"
     return (
         f"this QR code holds {holds}, not a SkillPass credential (SkillPass QR text starts"
-        " with SP1:)"
+        " with SP2: or SP1:)"
     )
 
 

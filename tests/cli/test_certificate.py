@@ -282,3 +282,28 @@ def test_a_did_web_institute_prints_with_its_did_document(tmp_path: Path) -> Non
     )
     assert printed.exit_code == 0, printed.output
     assert (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_oversized_credential_prints_a_row_of_codes_that_scans_together() -> None:
+    from tests.skillpass import qr_samples
+
+    doc = qr_samples.oversized()
+    pdf = qr.render_certificate_pdf(doc)
+    pages = _pages(pdf, dpi=200)
+    assert len(pages) == 2  # forty skills push the codes onto a page of their own
+    assert qr.decode(qr.read_image(_png(pages[-1]))) == doc
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        last = str(document[1].get_textpage().get_text_range())
+    finally:
+        document.close()
+    assert "2 QR codes (Structured Append)" in last
+
+
+def test_ten_skills_fit_one_code_on_one_page() -> None:
+    from tests.skillpass import qr_samples
+
+    doc = qr_samples.ten_skills()
+    pages = _pages(qr.render_certificate_pdf(doc))
+    assert len(pages) == 1
+    assert qr.decode(qr.read_image(_png(pages[0]))) == doc

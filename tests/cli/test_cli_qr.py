@@ -15,6 +15,7 @@ from skillpass.cli._common import MAX_INPUT_BYTES
 from skillpass.cli._input import load_document
 from skillpass.cli.qr import app
 from skillpass.errors import ParsingError, RangeError
+from tests.skillpass import qr_samples
 
 runner = CliRunner()
 
@@ -41,7 +42,7 @@ def test_encode_text_then_decode(cred_file: Path, signed: dict[str, Any]) -> Non
     result = runner.invoke(app, ["encode", str(cred_file), "--text"])
     assert result.exit_code == 0, result.output
     text = result.stdout.strip()
-    assert text.startswith("SP1:")
+    assert text.startswith("SP2:")
     assert "QR version" in result.stderr
     decoded = runner.invoke(app, ["decode", text])
     assert decoded.exit_code == 0, decoded.output
@@ -115,7 +116,7 @@ def test_ec_is_case_insensitive(tmp_path: Path, cred_file: Path) -> None:
 
 
 def test_errors_exit_2_with_code(tmp_path: Path, cred_file: Path) -> None:
-    result = runner.invoke(app, ["decode", "SP2:ABC"])
+    result = runner.invoke(app, ["decode", "SP3:ABC"])
     assert result.exit_code == 2
     assert "error: qr_unsupported_version" in result.stderr
     result = runner.invoke(app, ["encode", str(cred_file), "--out", str(tmp_path / "x.gif")])
@@ -127,12 +128,48 @@ def test_errors_exit_2_with_code(tmp_path: Path, cred_file: Path) -> None:
 
 
 def test_too_large_is_refused(tmp_path: Path, signed: dict[str, Any]) -> None:
-    big = dict(signed, description=" ".join(f"word{i:04d}x{i * 7919 % 10007}" for i in range(300)))
+    words = " ".join(f"word{i:04d}x{i * 7919 % 10007}" for i in range(1500))
+    big = dict(signed, description=words)
     path = tmp_path / "big.json"
     path.write_text(json.dumps(big), encoding="utf-8")
     result = runner.invoke(app, ["encode", str(path)])
     assert result.exit_code == 2
     assert "qr_too_large" in result.stderr and "file or a link" in result.stderr
+    assert "more than 4 QR codes" in result.stderr
+
+
+def test_split_codes_round_trip_through_the_cli(tmp_path: Path) -> None:
+    from skillpass.cli import app as main_app
+
+    doc = qr_samples.oversized()
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    png = tmp_path / "codes.png"
+    result = runner.invoke(app, ["encode", str(path), "--out", str(png)])
+    assert result.exit_code == 0, result.output
+    assert "2 QR codes of version" in result.stderr
+    decoded = runner.invoke(app, ["decode", str(png)])
+    assert decoded.exit_code == 0, decoded.output
+    assert json.loads(decoded.stdout) == doc
+    # The codes photographed one by one, given in any order, as images or as texts.
+    listing = runner.invoke(app, ["encode", str(path), "--json"])
+    parts = json.loads(listing.stdout)["parts"]
+    assert len(parts) == 2
+    images = []
+    for n, part in enumerate(parts):
+        image = tmp_path / f"part{n}.png"
+        image.write_bytes(qr.render_png(part))
+        images.append(str(image))
+    for sources in (images[::-1], parts[::-1], [images[0], parts[1]]):
+        result = runner.invoke(app, ["decode", *sources])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == doc
+    result = runner.invoke(main_app, ["verify", *images, "--json"])
+    checks = {c["id"]: c["status"] for c in json.loads(result.stdout)["checks"]}
+    assert checks["proof"] == "valid", result.output
+    missing = runner.invoke(app, ["decode", images[1]])
+    assert missing.exit_code == 2 and "qr_parts_missing" in missing.stderr
+    assert "missing: 1" in missing.stderr
 
 
 def test_verify_accepts_qr_inputs(tmp_path: Path, signed: dict[str, Any]) -> None:

@@ -159,6 +159,87 @@ FACTS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("ZA-NQF", "4", "DE-DQR", ("3", "4")),  # ISCED 3 spans EQF 3 and 4
     ("DE-DQR", "6", "ISCED-2011", ("6",)),
     ("ISCED-2011", "7", "MY-MQF", ("7",)),
+    # --- issue 15, research addendum RESEARCH-corridors.md (source beside each) ---
+    # 10.1 Ukraine: EQF comparison report 2023 (EC/ETF), table not read: presumed 1:1, level 0 none.
+    *(("UA-NQF", n, "EQF", (n,)) for n in N8),
+    ("UA-NQF", "0", "EQF", ()),
+    ("UA-NQF", "6", "DE-DQR", ("6",)),
+    ("EQF", "5", "UA-NQF", ("5",)),
+    # 10.5 Serbia: referencing adopted by the EQF AG, 4-5 Feb 2020; sublevels at their level.
+    *(("RS-NQFS", a, "EQF", (b,)) for a, b in [("5", "5"), ("6.1", "6"), ("6.2", "6"), ("8", "8")]),
+    ("RS-NQFS", "7.2", "EQF", ("7",)),
+    ("EQF", "6", "RS-NQFS", ("6.1", "6.2")),
+    ("EQF", "7", "RS-NQFS", ("7.1", "7.2")),
+    # 10.6 Montenegro: referenced 2014 (EQF AG, Juventas), Roman numerals (CKO register).
+    ("ME-MQF", "IV", "EQF", ("4",)),
+    ("ME-MQF", "VII", "IE-NFQ", ("9",)),
+    # 10.7 North Macedonia: referenced 2016 (Cedefop); VA and VB both at EQF 5.
+    ("MK-MKQF", "VA", "EQF", ("5",)),
+    ("MK-MKQF", "VB", "EQF", ("5",)),
+    ("EQF", "5", "MK-MKQF", ("VA", "VB")),
+    ("MK-MKQF", "VIIB", "DE-DQR", ("7",)),
+    # 10.2-10.4, 10.8, 10.9: no referencing read (Moldova, Georgia pending, Albania, Kosovo
+    # pending, Bosnia and Herzegovina); Moldova's doctorate still reaches ISCED 8.
+    ("GE-NQF", "5", "EQF", ()),
+    ("AL-AQF", "6", "EQF", ()),
+    ("XK-NQF", "6", "EQF", ()),
+    ("BA-BQF", "4", "EQF", ()),
+    ("MD-NQF", "3", "EQF", ()),
+    ("MD-NQF", "8", "EQF", ("8",)),
+    # 11.1 Bahrain: SCQF referencing 2018 has no level table here; ISCED by type (master, doctor).
+    ("BH-NQF", "5", "UK-SCT-SCQF", ()),
+    ("BH-NQF", "9", "ISCED-2011", ("7",)),
+    ("BH-NQF", "10", "EQF", ("8",)),
+    # 11.2 Oman (OAAAQA 2022): GED 4, bachelor 8, doctorate 10, by ISCED only.
+    ("OM-OQF", "8", "DE-DQR", ("6",)),
+    ("OM-OQF", "10", "ISCED-2011", ("8",)),
+    ("OM-OQF", "6", "EQF", ()),
+    # 11.3 Jordan: ten levels, no link.
+    ("JO-JNQF", "7", "EQF", ()),
+    # 11.5 Egypt: eight levels, primary certificate 1 to doctorate 8 (Cabinet-approved draft).
+    ("EG-ENQF", "8", "EQF", ("8",)),
+    ("EG-ENQF", "4", "EQF", ()),
+    # 12.1-12.2 Pakistan: vocational NVQF has no link; HEC PQF doctorate at 8.
+    ("PK-NVQF", "5", "EQF", ()),
+    ("PK-NQF", "8", "EQF", ("8",)),
+    # 12.3 Bangladesh (BNQF 2021): bachelor 7, doctoral 10.
+    ("BD-BNQF", "7", "DE-DQR", ("6",)),
+    ("BD-BNQF", "4", "EQF", ()),
+    # 12.4-12.5 Sri Lanka: NVQ 7 is degree level; SLQF 2 is GCE A/L (upper-secondary completion).
+    ("LK-NVQ", "7", "IE-NFQ", ("7", "8")),
+    ("LK-NVQ", "4", "EQF", ()),
+    ("LK-SLQF", "2", "ISCED-2011", ("3",)),
+    # 13.1 Hong Kong: official NZQA table (2018), then the NZ-EQF comparison (2016).
+    *(
+        ("HK-QF", a, "NZ-NZQF", b)
+        for a, b in [
+            ("1", ("1",)),
+            ("2", ("2",)),
+            ("3", ("3", "4")),
+            ("4", ("5", "6")),
+            ("5", ("7",)),
+            ("6", ("9",)),
+            ("7", ("10",)),
+        ]
+    ),
+    ("NZ-NZQF", "8", "HK-QF", ()),
+    ("HK-QF", "5", "EQF", ("6",)),
+    ("HK-QF", "6", "DE-DQR", ("7",)),
+    ("HK-QF", "1", "EQF", ("2",)),
+    ("EQF", "6", "HK-QF", ("5",)),
+    # 13.2-13.4 Korea, Brunei, Laos: no AQRF or EQF link found.
+    ("KR-KQF", "6", "EQF", ()),
+    ("BN-BDQF", "8", "EQF", ("8",)),
+    ("BN-BDQF", "5", "AQRF", ()),
+    ("LA-LQF", "5", "AQRF", ()),
+    # 14.1 Ghana NTVETQF (LI 2195, 2012): B.Tech 6, M.Tech 7, D.Tech 8 by ISCED; no ACQF link.
+    ("GH-NTVETQF", "7", "ISCED-2011", ("7",)),
+    ("GH-NTVETQF", "3", "EQF", ()),
+    ("GH-NTVETQF", "5", "ACQF", ()),
+    # 14.2-14.4 Nigeria, Ethiopia, Uganda: no link.
+    ("NG-NSQF", "4", "EQF", ()),
+    ("ET-NTQF", "III", "EQF", ()),
+    ("UG-UVQF", "5", "EQF", ()),
 ]
 
 
@@ -197,6 +278,15 @@ def test_philippine_diploma_to_german_dqr_path() -> None:
         ("MU-NQF", "7", "ZA-NQF", "medium"),
         ("UK-SCT-SCQF", "9", "IE-NFQ", "high"),
         ("IE-NFQ", "8", "KE-KNQF", "low"),
+        # Issue 15 (RESEARCH-corridors.md): an official table read in full is high, a merged
+        # cell medium, a referencing whose table was not read low (presumed, and says so).
+        ("HK-QF", "5", "DE-DQR", "high"),  # 13.1: NZQA table, then NZ-EQF
+        ("HK-QF", "4", "NZ-NZQF", "medium"),  # 13.1: merged cell
+        ("RS-NQFS", "6.1", "DE-DQR", "medium"),  # 10.5: official statement, table not read
+        ("ME-MQF", "V", "EQF", "low"),  # 10.6
+        ("MK-MKQF", "VB", "EQF", "low"),  # 10.7
+        ("UA-NQF", "6", "EQF", "low"),  # 10.1: comparison report, table not read
+        ("OM-OQF", "8", "DE-DQR", "low"),  # 11.2: ISCED by qualification type
     ],
 )
 def test_confidence_is_the_weakest_link(frm: str, level: str, to: str, confidence: str) -> None:

@@ -243,3 +243,17 @@ def test_registry_holds_no_retriever() -> None:
     validator = Draft202012Validator({"$ref": "https://example.com/s.json"}, registry=Registry())
     with pytest.raises(Unresolvable):
         validator.validate({})
+
+
+def test_pinned_schemas_are_valid_for_their_metaschemas() -> None:
+    # Checked here rather than at run time, where it cost the first verification of every
+    # process hundreds of milliseconds.
+    from jsonschema import Draft201909Validator, Draft202012Validator
+
+    from skillpass._resources import data_path
+
+    for file, validator in (
+        (_schemas._VC_SCHEMA_FILE, Draft202012Validator),
+        (_schemas._OB_SCHEMA_FILE, Draft201909Validator),
+    ):
+        validator.check_schema(json.loads(data_path("json", file).read_text(encoding="utf-8")))

@@ -1,0 +1,447 @@
+"""JSON-LD expansion specialised to the pinned contexts (not public API).
+
+pyld re-processes the pinned contexts, and every type- and property-scoped context in them, on
+every document: most of a verification went there. This module keeps each active context that
+pyld computes, keyed by the (already kept) context it was derived from and the context object
+applied, so a context is processed once per process. The walk over the document mirrors pyld's
+expansion algorithm (pyld 3.3 ``_expand``, ``_expand_object``, ``_expand_value``) step for step,
+for the subset of JSON-LD that the JSON-level safety rules let through: the output is the same
+list of node objects, with the same keys in the same order, as pyld's.
+
+The walk also proves that every term is defined: it raises :class:`DroppedTerm` exactly where
+pyld's drop callback would fire. Anything it was not built for (a keyword other than ``@id`` and
+``@type`` in the input, a language, index, id or type map, a reverse or nested property, a
+context it cannot key, a pyld error) raises :class:`Fallback`; the caller then runs pyld itself,
+so an unusual document is judged by the reference implementation rather than by a guess.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import Counter
+from typing import Any
+
+from pyld import jsonld
+
+from ._contexts import context_resolver, document_loader
+
+__all__ = ["DroppedTerm", "Fallback", "expand", "fallback_counts"]
+
+# More distinct active contexts than the pinned contexts can produce in real documents: past this,
+# a document is probably walking combinations of type-scoped contexts on purpose.
+_MAX_CONTEXTS = 4096
+_MAX_MEMO = 65536
+_MISSING = object()
+# pyld's _is_absolute_iri, compiled once ("$", as in pyld, also matches before a final newline).
+_ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
+_UNSUPPORTED_CONTAINERS = ("@language", "@index", "@id", "@type")
+
+_FALLBACKS: Counter[str] = Counter()
+
+
+class Fallback(Exception):  # noqa: N818 - a signal, not an error
+    """The fast path cannot decide this document; run pyld."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class DroppedTerm(Exception):  # noqa: N818 - mirrors pyld's drop callback
+    """A property that pyld would silently drop (an undefined term)."""
+
+    def __init__(self, term: object) -> None:
+        super().__init__(term)
+        self.term = term
+
+
+def note_fallback(reason: str) -> None:
+    """Count one document that went to pyld, by reason (read by ``bench/``)."""
+    _FALLBACKS[reason] += 1
+
+
+def fallback_counts() -> dict[str, int]:
+    """How many documents each engine sent to pyld since the process started, by reason."""
+    return dict(_FALLBACKS)
+
+
+def _arrayify(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+class _Engine:
+    """Active contexts and expansion for one context policy (strict or with test contexts)."""
+
+    def __init__(self, allow_test_contexts: bool) -> None:
+        self.processor = jsonld.JsonLdProcessor()
+        self.options: dict[str, Any] = {
+            "documentLoader": document_loader(allow_test_contexts=allow_test_contexts),
+            "contextResolver": context_resolver(allow_test_contexts=allow_test_contexts),
+            "base": None,
+            "processingMode": "json-ld-1.1",
+            "isFrame": False,
+            "keepFreeFloatingNodes": False,
+            "extractAllScripts": True,
+        }
+        self.initial = self.processor._get_initial_context(self.options)
+        # (id(active), key of the applied context, propagate, override) -> (active, applied,
+        # result). Every active context in here is kept alive by the entry that made it, so ids
+        # are never reused; the applied object is kept for the same reason.
+        self._contexts: dict[tuple[int, Any, bool, bool], tuple[Any, Any, Any]] = {}
+        # IRI expansions and term facts per (kind, id(active context), term).
+        self._memo: dict[tuple[Any, ...], Any] = {}
+
+    # -- context processing, once per (active context, applied context) -----------------------
+
+    def _process(
+        self,
+        active: Any,
+        local: Any,
+        key: Any,
+        *,
+        propagate: bool = True,
+        override_protected: bool = False,
+    ) -> Any:
+        memo_key = (id(active), key, propagate, override_protected)
+        hit = self._contexts.get(memo_key)
+        if hit is not None:
+            return hit[2]
+        if len(self._contexts) >= _MAX_CONTEXTS:
+            raise Fallback("context_cache_full")
+        result = self.processor._process_context(
+            active,
+            local,
+            self.options,
+            override_protected=override_protected,
+            propagate=propagate,
+        )
+        # setdefault: two threads that raced here both go on with the one context kept, so no
+        # id used as a key can belong to a context that was dropped (and its id reused).
+        return self._contexts.setdefault(memo_key, (active, local, result))[2]
+
+    def _scoped(self, active: Any, local: Any, **flags: bool) -> Any:
+        # A scoped context is an object inside a kept active context: its identity is stable.
+        return self._process(active, local, ("scoped", id(local)), **flags)
+
+    def _document_context(self, active: Any, local: Any) -> Any:
+        urls = tuple(_arrayify(local))
+        if not urls or not all(isinstance(u, str) for u in urls):
+            raise Fallback("inline_context")
+        return self._process(active, list(urls), ("urls", *urls))
+
+    # -- IRI expansion --------------------------------------------------------------------------
+
+    def _remember(self, key: tuple[Any, ...], value: Any) -> Any:
+        if len(self._memo) >= _MAX_MEMO:
+            self._memo.clear()  # keys come from documents: bound what they can make us keep
+        self._memo[key] = value
+        return value
+
+    def _vocab(self, ctx: Any, value: Any) -> Any:
+        """pyld's ``_expand_iri(ctx, value, vocab=True)``, remembered per context."""
+        if value is None:
+            return None
+        memo_key = ("v", id(ctx), value)
+        try:
+            return self._memo[memo_key]
+        except KeyError:
+            pass
+        except TypeError:
+            raise Fallback("unhashable_iri") from None
+        expanded = None
+        if isinstance(value, str) and value[:1] != "@" and value in ctx["mappings"]:
+            mapping = ctx["mappings"][value]
+            expanded = None if mapping is None else mapping["@id"]
+        else:
+            expanded = self.processor._expand_iri(ctx, value, vocab=True, base=None)
+        return self._remember(memo_key, expanded)
+
+    def _id(self, ctx: Any, value: str) -> Any:
+        """pyld's ``_expand_iri(ctx, value)`` with no base, remembered per context."""
+        memo_key = ("i", id(ctx), value)
+        hit = self._memo.get(memo_key, _MISSING)
+        if hit is not _MISSING:
+            return hit
+        return self._remember(memo_key, self.processor._expand_iri(ctx, value, base=None))
+
+    def _key(self, ctx: Any, key: str) -> tuple[Any, bool]:
+        """A property's expansion in ``ctx`` and whether it is a keyword."""
+        memo_key = ("k", id(ctx), key)
+        hit = self._memo.get(memo_key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        expanded = self._vocab(ctx, key)
+        is_keyword = jsonld._is_keyword(expanded)
+        if expanded is None or not (is_keyword or _ABSOLUTE_IRI.match(expanded)):
+            raise DroppedTerm(expanded)
+        return self._remember(memo_key, (expanded, is_keyword))  # type: ignore[no-any-return]
+
+    def _value_shape(self, ctx: Any, prop: Any) -> tuple[bool, bool, Any, Any, Any]:
+        """What expanding a scalar reads about ``prop``: @graph?, keyword?, @type, @language,
+        @direction."""
+        memo_key = ("s", id(ctx), prop)
+        hit = self._memo.get(memo_key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        expanded = self._vocab(ctx, prop)
+        shape = (
+            expanded == "@graph",
+            jsonld._is_keyword(expanded),
+            self._term(ctx, prop, "@type"),
+            self._term(ctx, prop, "@language"),
+            self._term(ctx, prop, "@direction"),
+        )
+        return self._remember(memo_key, shape)  # type: ignore[no-any-return]
+
+    def _prop(self, ctx: Any, prop: Any) -> tuple[Any, Any, bool]:
+        """An active property's expansion, scoped context, and whether it is an @list container."""
+        memo_key = ("p", id(ctx), prop)
+        hit = self._memo.get(memo_key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        info = (
+            self._vocab(ctx, prop),
+            self._term(ctx, prop, "@context"),
+            "@list" in _arrayify(self._term(ctx, prop, "@container")),
+        )
+        return self._remember(memo_key, info)  # type: ignore[no-any-return]
+
+    def _type_aliases(self, ctx: Any) -> frozenset[str]:
+        """The keys that expand to ``@type`` in ``ctx``."""
+        memo_key = ("t", id(ctx))
+        hit = self._memo.get(memo_key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        aliases = frozenset(
+            [term for term, m in ctx["mappings"].items() if m is not None and m["@id"] == "@type"]
+            + ["@type"]
+        )
+        return self._remember(memo_key, aliases)  # type: ignore[no-any-return]
+
+    def _plan(self, ctx: Any, key: str) -> tuple[Any, bool, Any, bool, bool, bool, bool]:
+        """How a node's property expands in ``ctx``: its IRI, whether a keyword, the context
+        for its value, @list, @graph wrapping, a map container, @json. Raises
+        :class:`DroppedTerm` for an undefined term, as pyld's drop callback would."""
+        memo_key = ("n", id(ctx), key)
+        hit = self._memo.get(memo_key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        expanded, is_keyword = self._key(ctx, key)
+        mapping = None if is_keyword else ctx["mappings"].get(key)
+        term_ctx = ctx
+        if mapping is not None and mapping.get("@context") is not None:
+            term_ctx = self._scoped(
+                ctx, mapping["@context"], propagate=True, override_protected=True
+            )
+        container = _arrayify(mapping.get("@container")) if mapping is not None else [None]
+        if mapping is not None and mapping.get("reverse"):
+            raise Fallback("reverse_property")
+        plan = (
+            expanded,
+            is_keyword,
+            term_ctx,
+            "@list" in container,
+            "@graph" in container and "@id" not in container and "@index" not in container,
+            any(c in container for c in _UNSUPPORTED_CONTAINERS),
+            mapping is not None and mapping.get("@type") == "@json",
+        )
+        return self._remember(memo_key, plan)  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _term(ctx: Any, key: Any, entry: str) -> Any:
+        """pyld's ``get_context_value`` (the context's default language and direction apply)."""
+        if key is None:
+            return None
+        value = ctx.get(entry) if entry in ("@language", "@direction") else None
+        mappings = ctx["mappings"]
+        if key in mappings:
+            mapping = mappings[key]
+            if mapping is None:
+                return None
+            if entry in mapping:
+                value = mapping[entry]
+        return value
+
+    # -- expansion ------------------------------------------------------------------------------
+
+    def expand(self, doc: dict[str, Any]) -> list[Any]:
+        expanded = self._expand(self.initial, None, doc, False, None)
+        if isinstance(expanded, dict) and "@graph" in expanded and len(expanded) == 1:
+            raise Fallback("top_level_graph")
+        if expanded is None:
+            return []
+        return _arrayify(expanded)
+
+    def _expand(
+        self, ctx: Any, prop: Any, element: Any, inside_list: bool, type_scoped: Any
+    ) -> Any:
+        if isinstance(element, list):
+            inside_list = inside_list or self._prop(ctx, prop)[2]
+            out = []
+            for item in element:
+                if isinstance(item, list):
+                    raise Fallback("nested_array")
+                value = self._expand(ctx, prop, item, inside_list, type_scoped)
+                if isinstance(value, list):
+                    raise Fallback("set_object")
+                if value is not None:
+                    out.append(value)
+            return out
+        if not isinstance(element, dict):
+            if element is None or (prop is None and not inside_list):
+                return None  # a free-floating scalar
+            return self._value(ctx, prop, element, inside_list)
+
+        expanded_prop, property_scoped, _ = self._prop(ctx, prop)
+        keys = sorted(element)
+        if not type_scoped and ctx.get("previousContext"):
+            type_scoped = ctx
+        must_revert = True
+        if type_scoped and len(element) <= 2 and "@context" not in element:
+            for key in keys:
+                expanded_key = self._vocab(type_scoped, key)
+                if expanded_key == "@value":
+                    raise Fallback("value_object")
+                if expanded_key == "@id" and len(element) == 1:
+                    must_revert = False  # a node reference keeps the type-scoped context
+                    break
+        if must_revert and "previousContext" in ctx:
+            ctx = ctx["previousContext"]
+        if property_scoped is not None:
+            ctx = self._scoped(ctx, property_scoped, override_protected=True)
+
+        # pyld's _prepare_nested_context: the node's own @context, then type-scoped contexts.
+        if "@context" in element:
+            ctx = self._document_context(ctx, element["@context"])
+        type_scoped = ctx
+        type_key = None
+        type_aliases = self._type_aliases(ctx)
+        for key in keys:
+            if key not in type_aliases:
+                continue
+            type_key = type_key or key
+            types = [t for t in _arrayify(element[key]) if isinstance(t, str)]
+            for type_ in sorted(types):
+                scoped = self._term(type_scoped, type_, "@context")
+                if scoped is not None and scoped is not False:
+                    ctx = self._scoped(ctx, scoped, propagate=False)
+
+        node: dict[str, Any] = {}
+        self._expand_object(ctx, expanded_prop, element, keys, node, type_key, type_scoped)
+        count = len(node)
+        if "@type" in node and not isinstance(node["@type"], list):
+            node["@type"] = [node["@type"]]
+        free_floating = not inside_list and (prop is None or expanded_prop == "@graph")
+        if free_floating and (count == 0 or (count == 1 and "@id" in node)):
+            return None
+        return node
+
+    def _expand_object(
+        self,
+        ctx: Any,
+        expanded_prop: Any,
+        element: dict[str, Any],
+        keys: list[str],
+        node: dict[str, Any],
+        type_key: Any,
+        type_scoped: Any,
+    ) -> None:
+        if type_key in element:
+            first = element[type_key]
+            if first and isinstance(first, list):
+                first = first[0]
+            if isinstance(first, str) and self._vocab(ctx, first) == "@json":
+                raise Fallback("json_type_node")
+        for key in keys:
+            if key == "@context":
+                continue
+            value = element[key]
+            expanded, is_keyword, term_ctx, has_list, graph_wrap, map_container, is_json = (
+                self._plan(ctx, key)
+            )
+            if is_keyword:
+                if expanded_prop == "@reverse" or expanded in node:
+                    raise Fallback("keyword_collision")
+                if expanded == "@id":
+                    if not isinstance(value, str):
+                        raise Fallback("id_not_a_string")
+                    node["@id"] = self._id(ctx, value)
+                elif expanded == "@type":
+                    types = _arrayify(value)
+                    if not types or not all(isinstance(t, str) and t[:1] != "@" for t in types):
+                        raise Fallback("unusual_type")
+                    expanded_types = [self._vocab(type_scoped, t) for t in types]
+                    if None in expanded_types:
+                        raise Fallback("unusual_type")
+                    node["@type"] = expanded_types
+                else:
+                    raise Fallback(f"keyword:{expanded}")
+                continue
+            if map_container and isinstance(value, dict):
+                raise Fallback("map_container")
+            if is_json:
+                # pyld expands a deep copy of the input; so must we.
+                result: Any = {"@type": "@json", "@value": copy.deepcopy(value)}
+            elif isinstance(value, (str, int, float)):
+                result = self._value(term_ctx, key, value, False)  # _expand's scalar branch
+            else:
+                result = self._expand(term_ctx, key, value, False, None)
+            if result is None:
+                continue
+            if has_list and not (isinstance(result, dict) and "@list" in result):
+                result = {"@list": _arrayify(result)}
+            if graph_wrap:
+                result = [{"@graph": [v]} for v in _arrayify(result)]
+            # pyld's add_value with propertyIsArray: duplicates kept, arrays flattened.
+            values = node.get(expanded)
+            if values is None:
+                values = node[expanded] = []
+            if isinstance(result, list):
+                values.extend(result)
+            else:
+                values.append(result)
+
+    def _value(self, ctx: Any, prop: Any, value: Any, inside_list: bool) -> Any:
+        """pyld's scalar branch of ``_expand``, then ``_expand_value``."""
+        is_graph, is_keyword, type_, language, direction = self._value_shape(ctx, prop)
+        if is_graph and not inside_list:
+            return None  # a free-floating scalar
+        if is_keyword:
+            raise Fallback("keyword_value")
+        if isinstance(value, str):
+            if type_ == "@id":
+                return {"@id": self._id(ctx, value)}
+            if type_ == "@vocab":
+                return {"@id": self._vocab(ctx, value)}
+        result: dict[str, Any] = {}
+        if type_ is not None and type_ not in ("@id", "@vocab", "@none"):
+            result["@type"] = type_
+        elif isinstance(value, str):
+            if language is not None:
+                result["@language"] = language
+            if direction is not None:
+                result["@direction"] = direction
+        if not isinstance(value, (bool, int, float, str)):
+            raise Fallback("unusual_scalar")
+        result["@value"] = value
+        return result
+
+
+_ENGINES: dict[bool, _Engine] = {}
+
+
+def expand(doc: dict[str, Any], *, allow_test_contexts: bool) -> list[Any]:
+    """pyld's expansion of ``doc`` (same output), or :class:`Fallback`, or :class:`DroppedTerm`.
+
+    The document must have passed the JSON-level safety rules.
+    """
+    engine = _ENGINES.get(allow_test_contexts)
+    if engine is None:
+        engine = _ENGINES[allow_test_contexts] = _Engine(allow_test_contexts)
+    try:
+        return engine.expand(doc)
+    except jsonld.JsonLdError:
+        raise Fallback("jsonld_error") from None
+    except RecursionError:
+        raise Fallback("recursion") from None
