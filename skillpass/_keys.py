@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from . import sealing
 from ._multibase import ED25519_PRIV, ED25519_PUB, decode_multibase, encode_multibase
-from .errors import CryptographicSecurityError, KeyFileError, ParsingError
+from .errors import CryptographicSecurityError, KeyFileError, ParsingError, SealingError
+from .sealing import KEY_FILE_SCRYPT
 
 _P = 2**255 - 19
 
@@ -33,15 +32,6 @@ _SMALL_ORDER = frozenset(
         "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
     )
 )
-
-# scrypt parameters for key files: about 100 ms and 32 MiB on a laptop (RFC 7914 §2 guidance).
-_SCRYPT_N = 2**15
-_SCRYPT_R = 8
-_SCRYPT_P = 1
-_KEY_FILE_VERSION = 1
-# What a key file may demand: 8 times the default memory (256 MiB) and 16 times its work.
-_SCRYPT_MAX_MEMORY = 8 * 128 * _SCRYPT_N * _SCRYPT_R
-_SCRYPT_MAX_WORK = 16 * _SCRYPT_N * _SCRYPT_R * _SCRYPT_P
 
 
 def check_public_key_bytes(raw: bytes) -> None:
@@ -221,82 +211,32 @@ class KeyPair:
         return f"KeyPair(did={self.did!r})"
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: object) -> bytes:
-    if not isinstance(text, str):
-        raise KeyFileError(
-            "corrupt encrypted key: expected base64url text", code="invalid_key_file"
-        )
-    try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise KeyFileError("corrupt encrypted key: bad base64url", code="invalid_key_file") from exc
-
-
-def _kdf(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
-    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
-
-
 def _encrypt_seed(seed: bytes, passphrase: str, public_multibase: str) -> dict[str, Any]:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    salt, nonce = os.urandom(16), os.urandom(12)
-    key = _kdf(passphrase, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
     # The public key is authenticated data, so a file cannot pair it with another private key.
-    ciphertext = AESGCM(key).encrypt(nonce, seed, public_multibase.encode())
-    return {
-        "version": _KEY_FILE_VERSION,
-        "kdf": {
-            "name": "scrypt",
-            "n": _SCRYPT_N,
-            "r": _SCRYPT_R,
-            "p": _SCRYPT_P,
-            "salt": _b64(salt),
-        },
-        "cipher": {"name": "A256GCM", "nonce": _b64(nonce)},
-        "ciphertext": _b64(ciphertext),
-    }
-
-
-def _int_param(value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise KeyFileError("corrupt scrypt parameters", code="invalid_key_file")
-    return value
+    return sealing.seal(
+        seed, passphrase, associated_data=public_multibase.encode(), params=KEY_FILE_SCRYPT
+    )
 
 
 def _decrypt_seed(blob: object, passphrase: str, public_multibase: object) -> bytes:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    if not isinstance(blob, dict) or blob.get("version") != _KEY_FILE_VERSION:
-        raise KeyFileError("unsupported encrypted key format", code="invalid_key_file")
-    kdf, cipher = blob.get("kdf"), blob.get("cipher")
-    if not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
-        raise KeyFileError("unsupported key derivation", code="invalid_key_file")
-    if not isinstance(cipher, dict) or cipher.get("name") != "A256GCM":
-        raise KeyFileError("unsupported key cipher", code="invalid_key_file")
-    n, r, p = (_int_param(kdf.get(name)) for name in ("n", "r", "p"))
-    # Bound the work a crafted file can demand (memory is 128 * n * r bytes).
-    if not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 16 and 1 <= p <= 4) or (
-        128 * n * r > _SCRYPT_MAX_MEMORY or n * r * p > _SCRYPT_MAX_WORK
-    ):
-        raise KeyFileError("scrypt parameters out of range", code="invalid_key_file")
-    if not isinstance(public_multibase, str):
-        raise KeyFileError("encrypted key file lacks publicKeyMultibase", code="invalid_key_file")
-    key = _kdf(passphrase, _unb64(kdf.get("salt")), n, r, p)
+    # Key files keep the codes they had before sealing became shared (codes are a contract).
     try:
-        seed = AESGCM(key).decrypt(
-            _unb64(cipher.get("nonce")), _unb64(blob.get("ciphertext")), public_multibase.encode()
-        )
-    except (InvalidTag, ValueError) as exc:
+        sealing.envelope_params(blob)  # an unreadable envelope is reported before the DID
+        if not isinstance(public_multibase, str):
+            raise KeyFileError(
+                "encrypted key file lacks publicKeyMultibase", code="invalid_key_file"
+            )
+        return sealing.unseal(blob, passphrase, associated_data=public_multibase.encode())
+    except SealingError as exc:
+        if exc.code == "bad_passphrase":
+            raise KeyFileError(
+                "wrong passphrase, or the key file was altered", code="wrong_passphrase"
+            ) from None
+        if exc.code == "empty_passphrase":
+            raise KeyFileError(exc.message, code="empty_passphrase") from None
         raise KeyFileError(
-            "wrong passphrase, or the key file was altered", code="wrong_passphrase"
-        ) from exc
-    return seed
+            f"corrupt encrypted key: {exc.message}", code="invalid_key_file"
+        ) from None
 
 
 def load_key_file_text(text: str, *, passphrase: str | None = None) -> KeyPair:

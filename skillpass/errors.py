@@ -11,7 +11,8 @@ HTTP services return them in ``application/problem+json`` bodies)::
     ├── CryptographicSecurityError   bad keys, signatures, key/issuer mismatch
     ├── RangeError                   outside a bound (too large, too deep, expired, not yet valid)
     ├── ResolutionError              a DID or other resource that cannot be resolved offline
-    └── KeyFileError                 key files: wrong passphrase, unreadable or corrupt file
+    ├── KeyFileError                 key files: wrong passphrase, unreadable or corrupt file
+    └── SealingError                 passphrase-sealed data: wrong passphrase, damaged data
 
 Misuse of the API by a programmer (wrong argument types) raises ``TypeError``/``ValueError``
 outside this tree.
@@ -29,6 +30,7 @@ __all__ = [
     "ParsingError",
     "RangeError",
     "ResolutionError",
+    "SealingError",
     "SkillpassError",
 ]
 
@@ -120,3 +122,11 @@ class KeyFileError(SkillpassError):
 
     default_code = "key_file_error"
     problem_type = _SKILLPASS + "KEY_FILE_ERROR"
+
+
+class SealingError(SkillpassError):
+    """Passphrase-sealed data (:mod:`skillpass.sealing`) that cannot be opened: a wrong
+    passphrase (``bad_passphrase``), altered or damaged data, or an unknown envelope format."""
+
+    default_code = "sealing_error"
+    problem_type = _SKILLPASS + "SEALING_ERROR"

@@ -27,7 +27,8 @@ _NOT_CODES = {"invalid"}  # `combine("valid", "invalid")` matches the check patt
 
 def source_codes() -> set[str]:
     found = set(_FORMATTED) | {SCHEMA_INVALID, INPUT_ERROR_CODE}
-    for path in (ROOT / "skillpass").rglob("*.py"):
+    paths = [*(ROOT / "skillpass").rglob("*.py"), *(ROOT / "wallet").rglob("*.py")]
+    for path in paths:
         text = path.read_text(encoding="utf-8")
         for pattern in _PATTERNS:
             found.update(re.findall(pattern, text))
@@ -65,6 +66,7 @@ def test_codes_are_snake_case() -> None:
         errors.RangeError,
         errors.ResolutionError,
         errors.KeyFileError,
+        errors.SealingError,
     ],
 )
 def test_one_exception_tree_with_problem_bodies(cls: type[errors.SkillpassError]) -> None:

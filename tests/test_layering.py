@@ -17,6 +17,7 @@ import skillpass.credentials
 import skillpass.errors
 import skillpass.frameworks
 import skillpass.qr
+import skillpass.sealing
 from tests.conftest import EXAMPLES, ROOT
 
 # Changing a public API is a decision: update these lists on purpose (as httpx pins __all__).
@@ -95,7 +96,20 @@ PUBLIC = {
         "ParsingError",
         "RangeError",
         "ResolutionError",
+        "SealingError",
         "SkillpassError",
+    ],
+    skillpass.sealing: [
+        "KEY_FILE_SCRYPT",
+        "WALLET_SCRYPT",
+        "ScryptParams",
+        "SealingError",
+        "decrypt",
+        "encrypt",
+        "envelope_params",
+        "random_key",
+        "seal",
+        "unseal",
     ],
     skillpass.cli: ["CORE_COMMANDS", "ROLE_COMMANDS", "LazyCommand", "app", "main"],
 }
