@@ -343,6 +343,46 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         signed = await _threaded(lambda: service.issue(who, items, cryptosuite=cryptosuite))
         return {"verifiableCredentials": signed}
 
+    @app.post(
+        "/institutes/{slug}/cohorts",
+        status_code=201,
+        tags=["issue"],
+        openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    )
+    async def cohort(
+        slug: str, request: Request, suspension: bool = False, cryptosuite: str | None = None
+    ) -> dict[str, Any]:
+        """Issue a graduating cohort from CSV (``text/csv`` body, or a multipart ``file``), all
+        rows or none; a row error names the line and the column (see issuer/cohort.py)."""
+        who = actor(request)
+        kind = request.headers.get("content-type", "")
+        if kind.startswith("multipart/form-data"):
+            async with request.form(max_files=1, max_fields=10) as form:
+                upload = form.get("file")
+                raw = (
+                    await upload.read()
+                    if upload is not None and not isinstance(upload, str)
+                    else b""
+                )
+        else:
+            raw = await request.body()
+        try:
+            csv_text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise MalformedValueError(
+                "the CSV file must be UTF-8", code="invalid_cohort_csv"
+            ) from None
+        options: dict[str, Any] = {}
+        if suspension:
+            options["credentialStatus"] = {
+                "type": "BitstringStatusList",
+                "statusPurpose": "suspension",
+            }
+        if cryptosuite:
+            options["cryptosuite"] = cryptosuite
+        signed = await _threaded(lambda: service.issue_cohort(who, slug, csv_text, options))
+        return {"verifiableCredentials": signed}
+
     @app.post("/credentials/status", tags=["issue"], openapi_extra=_CREDENTIAL_BODY)
     async def set_status(request: Request) -> dict[str, Any]:
         """VC-API status: revoke (for good), suspend or reinstate."""

@@ -34,6 +34,7 @@ from skillpass.status import (
     build_status_list_credential,
 )
 
+from .cohort import parse_cohort
 from .errors import (
     ConflictError,
     ForbiddenError,
@@ -749,6 +750,18 @@ class IssuerService:
             ) from exc
         self.metrics.issued(len(signed))
         return signed
+
+    def issue_cohort(
+        self, actor: Actor, slug: str, csv_text: str, options: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Issue a cohort CSV (see :mod:`issuer.cohort`), all rows or none."""
+        self._own(actor, slug)
+        with self.session() as session:
+            inst = self._institute(session, slug)
+            issuer = {"id": inst.did, "name": inst.name, "country_code": inst.country}
+        credentials = parse_cohort(csv_text, issuer=issuer, max_rows=self.settings.max_batch)
+        items = [IssueItem(c, dict(options)) for c in credentials]
+        return self.issue(actor, items, action="cohort.upload")
 
     # -- status -----------------------------------------------------------------------------
 
