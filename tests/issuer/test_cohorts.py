@@ -10,7 +10,10 @@ import skillpass
 from tests.issuer.conftest import Running
 from tests.issuer.test_issuer_api import assert_problem, assert_verified, resolver
 
-HEADER = "holder_name,qualification_name,achievement_type,description,criteria,levels,passport_number,skills\n"
+HEADER = (
+    "holder_name,qualification_name,achievement_type,description,criteria,levels,"
+    "passport_number,skills\n"
+)
 ROW = (
     "{name},SMAW NC II,Certificate,Welding,Passed the national assessment,"
     "PH-PQF:2;EQF:3,P{n:07d}A,"
