@@ -23,18 +23,60 @@ from ._did import (
     did_web_document,
 )
 from ._keys import KeyPair, PublicKey
+from ._policy import (
+    NoStatusLists,
+    NoTrustConfigured,
+    StatusChecker,
+    StatusDecision,
+    TrustDecision,
+    TrustedIssuers,
+    TrustPolicy,
+    VerificationPolicy,
+)
 from ._report import Check, VerificationReport
 from ._verify import sign_credential, sign_presentation, verify_credential, verify_presentation
+from ._view import (
+    AchievementView,
+    AlignmentView,
+    CheckedCredential,
+    CheckedPresentation,
+    CredentialView,
+    IdentityView,
+    PresentationView,
+    ProofView,
+    StatusEntry,
+    SubjectView,
+    Text,
+)
 from .errors import SkillpassError
 
 __all__ = [
+    "AchievementView",
+    "AlignmentView",
     "Check",
+    "CheckedCredential",
+    "CheckedPresentation",
+    "CredentialView",
     "DidResolver",
+    "IdentityView",
     "KeyPair",
     "Limits",
+    "NoStatusLists",
+    "NoTrustConfigured",
     "OfflineResolver",
+    "PresentationView",
+    "ProofView",
     "PublicKey",
     "SkillpassError",
+    "StatusChecker",
+    "StatusDecision",
+    "StatusEntry",
+    "SubjectView",
+    "Text",
+    "TrustDecision",
+    "TrustPolicy",
+    "TrustedIssuers",
+    "VerificationPolicy",
     "VerificationReport",
     "WebKey",
     "did_key_document",

@@ -35,7 +35,14 @@ from ._contexts import CREDENTIALS_V1, CREDENTIALS_V2, context_resolver, documen
 from ._contexts import is_allowed_context as _is_allowed_context
 from .errors import ContextError, MalformedValueError, RangeError, SkillpassError
 
-__all__ = ["Limits", "canonicalize_rdfc", "check_and_expand", "check_json"]
+__all__ = [
+    "Limits",
+    "canonicalize_rdfc",
+    "check_and_expand",
+    "check_deadline",
+    "check_json",
+    "start_deadline",
+]
 
 # The Open Badges 3.0 context spells the XML Schema namespace with https; accept both spellings.
 _XSDS = ("http://www.w3.org/2001/XMLSchema#", "https://www.w3.org/2001/XMLSchema#")
@@ -53,15 +60,42 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*\Z")
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Bounds on the work spent on one untrusted document."""
+    """Bounds on the work spent on one untrusted document.
+
+    The caps keep the worst case linear (pyld's node map is quadratic in the values of one
+    property, and every distinct ``previousProof`` set is canonicalized again); a document over
+    a cap is refused at once with its own code. ``max_seconds`` is one deadline over the whole
+    verification (a presentation and its credentials share it): real credentials need
+    milliseconds, a poison graph of symmetric blank nodes would need years.
+    """
 
     max_bytes: int = 1_000_000  # total length of keys and strings, in characters
     max_depth: int = 32
     max_values: int = 20_000  # JSON values of any kind
     max_blank_nodes: int = 256
-    # Wall-clock budget for canonicalization: real credentials need milliseconds, a poison graph
-    # of symmetric blank nodes would need years, and a server must not give it more than this.
+    max_values_per_property: int = 128  # values of one property of one node
+    max_proofs: int = 8  # proofs of one document (a set or chain)
     max_seconds: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in self.__slots__:
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"Limits.{name} must be a positive number")
+
+
+def start_deadline(limits: Limits) -> float:
+    """The ``time.monotonic()`` value by which work on one document must be done."""
+    return time.monotonic() + limits.max_seconds
+
+
+def check_deadline(deadline: float | None) -> None:
+    """Raise ``verification_timeout`` once ``deadline`` has passed."""
+    if deadline is not None and time.monotonic() > deadline:
+        raise RangeError(
+            "verification took longer than its time budget (Limits.max_seconds)",
+            code="verification_timeout",
+        )
 
 
 DEFAULT_LIMITS = Limits()
@@ -220,12 +254,15 @@ def check_and_expand(
     allow_test_contexts: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     json_checked: bool = False,
+    deadline: float | None = None,
 ) -> list[Any]:
     """Run every safety rule; return the expanded JSON-LD, ready for :func:`canonicalize_rdfc`.
 
     ``json_checked`` skips the JSON-level rules when the caller has just applied them to a
-    document that contains this one.
+    document that contains this one. ``deadline`` (a ``time.monotonic()`` value) is checked
+    before and after the expansion, whose own cost the caps bound.
     """
+    check_deadline(deadline)
     if not json_checked:
         check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
     processor = jsonld.JsonLdProcessor(on_property_dropped=_on_dropped)
@@ -248,6 +285,7 @@ def check_and_expand(
         ) from None
     except jsonld.JsonLdError as exc:
         raise _from_jsonld_error(exc) from None
+    check_deadline(deadline)
     _ExpandedChecker(limits).check(expanded)
     return expanded
 
@@ -266,6 +304,9 @@ class _ExpandedChecker:
         self.limits = limits
         self.blank_nodes = 0
         self.statements: set[tuple[str, str, str]] = set()
+        # Values per (subject, property) across the document: one node may be described in
+        # several places, and pyld's node map merges them (quadratically).
+        self.counts: dict[tuple[str, str], int] = {}
 
     def check(self, expanded: list[Any]) -> None:
         for node in expanded:
@@ -321,6 +362,14 @@ class _ExpandedChecker:
                 self.value(item)
 
     def unique(self, subject: str | None, prop: str, values: list[Any]) -> None:
+        count = len(values)
+        if subject is not None:
+            count = self.counts[subject, prop] = self.counts.get((subject, prop), 0) + count
+        if count > self.limits.max_values_per_property:
+            raise RangeError(
+                f"{prop} has more than {self.limits.max_values_per_property} values",
+                code="too_many_values",
+            )
         # RDF is a set of statements: a repeated value would be dropped, and so not signed.
         seen: set[str] = set()
         for item in values:
@@ -425,9 +474,16 @@ class _DeadlineURDNA2015(URDNA2015):  # type: ignore[misc]
 _RDF_PROCESSOR = jsonld.JsonLdProcessor()
 
 
-def canonicalize_rdfc(expanded: list[Any], *, limits: Limits = DEFAULT_LIMITS) -> str:
-    """RDFC-1.0 canonical N-Quads of an expanded, checked document; never empty."""
-    deadline = time.monotonic() + limits.max_seconds
+def canonicalize_rdfc(
+    expanded: list[Any], *, limits: Limits = DEFAULT_LIMITS, deadline: float | None = None
+) -> str:
+    """RDFC-1.0 canonical N-Quads of an expanded, checked document; never empty.
+
+    ``deadline`` (a ``time.monotonic()`` value) defaults to ``limits.max_seconds`` from now.
+    """
+    if deadline is None:
+        deadline = start_deadline(limits)
+    check_deadline(deadline)
     # The same steps as pyld's to_rdf, without expanding a second time.
     issuer = IdentifierIssuer("_:b")
     node_map: dict[str, Any] = {"@default": {}}

@@ -1,4 +1,11 @@
-"""xsd:dateTime parsing and formatting (not public API)."""
+"""xsd:dateTime parsing and formatting: the one place dates are read and written (not public API).
+
+Instants keep the offset they were written with. Every xsd:dateTime of the years 0001-9999 is
+accepted, including the common "does not expire" ``9999-12-31T23:59:59Z``; an instant near either
+end may have no UTC form inside Python's range, so comparisons use the aware values directly
+(Python compares them without converting) and :func:`format_datetime` falls back to the
+original offset.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from .errors import MalformedValueError
 
+__all__ = ["format_datetime", "parse_datetime"]
+
 # XML Schema 1.1 dateTime lexical form; SkillPass also requires the timezone, because a validity
 # window without one means a different instant in every country the credential travels to.
 _XSD_DATETIME = re.compile(
@@ -14,10 +23,6 @@ _XSD_DATETIME = re.compile(
     r"T(?P<h>[0-9]{2}):(?P<mi>[0-9]{2}):(?P<s>[0-9]{2})(?P<f>\.[0-9]+)?"
     r"(?P<tz>Z|[+-][0-9]{2}:[0-9]{2})?\Z"  # \Z: "$" would accept a trailing newline
 )
-
-
-_EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
-_LATEST = datetime(9998, 12, 31, tzinfo=UTC)
 
 
 def parse_datetime(value: object, *, name: str = "date", require_timezone: bool = True) -> datetime:
@@ -36,7 +41,6 @@ def parse_datetime(value: object, *, name: str = "date", require_timezone: bool 
             f"{name} {value!r} has no timezone (add Z for UTC)", code="invalid_datetime"
         )
     try:
-        year = int(m["y"])
         hour = int(m["h"])
         frac = m["f"] or ""
         micro = int((frac[1:] + "000000")[:6]) if frac else 0
@@ -44,17 +48,6 @@ def parse_datetime(value: object, *, name: str = "date", require_timezone: bool 
         end_of_day = hour == 24
         if end_of_day and (m["mi"] != "00" or m["s"] != "00" or micro):
             raise ValueError
-        base = datetime(
-            year,
-            int(m["mo"]),
-            int(m["d"]),
-            0 if end_of_day else hour,
-            int(m["mi"]),
-            int(m["s"]),
-            micro,
-        )
-        if end_of_day:
-            base += timedelta(days=1)
         if tz is None or tz == "Z":
             zone = UTC
         else:
@@ -63,21 +56,47 @@ def parse_datetime(value: object, *, name: str = "date", require_timezone: bool 
                 raise ValueError
             offset = timedelta(hours=hours, minutes=minutes)
             zone = timezone(-offset if tz[0] == "-" else offset)
-        result = base.replace(tzinfo=zone)
-        # Keep every instant comfortably inside Python's range, so that converting it to UTC or
-        # adding the clock-skew allowance can never overflow.
-        if not _EARLIEST <= result.astimezone(UTC) <= _LATEST:
-            raise ValueError
+        # Years outside 0001-9999 (xsd allows them) raise ValueError here.
+        result = datetime(
+            int(m["y"]),
+            int(m["mo"]),
+            int(m["d"]),
+            0 if end_of_day else hour,
+            int(m["mi"]),
+            int(m["s"]),
+            micro,
+            tzinfo=zone,
+        )
+        if end_of_day:
+            result += timedelta(days=1)  # 9999-12-31T24:00:00 overflows: OverflowError
         return result
     except (ValueError, OverflowError):
         raise MalformedValueError(
-            f"{name} {value!r} is not a real date and time (years 0002-9998)",
+            f"{name} {value!r} is not a real date and time (years 0001-9999)",
             code="invalid_datetime",
         ) from None
 
 
 def format_datetime(value: datetime) -> str:
-    """Format an aware datetime as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC, whole seconds)."""
+    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC, whole seconds, always four year digits.
+
+    An instant whose UTC form falls outside the years 0001-9999 keeps its own offset instead
+    (``9999-12-31T23:59:59-05:00``).
+    """
     if value.tzinfo is None:
         raise ValueError("datetime must be timezone-aware")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        offset = value.utcoffset() or timedelta()
+        sign = "-" if offset < timedelta() else "+"
+        minutes = abs(int(offset.total_seconds())) // 60
+        return _stamp(value) + f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    return _stamp(utc) + "Z"
+
+
+def _stamp(dt: datetime) -> str:
+    # Not strftime: its %Y prints year 999 as "999" on glibc.
+    return (
+        f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}"
+    )

@@ -14,7 +14,13 @@ from typing import Any, Protocol
 
 from ._dates import format_datetime, parse_datetime
 from ._keys import PublicKey
-from .errors import CryptographicSecurityError, ParsingError, ResolutionError, SkillpassError
+from .errors import (
+    CryptographicSecurityError,
+    MalformedValueError,
+    ParsingError,
+    ResolutionError,
+    SkillpassError,
+)
 
 __all__ = [
     "DidResolver",
@@ -23,6 +29,7 @@ __all__ = [
     "WebKey",
     "did_key_document",
     "did_web_document",
+    "parse_method_url",
     "resolve_verification_method",
 ]
 
@@ -147,7 +154,12 @@ class OfflineResolver:
 
 @dataclass(frozen=True, slots=True)
 class ResolvedMethod:
-    """A verification method taken from a DID document."""
+    """A verification method found in its own DID's document.
+
+    ``controller`` is the DID whose document lists the method (the DID of the method URL): the
+    only DID the key may speak for. A method whose ``controller`` property names another DID is
+    refused while resolving, so a document cannot lend its keys to someone else.
+    """
 
     id: str
     controller: str
@@ -157,48 +169,102 @@ class ResolvedMethod:
     revoked: datetime | None
 
 
-def resolve_verification_method(url: str, resolver: DidResolver) -> ResolvedMethod:
-    """Dereference a verification method URL (``did:…#fragment``) to its public key."""
-    if not isinstance(url, str) or not url.startswith("did:") or "#" not in url:
-        raise ResolutionError(
-            f"verification method {url!r} is not a DID URL with a fragment",
+# A verification method URL: a DID, then a fragment (DID Core §3.2); nothing else names a key.
+_METHOD_URL = re.compile(r"^(did:[a-z0-9]+:[A-Za-z0-9._:%-]*[A-Za-z0-9._%-])#([^#\s]+)\Z")
+
+
+def parse_method_url(url: object) -> tuple[str, str]:
+    """``(did, "#fragment")`` of a verification method URL; anything else is malformed.
+
+    Raises :class:`~skillpass.errors.MalformedValueError` (``invalid_verification_method``):
+    a proof whose method is not a DID URL with a fragment can never be checked, so it is
+    invalid rather than unknown.
+    """
+    match = _METHOD_URL.match(url) if isinstance(url, str) else None
+    if match is None:
+        raise MalformedValueError(
+            f"verification method {url!r} is not a DID URL with a fragment (did:…#key)",
             code="invalid_verification_method",
         )
-    did = url.split("#", 1)[0]
+    return match.group(1), "#" + match.group(2)
+
+
+def resolve_verification_method(url: str, resolver: DidResolver) -> ResolvedMethod:
+    """Dereference a verification method URL (``did:…#fragment``) to its public key.
+
+    The method must be listed in the document of the DID it is named under, that document's
+    ``id`` must be that DID, and the method's ``controller`` must be that DID too (or one that
+    the document itself names in its ``controller`` property). A DID document that lists two
+    methods with the same id is refused (``invalid_did_document``).
+    """
+    did, fragment = parse_method_url(url)
     doc = resolver.resolve(did)
-    if doc.get("id") != did:
-        raise ResolutionError(
-            f"the DID document for {did} names another subject {doc.get('id')!r}",
+    if not isinstance(doc, Mapping) or doc.get("id") != did:
+        other = doc.get("id") if isinstance(doc, Mapping) else None
+        raise CryptographicSecurityError(
+            f"the DID document for {did} names another subject {other!r}",
             code="did_document_mismatch",
         )
-    fragment = "#" + url.split("#", 1)[1]
     methods = doc.get("verificationMethod")
-    for method in methods if isinstance(methods, list) else []:
-        if not isinstance(method, Mapping) or method.get("id") not in (url, fragment):
-            continue
-        if method.get("type") not in ("Multikey", "Ed25519VerificationKey2020"):
+    methods = methods if isinstance(methods, list) else []
+    # Relationships may embed methods as objects: they are methods of the document too.
+    candidates = [m for m in methods if isinstance(m, Mapping)]
+    for rel in _RELATIONSHIPS:
+        refs = doc.get(rel)
+        candidates += [r for r in refs if isinstance(r, Mapping)] if isinstance(refs, list) else []
+    seen: set[str] = set()
+    found: Mapping[str, Any] | None = None
+    for method in candidates:
+        mid = method.get("id")
+        if not isinstance(mid, str):
             raise CryptographicSecurityError(
-                f"verification method {url} has unsupported type {method.get('type')!r}",
-                code="unsupported_key_type",
+                f"the DID document of {did} has a verification method without an id",
+                code="invalid_did_document",
             )
-        controller = method.get("controller")
-        if not isinstance(controller, str):
-            raise ResolutionError(f"{url} has no controller", code="invalid_verification_method")
-        public = PublicKey.from_multibase(method.get("publicKeyMultibase"))
-        rels = frozenset(rel for rel in _RELATIONSHIPS if _lists(doc.get(rel), (url, fragment)))
-        return ResolvedMethod(
-            id=url,
-            controller=controller,
-            public_key=public,
-            relationships=rels,
-            expires=_optional_datetime(method.get("expires"), "expires"),
-            revoked=_optional_datetime(method.get("revoked"), "revoked"),
+        absolute = did + mid if mid.startswith("#") else mid
+        if absolute in seen:
+            raise CryptographicSecurityError(
+                f"the DID document of {did} lists verification method {absolute} twice",
+                code="invalid_did_document",
+            )
+        seen.add(absolute)
+        if absolute == url:
+            found = method
+    if found is None:
+        message = f"verification method {url} is not in the DID document of {did}"
+        if did.startswith("did:key:"):
+            # A did:key document is derived from the DID itself: nothing more could be learned.
+            raise CryptographicSecurityError(message, code="verification_method_not_found")
+        raise ResolutionError(message, code="verification_method_not_found")
+    if found.get("type") not in ("Multikey", "Ed25519VerificationKey2020"):
+        raise CryptographicSecurityError(
+            f"verification method {url} has unsupported type {found.get('type')!r}",
+            code="unsupported_key_type",
         )
-    message = f"verification method {url} is not in the DID document of {did}"
-    if did.startswith("did:key:"):
-        # A did:key document is derived from the DID itself: nothing more could be learned online.
-        raise CryptographicSecurityError(message, code="verification_method_not_found")
-    raise ResolutionError(message, code="verification_method_not_found")
+    controller = found.get("controller")
+    if controller != did and not _lists_value(doc.get("controller"), controller):
+        raise CryptographicSecurityError(
+            f"verification method {url} claims the controller {controller!r}, but it is listed "
+            f"in the document of {did}: a key speaks only for the DID whose document lists it",
+            code="controller_mismatch",
+        )
+    public = PublicKey.from_multibase(found.get("publicKeyMultibase"))
+    rels = frozenset(rel for rel in _RELATIONSHIPS if _lists(doc.get(rel), (url, fragment)))
+    return ResolvedMethod(
+        id=url,
+        controller=did,
+        public_key=public,
+        relationships=rels,
+        expires=_optional_datetime(found.get("expires"), "expires"),
+        revoked=_optional_datetime(found.get("revoked"), "revoked"),
+    )
+
+
+def _lists_value(value: object, wanted: object) -> bool:
+    """Whether ``value`` (a string or a list of strings) contains ``wanted``."""
+    if isinstance(value, str):
+        return value == wanted
+    return isinstance(value, list) and isinstance(wanted, str) and wanted in value
 
 
 def _lists(refs: object, ids: tuple[str, str]) -> bool:

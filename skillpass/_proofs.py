@@ -8,6 +8,7 @@ function names mirror the spec's algorithm steps: transformation (canonicalize),
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,9 @@ __all__ = [
     "CRYPTOSUITES",
     "ProofOutcome",
     "create_proof",
+    "prepare",
     "proof_list",
+    "unsecured_base",
     "validate_proof_shape",
     "verify_proof",
 ]
@@ -52,6 +55,7 @@ _PROOF_FIELDS = (
 )
 _STRING_FIELDS = ("id", "verificationMethod", "proofPurpose", "challenge", "nonce")
 _BASE58 = frozenset(ALPHABET)
+_CRYPTOSUITE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*-[0-9]{4}\Z")
 
 
 def proof_list(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -90,6 +94,15 @@ def validate_proof_shape(proof: dict[str, Any], *, path: str = "/proof") -> None
         )
     if not isinstance(proof.get("cryptosuite"), str):
         raise MalformedValueError("proof has no cryptosuite", code="invalid_proof", path=path)
+    if not _CRYPTOSUITE_NAME.match(proof["cryptosuite"]):
+        # Data Integrity cryptosuite identifiers are lowercase words ending in a year
+        # (eddsa-rdfc-2022, ecdsa-sd-2023): anything else is not an unsupported suite but a
+        # malformed proof, and must not pass as "could not be checked".
+        raise MalformedValueError(
+            f"{proof['cryptosuite']!r} is not a cryptosuite identifier (e.g. eddsa-rdfc-2022)",
+            code="invalid_cryptosuite",
+            path=f"{path}/cryptosuite",
+        )
     for key in ("verificationMethod", "proofPurpose", "proofValue"):
         if key not in proof:
             raise MalformedValueError(f"proof has no {key}", code="invalid_proof", path=path)
@@ -142,28 +155,43 @@ def _ids(value: str | list[str]) -> list[str]:
 
 
 class DocumentCache:
-    """Canonical forms of the unsecured document, shared by the proofs of one proof set."""
+    """Expanded and canonical forms of the unsecured document, shared by the proofs of one
+    proof set, and the deadline of the verification they belong to."""
 
-    def __init__(self, *, allow_test_contexts: bool, limits: Limits) -> None:
+    def __init__(
+        self, *, allow_test_contexts: bool, limits: Limits, deadline: float | None = None
+    ) -> None:
         self.allow_test_contexts = allow_test_contexts
         self.limits = limits
+        self.deadline = deadline
         # Set once check_json() passed on the whole secured document: every unsecured form is
         # a part of it (minus proofs), so the JSON-level rules need not run again.
         self.json_checked = False
+        self._expanded: dict[tuple[str, ...], list[Any]] = {}
         self._cache: dict[tuple[str, tuple[str, ...]], bytes] = {}
+
+    def expand(self, unsecured: dict[str, Any], key: tuple[str, ...]) -> list[Any]:
+        """The checked expanded form of the unsecured document (``key``: its chained proofs)."""
+        if key not in self._expanded:
+            self._expanded[key] = check_and_expand(
+                unsecured,
+                allow_test_contexts=self.allow_test_contexts,
+                limits=self.limits,
+                json_checked=self.json_checked,
+                deadline=self.deadline,
+            )
+        return self._expanded[key]
 
     def transform(self, unsecured: dict[str, Any], cryptosuite: str, key: tuple[str, ...]) -> bytes:
         """VC-DI-EdDSA §3.x.3 Transformation: canonical bytes of the unsecured document."""
         cache_key = (cryptosuite, key)
         if cache_key not in self._cache:
-            expanded = check_and_expand(
-                unsecured,
-                allow_test_contexts=self.allow_test_contexts,
-                limits=self.limits,
-                json_checked=self.json_checked,
-            )
+            # Both suites expand: for eddsa-jcs-2022 that applies the JSON-LD safety rules.
+            expanded = self.expand(unsecured, key)
             if cryptosuite == RDFC:
-                canonical = canonicalize_rdfc(expanded, limits=self.limits).encode()
+                canonical = canonicalize_rdfc(
+                    expanded, limits=self.limits, deadline=self.deadline
+                ).encode()
             else:
                 canonical = _jcs(unsecured)
             self._cache[cache_key] = canonical
@@ -180,12 +208,24 @@ def _jcs(value: Any) -> bytes:
     return out
 
 
+def unsecured_base(doc: dict[str, Any], cache: DocumentCache) -> list[Any]:
+    """The checked expanded form of the document without any proof: what every proof of a
+    proof set covers, and the first link of every chain. The checked view is read from it."""
+    unsecured, key = _unsecured(doc, [], [], doc.get("@context"))
+    return cache.expand(unsecured, key)
+
+
 def prepare(doc: dict[str, Any], proof: dict[str, Any], cache: DocumentCache) -> None:
     """Transform the unsecured document for ``proof`` ahead of verification, so that the
     safety rules report in the ``format`` check and the ``proof`` check reuses the result."""
     previous = _ids(proof["previousProof"]) if "previousProof" in proof else []
     unsecured, key = _unsecured(doc, proof_list(doc), previous, doc.get("@context"))
-    cache.transform(unsecured, proof["cryptosuite"], key)
+    if proof["cryptosuite"] in CRYPTOSUITES:
+        cache.transform(unsecured, proof["cryptosuite"], key)
+    else:
+        # An unsupported suite cannot be checked, but the document's JSON-LD safety rules
+        # still apply to everything such a proof would cover.
+        cache.expand(unsecured, key)
 
 
 def _proof_config(proof: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -197,9 +237,14 @@ def _proof_config(proof: dict[str, Any], context: Any) -> dict[str, Any]:
 def _hash_config(config: dict[str, Any], cryptosuite: str, cache: DocumentCache) -> bytes:
     if cryptosuite == RDFC:
         expanded = check_and_expand(
-            config, allow_test_contexts=cache.allow_test_contexts, limits=cache.limits
+            config,
+            allow_test_contexts=cache.allow_test_contexts,
+            limits=cache.limits,
+            deadline=cache.deadline,
         )
-        canonical = canonicalize_rdfc(expanded, limits=cache.limits).encode()
+        canonical = canonicalize_rdfc(
+            expanded, limits=cache.limits, deadline=cache.deadline
+        ).encode()
     else:
         canonical = _jcs(config)
     return hashlib.sha256(canonical).digest()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ._view import CheckedCredential
 
 Status = Literal["valid", "invalid", "unknown"]
 
@@ -40,6 +44,12 @@ class VerificationReport:
 
     ``status`` is ``valid`` only when every check is valid; a check that could not be made
     (no trust configuration, no status list offline) makes it ``unknown``, never ``valid``.
+    ``reason`` is ``"proof_not_checked"`` when a signature could not be checked at all (an
+    unresolvable DID, an unsupported cryptosuite): that ``unknown`` says nothing about the
+    content, unlike "signature good, issuer not yet trusted". ``summary`` says what was
+    verified (holder, achievement, issuer, levels, dates), read from the signed data only, and
+    is present only when the proofs verified. ``checked`` is the verified view itself, for
+    code that needs more than the summary (level comparison, certificates, identity checks).
     """
 
     kind: Literal["credential", "presentation"]
@@ -49,6 +59,9 @@ class VerificationReport:
     holder: str | None = None
     credentials: tuple[VerificationReport, ...] = ()
     extras: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, Any] | None = None
+    reason: str | None = None
+    checked: CheckedCredential | None = field(default=None, repr=False, compare=False)
 
     @property
     def status(self) -> Status:
@@ -69,15 +82,32 @@ class VerificationReport:
 
     def with_extras(self, **extras: Any) -> VerificationReport:
         """A copy with extra top-level report fields (e.g. framework comparisons)."""
-        return VerificationReport(
-            kind=self.kind,
-            checks=self.checks,
-            document_id=self.document_id,
-            issuer=self.issuer,
-            holder=self.holder,
-            credentials=self.credentials,
-            extras={**self.extras, **extras},
-        )
+        return dataclasses.replace(self, extras={**self.extras, **extras})
+
+    @property
+    def headline(self) -> str:
+        """One line for people: ``VALID · <achievement> · <holder> · issued by <issuer>``.
+
+        When a signature could not be checked it says so first, so that this ``unknown`` is
+        never read as "signature good, issuer not yet trusted".
+        """
+        parts = [self.status.upper()]
+        if self.reason == "proof_not_checked":
+            parts.append("signature NOT checked")
+        summary = self.summary or {}
+        if self.kind == "credential":
+            parts += [a["name"] for a in summary.get("achievements", []) if a.get("name")]
+            parts += [h["name"] for h in summary.get("subjects", []) if h.get("name")]
+            issuer = summary.get("issuer") or {}
+            if issuer.get("name"):
+                marked = "" if issuer.get("name_source") == "trust_list" else " (self-asserted)"
+                parts.append(f"issued by {issuer['name']}{marked}")
+            elif self.issuer:
+                parts.append(f"issued by {self.issuer}")
+        else:
+            parts.append(f"presentation by {self.holder}" if self.holder else "presentation")
+            parts.append(f"{len(self.credentials)} credential(s)")
+        return " · ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON, in the shape DESIGN.md fixes."""
@@ -86,12 +116,16 @@ class VerificationReport:
             "verified": self.verified,
             "kind": self.kind,
             "id": self.document_id,
-            "checks": [c.to_dict() for c in self.checks],
         }
+        if self.reason is not None:
+            out["reason"] = self.reason
+        out["checks"] = [c.to_dict() for c in self.checks]
         if self.kind == "credential":
             out["issuer"] = self.issuer
         else:
             out["holder"] = self.holder
             out["credentials"] = [r.to_dict() for r in self.credentials]
+        if self.summary is not None:
+            out["summary"] = self.summary
         out.update(self.extras)
         return out

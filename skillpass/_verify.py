@@ -1,27 +1,51 @@
-"""Signing and verifying credentials and presentations (not public API; see ``skillpass``)."""
+"""Signing and verifying credentials and presentations (not public API; see ``skillpass``).
+
+Verification is one pipeline::
+
+    parse (strict JSON, caps) → format (safety rules, schemas, expansion, the view)
+      → proof(s) → CheckedCredential (the view plus the proofs that verified over it)
+      → issuer, validity, status, holder: functions of the checked view and the policy
+
+No check after the proof step reads the raw JSON: the view is built from the expanded form,
+where a key spelled as a term, an IRI or a compact IRI is the same property. One deadline
+(``policy.limits.max_seconds``) covers the whole verification.
+"""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection
+import dataclasses
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ._canon import DEFAULT_LIMITS, Limits, check_json
+from ._canon import DEFAULT_LIMITS, Limits, check_deadline, check_json, start_deadline
 from ._dates import format_datetime, parse_datetime
-from ._did import DidResolver, OfflineResolver, ResolvedMethod, resolve_verification_method
+from ._did import DidResolver, parse_method_url, resolve_verification_method
 from ._jsonio import types_of
 from ._keys import KeyPair
+from ._policy import StatusDecision, TrustDecision, TrustedIssuers, VerificationPolicy
 from ._proofs import (
     CRYPTOSUITES,
     DocumentCache,
     create_proof,
     prepare,
     proof_list,
+    unsecured_base,
     validate_proof_shape,
     verify_proof,
 )
 from ._report import Check, Status, VerificationReport, combine
+from ._summary import credential_summary, identity_result
+from ._view import (
+    CheckedCredential,
+    CheckedPresentation,
+    CredentialView,
+    PresentationView,
+    ProofView,
+    credential_view,
+    presentation_view,
+)
 from .errors import (
     CryptographicSecurityError,
     MalformedValueError,
@@ -40,7 +64,6 @@ _PROOF_PURPOSES = (
     "capabilityDelegation",
     "keyAgreement",
 )
-_DEFAULT_SKEW = timedelta(minutes=5)
 
 
 def _party_id(value: Any) -> str | None:
@@ -84,7 +107,7 @@ def _sign(
     allow_test_contexts: bool,
     limits: Limits,
     now: datetime | None,
-    controller_field: str,
+    kind: str,
 ) -> dict[str, Any]:
     if not isinstance(key, KeyPair):
         raise TypeError("key must be a skillpass.KeyPair")
@@ -100,18 +123,28 @@ def _sign(
         )
     check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
     _check_document_rules(doc)
-    for i, existing in enumerate(proof_list(doc)):
+    existing_proofs = proof_list(doc)
+    for i, existing in enumerate(existing_proofs):
         validate_proof_shape(existing, path=f"/proof/{i}")
+    # The signer checks the same view a verifier will read: a document that could not be
+    # verified (two issuers, a hybrid type, an unreadable date) is not signed.
+    cache = DocumentCache(allow_test_contexts=allow_test_contexts, limits=limits)
+    cache.json_checked = True
+    expanded = unsecured_base(doc, cache)
+    if kind == "credential":
+        named: str | None = credential_view(expanded, vcdm1=_is_v1(doc)).issuer
+    else:
+        named = presentation_view(expanded).holder
+    controller_field = "issuer" if kind == "credential" else "holder"
     if verification_method is None:
         # Refuse to sign a document whose named controller (issuer or holder) is someone else:
         # the result could never verify as theirs.
-        named = _party_id(doc.get(controller_field))
         if named is not None and named != key.did:
             raise CryptographicSecurityError(
                 f"the document's {controller_field} is {named}, but this key is {key.did}: sign "
                 f"with that {controller_field}'s key, or make this key's DID the "
                 f"{controller_field}",
-                code="issuer_mismatch" if controller_field == "issuer" else "holder_mismatch",
+                code=f"{controller_field}_mismatch",
             )
         verification_method = key.verification_method
     options: dict[str, Any] = {
@@ -136,7 +169,6 @@ def _sign(
         json_checked=True,  # check_json(doc) ran above
     )
     signed = copy.deepcopy(doc)
-    existing_proofs = proof_list(doc)
     if existing_proofs:
         signed["proof"] = [*copy.deepcopy(existing_proofs), proof]
     else:
@@ -184,7 +216,7 @@ def sign_credential(
         allow_test_contexts=allow_test_contexts,
         limits=limits,
         now=now,
-        controller_field="issuer",
+        kind="credential",
     )
 
 
@@ -228,30 +260,40 @@ def sign_presentation(
         allow_test_contexts=allow_test_contexts,
         limits=limits,
         now=now,
-        controller_field="holder",
+        kind="presentation",
     )
 
 
-# --------------------------------------------------------------------------- verifying
+# --------------------------------------------------------------------------- format
 
 _DATE_FIELDS = ("validFrom", "validUntil", "issuanceDate", "expirationDate")
 
 
 def _check_document_rules(doc: dict[str, Any]) -> None:
-    """Rules on the properties a verifier interprets (dates) and, for OB/VC, the schemas."""
+    """JSON-level rules on the properties a verifier interprets, and the JSON Schemas.
+
+    These read the JSON spelling; the facts the checks rely on are read again, from what was
+    signed, when the view is built.
+    """
+    kinds = {"VerifiableCredential", "VerifiablePresentation"} & set(types_of(doc))
+    if len(kinds) == 2:
+        raise MalformedValueError(
+            "the document is typed both VerifiableCredential and VerifiablePresentation",
+            code="ambiguous_type",
+        )
     for name in _DATE_FIELDS:
         if name in doc:
             parse_datetime(doc[name], name=name)
-    from ._schemas import validate_credential_schemas
+    if "VerifiableCredential" in kinds:
+        from ._schemas import validate_credential_schemas
 
-    if "VerifiableCredential" in types_of(doc):
         validate_credential_schemas(doc)
 
 
 def _format_check(
     doc: dict[str, Any], kind: str, cache: DocumentCache
-) -> tuple[Check, list[dict[str, Any]]]:
-    """Every document-level rule; on success also prepares the canonical forms for the proofs."""
+) -> tuple[Check, list[dict[str, Any]], CredentialView | PresentationView | None]:
+    """Every document-level rule; on success the proofs and the (not yet checked) view."""
     try:
         check_json(doc, allow_test_contexts=cache.allow_test_contexts, limits=cache.limits)
         cache.json_checked = True
@@ -261,6 +303,8 @@ def _format_check(
                 f"the document's type does not include {wanted}", code=f"not_a_{kind}"
             )
         if kind == "credential":
+            # Clear codes for the commonest omissions, before the schemas' general one; the view
+            # checks the same again on the signed meaning.
             if _party_id(doc.get("issuer")) is None:
                 raise MalformedValueError("the credential has no issuer id", code="missing_issuer")
             if "credentialSubject" not in doc:
@@ -275,18 +319,42 @@ def _format_check(
         proofs = proof_list(doc)
         if not proofs:
             raise MalformedValueError("the document has no proof", code="no_proof")
+        if len(proofs) > cache.limits.max_proofs:
+            raise MalformedValueError(
+                f"the document has {len(proofs)} proofs; at most {cache.limits.max_proofs} "
+                "are verified",
+                code="too_many_proofs",
+            )
         for i, proof in enumerate(proofs):
             validate_proof_shape(
                 proof, path=f"/proof/{i}" if isinstance(doc["proof"], list) else "/proof"
             )
-        # Expanding the signed data applies the JSON-LD rules (defined terms, IRIs, literals).
+        expanded = unsecured_base(doc, cache)
+        view: CredentialView | PresentationView
+        if kind == "credential":
+            view = credential_view(expanded, vcdm1=_is_v1(doc))
+        else:
+            view = presentation_view(expanded)
+            embedded = doc.get("verifiableCredential", [])
+            count = len(embedded) if isinstance(embedded, list) else 1
+            if view.credential_count != count:
+                # A credential under another spelling of the key would be signed, shown to
+                # whoever reads the RDF, and never verified here.
+                raise MalformedValueError(
+                    f"the presentation signs {view.credential_count} credential(s), but "
+                    f"{count} are under its verifiableCredential key",
+                    code="hidden_credential",
+                )
+        # Expanding what each proof signs applies the JSON-LD rules (defined terms, IRIs…).
         for proof in proofs:
-            if proof["cryptosuite"] in CRYPTOSUITES:
-                prepare(doc, proof, cache)
+            prepare(doc, proof, cache)
     except SkillpassError as exc:
         where = f" at {exc.path}" if exc.path else ""
-        return Check("format", "invalid", exc.code, exc.message + where), []
-    return Check("format", "valid", "ok", "well-formed; every property is signed"), proofs
+        return Check("format", "invalid", exc.code, exc.message + where), [], None
+    return Check("format", "valid", "ok", "well-formed; every property is signed"), proofs, view
+
+
+# --------------------------------------------------------------------------- proofs
 
 
 def _proof_checks(
@@ -295,45 +363,16 @@ def _proof_checks(
     cache: DocumentCache,
     resolver: DidResolver,
     purpose: str,
-) -> tuple[Check, list[ResolvedMethod]]:
+) -> tuple[Check, tuple[ProofView, ...]]:
     statuses: list[Status] = []
     messages: list[str] = []
     codes: list[str] = []
-    methods: list[ResolvedMethod] = []
+    verified: list[ProofView] = []
     for proof in proofs:
         label = proof.get("id") or proof["verificationMethod"]
-        status: Status
-        if proof["proofPurpose"] != purpose:
-            status, code, msg = (
-                "invalid",
-                "proof_purpose_mismatch",
-                (f"proof purpose is {proof['proofPurpose']!r}, expected {purpose!r}"),
-            )
-        else:
-            try:
-                method = resolve_verification_method(proof["verificationMethod"], resolver)
-            except ResolutionError as exc:
-                status, code, msg = "unknown", exc.code, exc.message
-            except SkillpassError as exc:
-                status, code, msg = "invalid", exc.code, exc.message
-            else:
-                status, code, msg = _key_window(method, proof)
-                if status == "valid":
-                    try:
-                        outcome = verify_proof(doc, proof, method.public_key, cache)
-                    except SkillpassError as exc:
-                        status, code, msg = "invalid", exc.code, exc.message
-                    else:
-                        code, msg = outcome.code, outcome.message
-                        status = (
-                            "unknown"
-                            if outcome.verified is None
-                            else "valid"
-                            if outcome.verified
-                            else "invalid"
-                        )
-                    if status == "valid":
-                        methods.append(method)
+        status, code, msg, view = _one_proof(doc, proof, cache, resolver, purpose)
+        if view is not None:
+            verified.append(view)
         statuses.append(status)
         codes.append(code)
         messages.append(msg if len(proofs) == 1 else f"{label}: {msg}")
@@ -342,168 +381,256 @@ def _proof_checks(
         code = "ok"
     else:
         code = next(c for s, c in zip(statuses, codes, strict=True) if s == overall)
-    return Check("proof", overall, code, "; ".join(messages)), methods
+    return Check("proof", overall, code, "; ".join(messages)), tuple(verified)
 
 
-def _key_window(method: ResolvedMethod, proof: dict[str, Any]) -> tuple[Status, str, str]:
+def _one_proof(
+    doc: dict[str, Any],
+    proof: dict[str, Any],
+    cache: DocumentCache,
+    resolver: DidResolver,
+    purpose: str,
+) -> tuple[Status, str, str, ProofView | None]:
+    if proof["proofPurpose"] != purpose:
+        return (
+            "invalid",
+            "proof_purpose_mismatch",
+            f"proof purpose is {proof['proofPurpose']!r}, expected {purpose!r}",
+            None,
+        )
+    try:
+        check_deadline(cache.deadline)
+        # A method that is not a DID URL with a fragment can never be checked: invalid.
+        parse_method_url(proof["verificationMethod"])
+    except SkillpassError as exc:
+        return "invalid", exc.code, exc.message, None
+    if proof["cryptosuite"] not in CRYPTOSUITES:
+        return (
+            "unknown",
+            "unsupported_cryptosuite",
+            f"cryptosuite {proof['cryptosuite']!r} is not supported, so the signature was not "
+            "checked",
+            None,
+        )
+    try:
+        method = resolve_verification_method(proof["verificationMethod"], resolver)
+    except ResolutionError as exc:
+        return "unknown", exc.code, f"{exc.message}; the signature was not checked", None
+    except SkillpassError as exc:
+        return "invalid", exc.code, exc.message, None
+    created = parse_datetime(proof["created"], name="created") if "created" in proof else None
+    status, code, msg = _key_window(method.id, method.expires, method.revoked, created)
+    if status != "valid":
+        return status, code, msg, None
+    try:
+        outcome = verify_proof(doc, proof, method.public_key, cache)
+    except SkillpassError as exc:
+        return "invalid", exc.code, exc.message, None
+    if outcome.verified is None:
+        return "unknown", outcome.code, outcome.message, None
+    if not outcome.verified:
+        return "invalid", outcome.code, outcome.message, None
+    domain = proof.get("domain")
+    view = ProofView(
+        verification_method=method.id,
+        controller=method.controller,
+        relationships=method.relationships,
+        cryptosuite=proof["cryptosuite"],
+        created=created,
+        expires=parse_datetime(proof["expires"], name="expires") if "expires" in proof else None,
+        challenge=proof.get("challenge"),
+        domains=tuple([domain] if isinstance(domain, str) else domain or ()),
+    )
+    return "valid", outcome.code, outcome.message, view
+
+
+def _key_window(
+    method_id: str, expires: datetime | None, revoked: datetime | None, created: datetime | None
+) -> tuple[Status, str, str]:
     """A rotated key signs only before it expired; a revoked key no longer verifies at all."""
-    if method.revoked is not None:
+    if revoked is not None:
         return (
             "invalid",
             "key_revoked",
-            f"key {method.id} was revoked on {format_datetime(method.revoked)}",
+            f"key {method_id} was revoked on {format_datetime(revoked)}",
         )
-    if method.expires is not None:
-        created = proof.get("created")
+    if expires is not None:
         if created is None:
             return (
                 "invalid",
                 "key_expired",
-                f"key {method.id} has expired and the proof has no creation date",
+                f"key {method_id} has expired and the proof has no creation date",
             )
-        if parse_datetime(created, name="created") > method.expires:
+        if created > expires:
             return (
                 "invalid",
                 "key_expired",
-                (
-                    f"the proof was created after key {method.id} expired "
-                    f"({format_datetime(method.expires)})"
-                ),
+                f"the proof was created after key {method_id} expired ({format_datetime(expires)})",
             )
     return "valid", "ok", ""
 
 
+# --------------------------------------------------------------------------- checks on the view
+
+
 def _controller_check(
-    check_id: str,
-    controller: str | None,
-    methods: list[ResolvedMethod],
-    relationship: str,
-    proof_status: Status,
-    trusted: Collection[str] | None,
-) -> Check:
-    role = check_id  # "issuer" or "holder"
-    if proof_status != "valid":
-        return Check(check_id, "unknown", "not_checked", "not checked: the proof did not verify")
-    if controller is None:
-        return Check(check_id, "invalid", f"missing_{role}", f"the document names no {role}")
-    own = [m for m in methods if m.controller == controller]
+    check_id: str, controller: str, proofs: tuple[ProofView, ...], relationship: str
+) -> Check | None:
+    """``None`` when a verified proof is by ``controller`` for ``relationship``, else why not."""
+    own = [p for p in proofs if p.controller == controller]
     if not own:
-        others = ", ".join(sorted({m.controller for m in methods}))
+        others = ", ".join(sorted({p.controller for p in proofs}))
         return Check(
             check_id,
             "invalid",
-            f"{role}_mismatch",
-            f"the {role} is {controller}, but the proof was made with a key of {others}",
+            f"{check_id}_mismatch",
+            f"the {check_id} is {controller}, but the proof was made with a key of {others}",
         )
-    if not any(relationship in m.relationships for m in own):
+    if not any(relationship in p.relationships for p in own):
         return Check(
             check_id,
             "invalid",
             "verification_relationship",
-            f"the key is not listed under {relationship} in the {role}'s DID document",
+            f"the key is not listed under {relationship} in the {check_id}'s DID document",
         )
-    if check_id == "holder":
-        return Check(check_id, "valid", "ok", f"signed by the holder {controller}")
-    if trusted is None:
-        return Check(
-            check_id,
-            "unknown",
-            "no_trust_configuration",
-            f"the proof is by the issuer {controller}, but no trust list says whether it is an "
-            "accredited institution",
-        )
-    if controller in trusted:
-        return Check(check_id, "valid", "ok", f"{controller} is a trusted issuer")
-    return Check(
-        check_id, "unknown", "issuer_not_trusted", f"{controller} is not in the trust list"
-    )
+    return None
+
+
+def _issuer_check(
+    checked: CheckedCredential, policy: VerificationPolicy, now: datetime
+) -> tuple[Check, TrustDecision | None]:
+    failed = _controller_check("issuer", checked.view.issuer, checked.proofs, "assertionMethod")
+    if failed is not None:
+        return failed, None
+    decision = policy.trust.assess(checked, at=now)
+    return Check("issuer", decision.status, decision.code, decision.message), decision
 
 
 def _validity_check(
-    doc: dict[str, Any], proofs: list[dict[str, Any]], now: datetime, skew: timedelta
+    starts: Iterable[datetime],
+    ends: Iterable[datetime],
+    proofs: tuple[ProofView, ...],
+    now: datetime,
+    skew: timedelta,
 ) -> Check:
-    try:
-        # A document may carry both the VCDM 2.0 and the 1.1 names; every one of them must hold.
-        starts = [doc[k] for k in ("validFrom", "issuanceDate") if k in doc]
-        ends = [doc[k] for k in ("validUntil", "expirationDate") if k in doc]
-        for start in starts:
-            if parse_datetime(start, name="validFrom") > now + skew:
-                return Check("validity", "invalid", "not_yet_valid", f"not valid before {start}")
-        for end in ends:
-            if parse_datetime(end, name="validUntil") < now - skew:
-                return Check("validity", "invalid", "expired", f"expired on {end}")
-        start = starts[0] if starts else None
-        end = ends[0] if ends else None
-        for proof in proofs:
-            if "expires" in proof and parse_datetime(proof["expires"], name="expires") < now - skew:
-                return Check(
-                    "validity",
-                    "invalid",
-                    "proof_expired",
-                    f"the proof expired on {proof['expires']}",
-                )
-            if "created" in proof and parse_datetime(proof["created"], name="created") > now + skew:
-                return Check(
-                    "validity",
-                    "invalid",
-                    "proof_in_future",
-                    f"the proof was created in the future ({proof['created']})",
-                )
-    except SkillpassError as exc:
-        return Check("validity", "invalid", exc.code, exc.message)
-    window = f"from {start}" if start else "with no start date"
-    window += f" until {end}" if end else ", with no end date"
+    starts, ends = sorted(starts), sorted(ends)
+    # Every start and end the signed data gives must hold (VCDM 2.0 and 1.1 names alike).
+    for start in starts:
+        if start > now + skew:
+            return Check(
+                "validity", "invalid", "not_yet_valid", f"not valid before {format_datetime(start)}"
+            )
+    for end in ends:
+        if end < now - skew:
+            return Check("validity", "invalid", "expired", f"expired on {format_datetime(end)}")
+    for proof in proofs:
+        if proof.expires is not None and proof.expires < now - skew:
+            return Check(
+                "validity",
+                "invalid",
+                "proof_expired",
+                f"the proof expired on {format_datetime(proof.expires)}",
+            )
+        if proof.created is not None and proof.created > now + skew:
+            return Check(
+                "validity",
+                "invalid",
+                "proof_in_future",
+                f"the proof was created in the future ({format_datetime(proof.created)})",
+            )
+    window = f"from {format_datetime(starts[-1])}" if starts else "with no start date"
+    window += f" until {format_datetime(ends[0])}" if ends else ", with no end date"
     return Check("validity", "valid", "ok", f"valid {window}; checked at {format_datetime(now)}")
 
 
-def _status_check(doc: dict[str, Any]) -> Check:
-    entries = doc.get("credentialStatus")
-    if entries is None:
+def _status_check(checked: CheckedCredential, policy: VerificationPolicy, now: datetime) -> Check:
+    entries = checked.view.statuses
+    if not entries:
         return Check(
             "status", "valid", "no_status_entry", "the credential has no status entry to check"
         )
-    return Check(
-        "status",
-        "unknown",
-        "status_not_checked",
-        "the credential has a status entry, but no status list is available offline to check "
-        "revocation or suspension",
-    )
+    decisions: list[StatusDecision] = [
+        policy.status.check(entry, checked, at=now) for entry in entries
+    ]
+    overall = combine([d.status for d in decisions])
+    first = next(d for d in decisions if d.status == overall)
+    message = "; ".join(dict.fromkeys(d.message for d in decisions))
+    return Check("status", overall, first.code if overall != "valid" else "ok", message)
 
 
-def _aware(now: datetime | None) -> datetime:
-    """The verification time: the clock by default; a caller's time must carry its zone."""
-    if now is None:
-        return datetime.now(UTC)
-    if not isinstance(now, datetime) or now.tzinfo is None:
-        raise TypeError("now must be a timezone-aware datetime (e.g. datetime.now(UTC))")
-    if not datetime(2, 1, 1, tzinfo=UTC) <= now <= datetime(9998, 12, 31, tzinfo=UTC):
-        raise ValueError("now is outside the years 0002-9998")
-    return now
+# --------------------------------------------------------------------------- the pipeline
 
 
-def _not_checked(check_id: str) -> Check:
-    return Check(check_id, "unknown", "not_checked", "not checked: the document is malformed")
+def _why_not(proof: Check) -> str:
+    return "the proof did not verify" if proof.status == "invalid" else "the proof was not checked"
+
+
+def _not_checked(check_id: str, why: str = "the document is malformed") -> Check:
+    return Check(check_id, "unknown", "not_checked", f"not checked: {why}")
+
+
+def _policy_from(
+    policy: VerificationPolicy | None,
+    *,
+    now: datetime | None,
+    resolver: DidResolver | None,
+    trusted_issuers: Collection[str] | None,
+    allow_test_contexts: bool | None,
+    limits: Limits | None,
+    max_clock_skew: timedelta | None,
+    challenge: str | None = None,
+    domain: str | None = None,
+) -> VerificationPolicy:
+    """The policy, with any individually given option applied on top of it."""
+    changes: dict[str, Any] = {}
+    if now is not None:
+        changes["now"] = now
+    if resolver is not None:
+        changes["resolver"] = resolver
+    if trusted_issuers is not None:
+        if isinstance(trusted_issuers, str):
+            raise TypeError("trusted_issuers is a collection of DIDs, not one string")
+        changes["trust"] = TrustedIssuers(trusted_issuers)
+    if allow_test_contexts is not None:
+        changes["allow_test_contexts"] = allow_test_contexts
+    if limits is not None:
+        changes["limits"] = limits
+    if max_clock_skew is not None:
+        changes["max_clock_skew"] = max_clock_skew
+    if challenge is not None:
+        changes["challenge"] = challenge
+    if domain is not None:
+        changes["domain"] = domain
+    base = policy if policy is not None else VerificationPolicy()
+    if not isinstance(base, VerificationPolicy):
+        raise TypeError("policy must be a skillpass.VerificationPolicy")
+    return dataclasses.replace(base, **changes) if changes else base
 
 
 def verify_credential(
     credential: dict[str, Any],
     *,
+    policy: VerificationPolicy | None = None,
+    frameworks: Iterable[str] = (),
+    id_number: str | None = None,
     now: datetime | None = None,
     resolver: DidResolver | None = None,
     trusted_issuers: Collection[str] | None = None,
-    allow_test_contexts: bool = False,
-    limits: Limits = DEFAULT_LIMITS,
-    max_clock_skew: timedelta = _DEFAULT_SKEW,
+    allow_test_contexts: bool | None = None,
+    limits: Limits | None = None,
+    max_clock_skew: timedelta | None = None,
 ) -> VerificationReport:
     """Verify a credential offline and report every check; never raises on bad input.
 
-    ``resolver`` defaults to offline ``did:key`` resolution. ``trusted_issuers`` (issuer DIDs)
-    stands in for trust lists until a trust bundle is given; without it the ``issuer`` check is
-    ``unknown`` even when the key is the issuer's.
+    ``policy`` holds time, DID resolution, limits, trust and status; the other keyword options
+    override single fields of it (``trusted_issuers`` is a quick :class:`TrustedIssuers`).
+    ``frameworks``: also compare the credential's levels with these frameworks (only when the
+    proof verified: a forged level is never compared). ``id_number``: check a passport or ID
+    number against the credential's salted hash (``report.identity``). Unknown frameworks raise
+    ``unknown_framework`` (a caller's mistake, not the document's).
     """
-    return _verify_credential(
-        credential,
+    policy = _policy_from(
+        policy,
         now=now,
         resolver=resolver,
         trusted_issuers=trusted_issuers,
@@ -511,143 +638,267 @@ def verify_credential(
         limits=limits,
         max_clock_skew=max_clock_skew,
     )
+    targets = _framework_targets(frameworks)
+    deadline = start_deadline(policy.limits)
+    report = _verify_credential(credential, policy, policy.instant(), deadline)
+    return _finish(report, targets, id_number)
+
+
+def _framework_targets(frameworks: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(frameworks, str):
+        frameworks = (frameworks,)
+    targets = tuple(dict.fromkeys(frameworks))
+    if targets:
+        from .frameworks import get_framework
+
+        for target in targets:
+            get_framework(target)  # unknown: the caller's error, raised before any work
+    return targets
+
+
+def _finish(
+    report: VerificationReport, targets: tuple[str, ...], id_number: str | None
+) -> VerificationReport:
+    extras: dict[str, Any] = {}
+    if targets:
+        from ._summary import level_comparisons
+
+        extras.update(level_comparisons(report, targets))
+    if id_number is not None:
+        extras["identity"] = identity_result(report, id_number)
+    return report.with_extras(**extras) if extras else report
 
 
 def _verify_credential(
-    credential: Any,
-    *,
-    now: datetime | None,
-    resolver: DidResolver | None,
-    trusted_issuers: Collection[str] | None,
-    allow_test_contexts: bool,
-    limits: Limits,
-    max_clock_skew: timedelta,
+    credential: Any, policy: VerificationPolicy, now: datetime, deadline: float
 ) -> VerificationReport:
-    now = _aware(now)
-    resolver = resolver or OfflineResolver()
-    cache = DocumentCache(allow_test_contexts=allow_test_contexts, limits=limits)
+    cache = DocumentCache(
+        allow_test_contexts=policy.allow_test_contexts, limits=policy.limits, deadline=deadline
+    )
+    rest = ("proof", "issuer", "validity", "status")
     if not isinstance(credential, dict):
         fmt = Check("format", "invalid", "not_an_object", "a credential is a JSON object")
+        return VerificationReport("credential", (fmt, *map(_not_checked, rest)))
+    fmt, proofs, view = _format_check(credential, "credential", cache)
+    if fmt.status != "valid" or not isinstance(view, CredentialView):
+        raw_id = credential.get("id")
         return VerificationReport(
-            "credential", (fmt, *map(_not_checked, ("proof", "issuer", "validity", "status")))
+            "credential",
+            (fmt, *map(_not_checked, rest)),
+            raw_id if isinstance(raw_id, str) else None,
+            _party_id(credential.get("issuer")),
         )
-    doc_id = credential.get("id") if isinstance(credential.get("id"), str) else None
-    issuer = _party_id(credential.get("issuer"))
-    fmt, proofs = _format_check(credential, "credential", cache)
-    if fmt.status != "valid":
-        checks = (fmt, *map(_not_checked, ("proof", "issuer", "validity", "status")))
-        return VerificationReport("credential", checks, doc_id, issuer)
-    proof, methods = _proof_checks(credential, proofs, cache, resolver, "assertionMethod")
-    issuer_check = _controller_check(
-        "issuer", issuer, methods, "assertionMethod", proof.status, trusted_issuers
-    )
+    proof, verified = _proof_checks(credential, proofs, cache, policy.resolver, "assertionMethod")
+    if proof.status != "valid":
+        why = (
+            "the proof did not verify" if proof.status == "invalid" else "the proof was not checked"
+        )
+        return VerificationReport(
+            "credential",
+            (fmt, proof, *(_not_checked(c, why) for c in rest[1:])),
+            view.id,
+            view.issuer,
+            reason="proof_not_checked" if proof.status == "unknown" else None,
+        )
+    checked = CheckedCredential(view, verified)
+    issuer, decision = _issuer_check(checked, policy, now)
     checks = (
         fmt,
         proof,
-        issuer_check,
-        _validity_check(credential, proofs, now, max_clock_skew),
-        _status_check(credential),
+        issuer,
+        _validity_check(view.valid_from, view.valid_until, verified, now, policy.max_clock_skew),
+        _status_check(checked, policy, now),
     )
-    return VerificationReport("credential", checks, doc_id, issuer)
+    summary = credential_summary(checked, decision)
+    return VerificationReport(
+        "credential", checks, view.id, view.issuer, summary=summary, checked=checked
+    )
 
 
 def verify_presentation(
     presentation: dict[str, Any],
     *,
+    policy: VerificationPolicy | None = None,
     challenge: str | None = None,
     domain: str | None = None,
+    frameworks: Iterable[str] = (),
+    id_number: str | None = None,
     now: datetime | None = None,
     resolver: DidResolver | None = None,
     trusted_issuers: Collection[str] | None = None,
-    allow_test_contexts: bool = False,
-    limits: Limits = DEFAULT_LIMITS,
-    max_clock_skew: timedelta = _DEFAULT_SKEW,
+    allow_test_contexts: bool | None = None,
+    limits: Limits | None = None,
+    max_clock_skew: timedelta | None = None,
 ) -> VerificationReport:
     """Verify a presentation and every credential in it; never raises on bad input.
 
     Pass the ``challenge`` (and ``domain``) you gave the holder: a presentation signed for
-    another challenge is invalid (a replay). The ``holder`` check says whether the holder
-    signed it and whether the credentials' subjects are that holder.
+    another challenge is invalid (a replay); without one the ``holder`` check is ``unknown``
+    (``challenge_not_checked``) unless the policy says ``require_challenge=False``. The
+    ``holder`` check says whether the holder signed it and which credentials are about them.
     """
-    now = _aware(now)
-    resolver = resolver or OfflineResolver()
-    cache = DocumentCache(allow_test_contexts=allow_test_contexts, limits=limits)
-    names = ("proof", "holder", "validity")
-    untrusted: Any = presentation  # callers outside mypy may pass any JSON value
-    if not isinstance(untrusted, dict):
+    policy = _policy_from(
+        policy,
+        now=now,
+        resolver=resolver,
+        trusted_issuers=trusted_issuers,
+        allow_test_contexts=allow_test_contexts,
+        limits=limits,
+        max_clock_skew=max_clock_skew,
+        challenge=challenge,
+        domain=domain,
+    )
+    targets = _framework_targets(frameworks)
+    deadline = start_deadline(policy.limits)
+    report = _verify_presentation(presentation, policy, policy.instant(), deadline)
+    if targets or id_number is not None:
+        subs = tuple(_finish(sub, targets, id_number) for sub in report.credentials)
+        report = dataclasses.replace(report, credentials=subs)
+    return report
+
+
+def _verify_presentation(
+    presentation: Any, policy: VerificationPolicy, now: datetime, deadline: float
+) -> VerificationReport:
+    cache = DocumentCache(
+        allow_test_contexts=policy.allow_test_contexts, limits=policy.limits, deadline=deadline
+    )
+    rest = ("proof", "holder", "validity")
+    if not isinstance(presentation, dict):
         fmt = Check("format", "invalid", "not_an_object", "a presentation is a JSON object")
-        return VerificationReport("presentation", (fmt, *map(_not_checked, names)))
-    doc_id = presentation.get("id") if isinstance(presentation.get("id"), str) else None
-    holder = _party_id(presentation.get("holder"))
-    fmt, proofs = _format_check(presentation, "presentation", cache)
-    if fmt.status != "valid":
+        return VerificationReport("presentation", (fmt, *map(_not_checked, rest)))
+    fmt, proofs, view = _format_check(presentation, "presentation", cache)
+    if fmt.status != "valid" or not isinstance(view, PresentationView):
         return VerificationReport(
-            "presentation", (fmt, *map(_not_checked, names)), doc_id, holder=holder
+            "presentation",
+            (fmt, *map(_not_checked, rest)),
+            holder=_party_id(presentation.get("holder")),
         )
-    proof, methods = _proof_checks(presentation, proofs, cache, resolver, "authentication")
-    proof = _check_challenge(proof, proofs, challenge, domain)
-    signer = holder if holder is not None else (methods[0].controller if methods else None)
-    holder_check = _controller_check(
-        "holder", signer, methods, "authentication", proof.status, None
-    )
+    proof, verified = _proof_checks(presentation, proofs, cache, policy.resolver, "authentication")
+    proof = _check_challenge(proof, verified, policy)
     vcs = presentation.get("verifiableCredential", [])
-    vcs = vcs if isinstance(vcs, list) else [vcs]
     reports = tuple(
-        _verify_credential(
-            vc,
-            now=now,
-            resolver=resolver,
-            trusted_issuers=trusted_issuers,
-            allow_test_contexts=allow_test_contexts,
-            limits=limits,
-            max_clock_skew=max_clock_skew,
-        )
-        for vc in vcs
+        _verify_credential(vc, policy, now, deadline)
+        for vc in (vcs if isinstance(vcs, list) else [vcs])
     )
-    if holder_check.status == "valid":
-        holder_check = _subject_binding(holder_check, signer, vcs)
-    checks = (fmt, proof, holder_check, _validity_check(presentation, proofs, now, max_clock_skew))
-    return VerificationReport("presentation", checks, doc_id, holder=signer, credentials=reports)
+    not_checked = proof.status == "unknown" or any(r.reason for r in reports)
+    reason = "proof_not_checked" if not_checked else None
+    if proof.status != "valid":
+        why = (
+            "the proof did not verify" if proof.status == "invalid" else "the proof was not checked"
+        )
+        checks = (fmt, proof, _not_checked("holder", why), _not_checked("validity", why))
+        return VerificationReport(
+            "presentation", checks, view.id, holder=view.holder, credentials=reports, reason=reason
+        )
+    checked = CheckedPresentation(view, verified)
+    holder, holder_id = _holder_check(checked, reports, policy)
+    validity = _validity_check((), (), verified, now, policy.max_clock_skew)
+    summary = {
+        "holder": holder_id,
+        "credentials": [r.summary for r in reports],
+    }
+    return VerificationReport(
+        "presentation",
+        (fmt, proof, holder, validity),
+        view.id,
+        holder=holder_id,
+        credentials=reports,
+        summary=summary,
+        reason=reason,
+    )
 
 
 def _check_challenge(
-    proof: Check, proofs: list[dict[str, Any]], challenge: str | None, domain: str | None
+    proof: Check, verified: tuple[ProofView, ...], policy: VerificationPolicy
 ) -> Check:
-    if proof.status == "invalid":
+    if proof.status != "valid":
         return proof
-    for p in proofs:
-        if challenge is not None and p.get("challenge") != challenge:
+    for p in verified:
+        if policy.challenge is not None and p.challenge != policy.challenge:
             return Check(
                 "proof",
                 "invalid",
                 "challenge_mismatch",
                 "the presentation was signed for another challenge (a replay?)",
             )
-        if domain is not None:
-            signed = p.get("domain")
-            domains = signed if isinstance(signed, list) else [signed]
-            if domain not in domains:
-                return Check(
-                    "proof",
-                    "invalid",
-                    "domain_mismatch",
-                    f"the presentation was signed for another domain, not {domain!r}",
-                )
+        if policy.domain is not None and policy.domain not in p.domains:
+            return Check(
+                "proof",
+                "invalid",
+                "domain_mismatch",
+                f"the presentation was signed for another domain, not {policy.domain!r}",
+            )
     return proof
 
 
-def _subject_binding(check: Check, holder: str | None, vcs: list[Any]) -> Check:
-    for vc in vcs:
-        if not isinstance(vc, dict):
-            continue
-        subjects = vc.get("credentialSubject")
-        for subject in subjects if isinstance(subjects, list) else [subjects]:
-            sid = _party_id(subject)
-            if sid is not None and sid != holder:
-                return Check(
-                    "holder",
-                    "invalid",
-                    "subject_not_holder",
-                    f"a credential is about {sid}, not the holder {holder}",
-                )
-    return check
+def _holder_check(
+    checked: CheckedPresentation,
+    reports: tuple[VerificationReport, ...],
+    policy: VerificationPolicy,
+) -> tuple[Check, str | None]:
+    holder = checked.view.holder
+    if holder is None:
+        signers = {p.controller for p in checked.proofs}
+        if len(signers) != 1:
+            return (
+                Check("holder", "invalid", "missing_holder", "the presentation names no holder"),
+                None,
+            )
+        holder = signers.pop()
+    failed = _controller_check("holder", holder, checked.proofs, "authentication")
+    if failed is not None:
+        return failed, holder
+    bound: list[int] = []
+    unbound: list[int] = []
+    others: list[tuple[int, list[str]]] = []
+    for i, report in enumerate(reports, 1):
+        if report.checked is None:
+            continue  # a credential that did not verify says nothing about whom it is for
+        ids = sorted({s.id for s in report.checked.view.subjects if s.id is not None})
+        if holder in ids:
+            bound.append(i)
+        elif ids:
+            others.append((i, ids))
+        else:
+            unbound.append(i)
+    parts = [f"signed by the holder {holder}"]
+    if bound:
+        parts.append(f"credential(s) {_nums(bound)} are about the holder")
+    if unbound:
+        parts.append(f"credential(s) {_nums(unbound)} name no subject id, so nothing binds them")
+    for i, ids in others:
+        parts.append(f"credential {i} is about {', '.join(ids)}, not the holder")
+    message = "; ".join(parts)
+    if others and policy.require_holder_binding:
+        return Check("holder", "invalid", "subject_not_holder", message), holder
+    if policy.challenge is None and policy.require_challenge:
+        return (
+            Check(
+                "holder",
+                "unknown",
+                "challenge_not_checked",
+                message + "; no challenge was given, so this may be a replay of a presentation "
+                "made for someone else",
+            ),
+            holder,
+        )
+    code = "subject_not_holder" if others else "subject_not_bound" if unbound else "ok"
+    return Check("holder", "valid", code, message), holder
+
+
+def _nums(items: list[int]) -> str:
+    return ", ".join(str(i) for i in items)
+
+
+def credential_check_failed(report: VerificationReport) -> str | None:
+    """Why a credential's QR or certificate would not verify anywhere (None if it would).
+
+    The format and the proof must be valid and the key must be the issuer's; trust and status
+    may be unknown (an institute prints its own credentials before any trust list exists).
+    """
+    for check in report.checks:
+        required = check.id in ("format", "proof") and check.status != "valid"
+        if required or (check.id == "issuer" and check.status == "invalid"):
+            return f"the {check.id} check is {check.status} ({check.code}: {check.message})"
+    return None

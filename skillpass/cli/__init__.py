@@ -5,7 +5,7 @@ Exit codes: 0 success / valid, 1 invalid, 2 usage or input error, 3 unknown.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from .. import NoTrustConfigured, TrustedIssuers, VerificationPolicy
 from .._dates import parse_datetime
 from .._jsonio import types_of
 from .._keys import KeyPair, PublicKey
@@ -238,11 +239,20 @@ _STYLE = {"valid": "bold green", "invalid": "bold red", "unknown": "bold yellow"
 
 def _print_report(report: VerificationReport, *, indent: str = "") -> None:
     status = report.status
-    doc_id = escape(report.document_id or "")
-    head = f"{indent}[{_STYLE[status]}]{status.upper()}[/] {report.kind} {doc_id}"
-    c.stdout.print(head)
+    head = report.headline.split(" · ", 1)
+    rest = f" · {head[1]}" if len(head) > 1 else ""
+    c.stdout.print(f"{indent}[{_STYLE[status]}]{escape(head[0])}[/]{escape(rest)}")
+    if report.reason == "proof_not_checked":
+        c.stdout.print(
+            f"{indent}[bold yellow]The signature was NOT checked[/]: nothing here is vouched "
+            "for by the issuer (see the proof check)."
+        )
+    c.stdout.print(f"{indent}{report.kind} {escape(report.document_id or '')}")
     if report.issuer:
         c.stdout.print(f"{indent}issuer: {escape(report.issuer)}")
+    identity = report.extras.get("identity")
+    if identity is not None:
+        c.stdout.print(f"{indent}identity: {escape(_IDENTITY_TEXT.get(identity, identity))}")
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
     table.add_column("check")
     table.add_column("status")
@@ -264,6 +274,14 @@ def _print_report(report: VerificationReport, *, indent: str = "") -> None:
     skipped = report.extras.get("frameworks_skipped")
     if skipped:
         c.stdout.print(f"[yellow]{escape(skipped)}[/]")
+
+
+_IDENTITY_TEXT = {
+    "match": "match (the number matches the credential's salted hash)",
+    "no_match": "no_match (the number does NOT match the credential's salted hash)",
+    "not_present": "not_present (the credential binds no passport or ID number)",
+    "not_checked": "not_checked (the credential did not verify)",
+}
 
 
 def _print_comparisons(comparisons: list[dict[str, Any]]) -> None:
@@ -302,6 +320,30 @@ def _exit_for(report: VerificationReport) -> int:
     ]
 
 
+def _verification_time(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    when = parse_datetime(text, name="--now")
+    if not datetime(2, 1, 1, tzinfo=UTC) <= when <= datetime(9998, 12, 31, tzinfo=UTC):
+        raise MalformedValueError(
+            f"--now {text!r} is outside the years 0002-9998", code="invalid_datetime"
+        )
+    return when
+
+
+def _id_number(value: str | None, path: Path | None) -> str | None:
+    if value is not None and path is not None:
+        raise MalformedValueError(
+            "give --id-number or --id-number-file, not both", code="invalid_option"
+        )
+    if path is not None:
+        text = c.read_text(str(path), what="ID number file", limit=1024)
+        value = text.splitlines()[0] if text.strip() else ""
+    if value is not None and not value.strip():
+        raise MalformedValueError("the ID number is empty", code="invalid_option")
+    return value
+
+
 @app.command("verify")
 def verify(
     input_file: Annotated[
@@ -318,10 +360,26 @@ def verify(
         typer.Option("--now", help="Verify as of this time (xsd:dateTime) instead of now."),
     ] = None,
     framework: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--framework",
-            help="Also compare the credential's levels to this framework (e.g. DE-DQR).",
+            help="Also compare the credential's levels to this framework (e.g. DE-DQR; "
+            "repeatable). Only levels of credentials whose proof verified are compared.",
+        ),
+    ] = None,
+    id_number: Annotated[
+        str | None,
+        typer.Option(
+            "--id-number",
+            help="Check this passport or ID number against the credential's salted hash.",
+        ),
+    ] = None,
+    id_number_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--id-number-file",
+            help="Read the passport or ID number from this file (- for standard input), "
+            "so it stays out of the shell history.",
         ),
     ] = None,
     did_document: c.DidDocumentOption = None,
@@ -341,32 +399,33 @@ def verify(
     ] = None,
     allow_test_contexts: AllowTest = False,
 ) -> None:
-    """Verify offline; exit 0 valid, 1 invalid, 3 unknown, 2 unreadable input."""
+    """Verify offline; exit 0 valid, 1 invalid, 3 unknown, 2 unreadable input.
+
+    The first line says what was verified (the achievement, the holder, the issuer); a
+    signature that could not be checked at all is said so there, apart from "issuer not yet
+    trusted". A presentation without --challenge is at best unknown: it could be a replay.
+    """
     try:
+        number = _id_number(id_number, id_number_file)
         doc = load_document(input_file)
-        when: datetime | None = parse_datetime(now, name="--now") if now else None
-        resolver = c.load_resolver(did_document)
-        trusted = set(trusted_issuer) if trusted_issuer else None
+        policy = VerificationPolicy(
+            now=_verification_time(now),
+            resolver=c.load_resolver(did_document),
+            trust=TrustedIssuers(trusted_issuer) if trusted_issuer else NoTrustConfigured(),
+            allow_test_contexts=allow_test_contexts,
+        )
+        frameworks = tuple(framework or ())
         if "VerifiablePresentation" in types_of(doc):
             report = verify_presentation(
                 doc,
+                policy=policy,
                 challenge=challenge,
                 domain=domain,
-                now=when,
-                resolver=resolver,
-                trusted_issuers=trusted,
-                allow_test_contexts=allow_test_contexts,
+                frameworks=frameworks,
+                id_number=number,
             )
         else:
-            report = verify_credential(
-                doc,
-                now=when,
-                resolver=resolver,
-                trusted_issuers=trusted,
-                allow_test_contexts=allow_test_contexts,
-            )
-        if framework is not None:
-            report = _with_level_comparison(doc, report, framework)
+            report = verify_credential(doc, policy=policy, frameworks=frameworks, id_number=number)
     except SkillpassError as exc:
         c.fail(exc)
     if as_json:
@@ -374,39 +433,6 @@ def verify(
     else:
         _print_report(report)
     raise typer.Exit(_exit_for(report))
-
-
-def _with_level_comparison(
-    doc: dict[str, Any], report: VerificationReport, framework: str
-) -> VerificationReport:
-    """Add the comparison of each verified credential's levels with ``framework``.
-
-    Levels are read only from credentials whose format and proof are valid: a forged level
-    must not be shown next to a real comparison.
-    """
-    from ..frameworks import compare_credential, get_framework
-
-    get_framework(framework)  # an unknown framework is a usage error (exit 2)
-    if report.kind == "credential":
-        pairs = [(doc, report)]
-    else:
-        embedded = doc.get("verifiableCredential", [])
-        embedded = embedded if isinstance(embedded, list) else [embedded]
-        pairs = list(zip(embedded, report.credentials, strict=False))
-    comparisons: list[dict[str, Any]] = []
-    skipped = 0
-    for credential, sub in pairs:
-        if sub.check("format").status == "valid" and sub.check("proof").status == "valid":
-            comparisons.extend(compare_credential(credential, framework))
-        else:
-            skipped += 1
-    extras: dict[str, Any] = {"frameworks": comparisons}
-    if skipped:
-        extras["frameworks_skipped"] = (
-            f"{skipped} credential(s) not compared: their proof did not verify, so the levels "
-            "they state cannot be trusted"
-        )
-    return report.with_extras(**extras)
 
 
 def _register_subcommands() -> None:

@@ -76,11 +76,22 @@ def read_passphrase(passphrase_file: Path | None) -> str | None:
     """The passphrase from a file (first line) or ``SKILLPASS_PASSPHRASE``."""
     if passphrase_file is not None:
         text = read_text(str(passphrase_file), what="passphrase file", limit=4096)
-        passphrase = text.splitlines()[0] if text else ""
-        if not passphrase:
+        first = text.splitlines()[0] if text else ""
+        if not first:
             raise KeyFileError("the passphrase file is empty", code="empty_passphrase")
-        return passphrase
-    return os.environ.get("SKILLPASS_PASSPHRASE") or None
+        return first
+    passphrase = os.environ.get("SKILLPASS_PASSPHRASE") or None
+    if passphrase is not None:
+        try:
+            passphrase.encode("utf-8")
+        except UnicodeEncodeError:
+            # os.environ keeps undecodable bytes as lone surrogates.
+            raise KeyFileError(
+                "SKILLPASS_PASSPHRASE is not valid UTF-8 text; set it in UTF-8 or use "
+                "--passphrase-file",
+                code="invalid_passphrase",
+            ) from None
+    return passphrase
 
 
 def load_key(path: Path, passphrase_file: Path | None) -> KeyPair:

@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from .._did import OfflineResolver
-from .._verify import verify_credential
-from ..errors import CryptographicSecurityError, SkillpassError
-from ..qr._certificate import DRAFT_MARK, build_certificate
+from .. import VerificationPolicy
+from ..errors import SkillpassError
+from ..qr import DRAFT_MARK, make_certificate
 from . import _common as c
 from ._input import load_document
 from .qr import ErrorCorrection
-
-# The QR must verify where it is scanned: the document must be well formed and its signature
-# right. Issuer trust and status may be unknown (an institute prints its own credential).
-_REQUIRED_VALID = ("format", "proof")
-_MUST_NOT_FAIL = ("issuer",)  # the key is not the issuer's: no verifier will accept the QR
-
-
-def _unverified_reason(doc: dict[str, Any], resolver: OfflineResolver) -> str | None:
-    report = verify_credential(doc, resolver=resolver)
-    for check in report.checks:
-        required = check.id in _REQUIRED_VALID and check.status != "valid"
-        if required or (check.id in _MUST_NOT_FAIL and check.status == "invalid"):
-            return f"the {check.id} check is {check.status} ({check.code}: {check.message})"
-    return None
 
 
 def certificate(
@@ -69,17 +54,16 @@ def certificate(
     """
     try:
         doc = load_document(credential)
-        reason = _unverified_reason(doc, c.load_resolver(did_document))
-        if reason is not None and not allow_unverified:
-            raise CryptographicSecurityError(
-                f"{reason}; its QR code would not verify. Sign it first (skillpass sign), or"
-                " print a marked draft with --allow-unverified",
-                code="certificate_unverified",
-            )
-        cert = build_certificate(doc, ec=ec.value if ec else None, draft=reason is not None)
+        cert = make_certificate(
+            doc,
+            ec=ec.value if ec else None,
+            policy=VerificationPolicy(resolver=c.load_resolver(did_document)),
+            allow_unverified=allow_unverified,
+        )
         c.write_file(out, cert.pdf, force=force)
     except SkillpassError as exc:
         c.fail(exc)
+    reason = cert.unverified_reason
     if reason is not None:
         c.stderr.print(f"[bold yellow]warning:[/] {escape(reason)}; the PDF is marked {DRAFT_MARK}")
     if cert.missing:

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Final, TypeVar
 
 from .._contexts import CREDENTIALS_V2, OB_V3
+from .._dates import format_datetime
 from .._schemas import validate_credential_schemas
 from ..errors import MalformedValueError
 from ._fields import check_iri
@@ -82,7 +83,7 @@ def _random_salt() -> str:
 
 def _timestamp(value: date) -> str:
     # Whole seconds in UTC: the form the OB examples and the QR term table expect.
-    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_datetime(as_utc(value))
 
 
 def _number(value: float) -> int | float:

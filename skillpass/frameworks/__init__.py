@@ -17,10 +17,12 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ._compare import compare as _compare
 from ._credential import compare_credential as _compare_credential
+from ._credential import compare_levels as _compare_levels
 from ._data import registry, resolve
 from ._model import (
     CAVEAT,
@@ -48,6 +50,7 @@ __all__ = [
     "Source",
     "compare",
     "compare_credential",
+    "compare_levels",
     "framework_table_version",
     "get_framework",
     "list_frameworks",
@@ -89,10 +92,25 @@ def compare(from_framework: str, level: str | int, to_framework: str) -> Compari
     return _compare(from_framework, level, to_framework)
 
 
+def compare_levels(levels: Iterable[tuple[str, str]], to_framework: str) -> list[dict[str, Any]]:
+    """Compare ``(framework, level)`` pairs (e.g. a verified credential's
+    ``report.checked.view.levels``) with ``to_framework``.
+
+    Each gives ``{"alignment": {"framework", "level"}, **comparison.to_dict()}``, or
+    ``{"alignment": …, "error": code, "message": …}`` for an unknown framework or level. An
+    unknown ``to_framework`` raises ``unknown_framework``.
+    """
+    return _compare_levels(levels, to_framework)
+
+
 def compare_credential(credential: dict[str, Any], to_framework: str) -> list[dict[str, Any]]:
     """Compare each qualification-level alignment of an Open Badges 3.0 credential.
 
-    Alignments are read from ``credentialSubject.achievement.alignment``: ``targetType``
+    The alignments are read from the credential's signed meaning (its JSON-LD expansion, so any
+    spelling of a key counts alike); a credential that breaks the safety rules raises its
+    :class:`~skillpass.errors.SkillpassError`. This does not verify anything: to compare only
+    what a signature vouches for, pass ``frameworks=`` to :func:`skillpass.verify_credential`.
+    Alignments are ``credentialSubject.achievement.alignment``: ``targetType``
     ``ext:QualificationLevel`` with ``targetFramework`` (a framework id) and ``targetCode`` (the
     level); an EQF ``targetUrl`` ``http://data.europa.eu/snb/eqf/<n>``; or a ``targetUrl``
     ``urn:skillpass:framework:<ID>:<level>``. Each gives

@@ -15,20 +15,25 @@ and bounds its work (text length, decompressed size, nesting).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from skillpass._policy import VerificationPolicy
 from skillpass.errors import RangeError
 from skillpass.qr import _codec, _images
 
 __all__ = [
     "DEFAULT_MAX_VERSION",
     "PREFIX",
+    "Certificate",
     "QRInfo",
     "decode",
     "encode",
     "info",
     "is_qr_text",
+    "make_certificate",
     "qr_version",
     "read_image",
     "render_certificate_pdf",
@@ -42,6 +47,29 @@ PREFIX = _codec.PREFIX
 
 DEFAULT_MAX_VERSION = 22
 """The budget: QR version 22 at error correction M (1,134 characters), about 40 mm printed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """A rendered certificate and how its text was printed.
+
+    ``unverified_reason`` is why the credential did not verify when it was printed (then the
+    page is a marked draft); ``shaping`` is true when complex scripts were shaped (Arabic
+    joined and right to left, Indic clusters); ``fonts`` are the font files embedded (empty:
+    the PDF core font, Latin-1 only); ``missing`` are the characters no font had, printed as
+    ``?``; ``packages`` are the Debian font packages that would print them.
+    """
+
+    pdf: bytes
+    shaping: bool
+    fonts: tuple[Path, ...]
+    missing: str
+    packages: tuple[str, ...]
+    unverified_reason: str | None = None
+
+
+DRAFT_MARK = "NOT VERIFIED — DRAFT"
+"""The mark on every page of a certificate printed from a credential that did not verify."""
 
 _QR_TEXT_RE = re.compile(r"SP\d{1,4}:[0-9A-Z $%*+\-./:]*")
 
@@ -152,17 +180,40 @@ def _alphanumeric_capacity(version: int, ec: str) -> int:
     return low
 
 
-def render_certificate_pdf(
-    doc: dict[str, Any], *, ec: str | None = None, draft: bool = False
-) -> bytes:
+def make_certificate(
+    doc: dict[str, Any],
+    *,
+    ec: str | None = None,
+    policy: VerificationPolicy | None = None,
+    allow_unverified: bool = False,
+    font_dirs: Iterable[Path] | None = None,
+) -> Certificate:
     """An A4 PDF certificate (holder, qualification, levels, issuer, dates, QR about 62 mm).
 
-    A pure renderer: it prints whatever it is given, so verify the credential first
-    (``skillpass certificate`` refuses one whose format or proof check fails); ``draft=True``
-    marks the page "NOT VERIFIED — DRAFT". The QR uses error correction Q when the code stays
-    within version 30, else M; ``ec`` overrides. Raises like :func:`encode` when the credential
-    is too large for a QR code.
-    """
-    from skillpass.qr._certificate import render_certificate_pdf as _render
+    The credential is verified first (with ``policy``; pass one whose resolver knows a
+    ``did:web`` institute's DID document): one whose format or proof check fails, or whose key
+    is not the issuer's, would give a QR code no verifier accepts, so it is refused with
+    ``certificate_unverified`` — unless ``allow_unverified``, which prints a page marked
+    "NOT VERIFIED — DRAFT" (``Certificate.unverified_reason`` says why). Trust and status may
+    be unknown: an institute prints its own credentials before any trust list exists. Every
+    printed fact is read from the signed data, never from the JSON spelling.
 
-    return _render(doc, ec=ec, draft=draft)
+    The QR uses error correction Q when the code stays within version 30, else M; ``ec``
+    overrides. Raises like :func:`encode` when the credential is too large for a QR code.
+    """
+    from skillpass.qr._certificate import build_certificate
+
+    return build_certificate(
+        doc, ec=ec, policy=policy, allow_unverified=allow_unverified, font_dirs=font_dirs
+    )
+
+
+def render_certificate_pdf(
+    doc: dict[str, Any],
+    *,
+    ec: str | None = None,
+    policy: VerificationPolicy | None = None,
+    allow_unverified: bool = False,
+) -> bytes:
+    """The PDF bytes of :func:`make_certificate`."""
+    return make_certificate(doc, ec=ec, policy=policy, allow_unverified=allow_unverified).pdf

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +17,19 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.errors import FPDFException
 
-from skillpass.qr import _codec, _images
+from skillpass._canon import check_and_expand
+from skillpass._contexts import CREDENTIALS_V1
+from skillpass._dates import format_datetime
+from skillpass._policy import VerificationPolicy
+from skillpass._summary import pick_text
+from skillpass._verify import credential_check_failed, verify_credential
+from skillpass._view import CredentialView, credential_view
+from skillpass._vocab import COMPETENCY
+from skillpass.errors import CryptographicSecurityError
+from skillpass.qr import DRAFT_MARK, Certificate, _codec, _images
 
 QR_WIDTH_MM = 62.0  # V24 at 0.45 mm per module: comfortable for phone cameras on paper
-_EQF_PREFIX = "http://data.europa.eu/snb/eqf/"
 
-DRAFT_MARK = "NOT VERIFIED — DRAFT"
 """Printed on certificates of credentials that did not verify (``draft=True``)."""
 
 # DejaVu covers Latin (Vietnamese included), Greek, Cyrillic, Arabic and more. It is not a
@@ -62,23 +69,6 @@ _NO_GLYPH_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 _PUNCTUATION_ASCII = str.maketrans(
     {"\u2014": "-", "\u2013": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Certificate:
-    """A rendered certificate and how its text was printed.
-
-    ``shaping`` is true when complex scripts were shaped (Arabic joined and right to left,
-    Indic clusters); ``fonts`` are the font files embedded (empty: the PDF core font, Latin-1
-    only); ``missing`` are the characters no font had, printed as ``?``; ``packages`` are the
-    Debian font packages that would print them.
-    """
-
-    pdf: bytes
-    shaping: bool
-    fonts: tuple[Path, ...]
-    missing: str
-    packages: tuple[str, ...]
 
 
 def _index_fonts(dirs: Iterable[Path]) -> dict[str, Path]:
@@ -166,88 +156,55 @@ def _latin1(text: str) -> str:
     return unicodedata.normalize("NFC", kept).encode("latin-1", "replace").decode("latin-1")
 
 
-def _get(obj: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    return obj
+def _level_lines(view: CredentialView) -> list[str]:
+    lines: list[str] = []
+    for subject in view.subjects:
+        for achievement in subject.achievements:
+            for alignment in achievement.alignments:
+                level = alignment.level
+                if level is None:
+                    continue
+                name = pick_text(alignment.name) or ""
+                label = f"{level[0]} level {level[1]}"
+                lines.append(f"{label}: {name}" if name and name != label else label)
+    return list(dict.fromkeys(lines))
 
 
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _list(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    return [] if value is None else [value]
-
-
-def holder_name(doc: dict[str, Any]) -> str:
-    """The holder's name: an unhashed ``name`` identifier, else ``credentialSubject.name``."""
-    subject = _get(doc, "credentialSubject")
-    for entry in _list(_get(subject, "identifier")):
-        if (
-            _get(entry, "identityType") == "name"
-            and _get(entry, "hashed") is False
-            and isinstance(_get(entry, "identityHash"), str)
-        ):
-            return str(entry["identityHash"])
-    return _str(_get(subject, "name"))
-
-
-def _levels(alignments: list[Any]) -> list[str]:
-    levels: list[str] = []
-    for a in alignments:
-        url = _str(_get(a, "targetUrl"))
-        framework = _str(_get(a, "targetFramework"))
-        code = _str(_get(a, "targetCode"))
-        name = _str(_get(a, "targetName"))
-        if url.startswith(_EQF_PREFIX):
-            levels.append(f"EQF level {url.removeprefix(_EQF_PREFIX)}")
-        elif _get(a, "targetType") == "ext:QualificationLevel":
-            label = f"{framework} level {code}".strip() if code else framework
-            levels.append(f"{label}: {name}" if name and name != label else label)
-    return levels
-
-
-def _facts(doc: dict[str, Any]) -> list[tuple[str, str]]:
-    subject = _get(doc, "credentialSubject")
-    achievement = _get(subject, "achievement")
-    issuer = doc.get("issuer")
-    issuer_name = _str(_get(issuer, "name")) if isinstance(issuer, dict) else ""
-    issuer_id = _str(_get(issuer, "id")) if isinstance(issuer, dict) else _str(issuer)
-    alignments = _list(_get(achievement, "alignment"))
+def _facts(view: CredentialView) -> list[tuple[str, str]]:
     facts: list[tuple[str, str]] = []
-    levels = _levels(alignments)
+    levels = _level_lines(view)
     if levels:
         facts.append(("Level", "; ".join(levels)))
-    field = _str(_get(achievement, "fieldOfStudy"))
-    if field:
-        facts.append(("Field of study", field))
+    achievements = [a for s in view.subjects for a in s.achievements]
+    fields = [pick_text(a.field_of_study) for a in achievements]
+    if any(fields):
+        facts.append(("Field of study", "; ".join(dict.fromkeys(f for f in fields if f))))
     skills = [
-        _str(_get(a, "targetName")) or _str(_get(a, "targetUrl"))
-        for a in alignments
-        if _get(a, "targetType") == "ceasn:Competency"
+        pick_text(a.name) or a.url or ""
+        for achievement in achievements
+        for a in achievement.alignments
+        if a.target_type == COMPETENCY
     ]
-    if skills:
+    if any(skills):
         facts.append(("Skills (ESCO)", "; ".join(s for s in skills if s)))
-    awarded = _str(_get(subject, "activityEndDate")) or _str(_get(subject, "awardedDate"))
-    if awarded:
-        facts.append(("Completed", awarded[:10]))
-    valid_from = _str(doc.get("validFrom")) or _str(doc.get("issuanceDate"))
-    valid_until = _str(doc.get("validUntil")) or _str(doc.get("expirationDate"))
-    if valid_from:
-        facts.append(("Valid from", valid_from[:10]))
-    if valid_until:
-        facts.append(("Valid until", valid_until[:10]))
-    facts.append(("Issued by", issuer_name or issuer_id))
-    if issuer_id:
-        facts.append(("Issuer DID", issuer_id))
-    if isinstance(doc.get("id"), str):
-        facts.append(("Credential id", doc["id"]))
+    completed = sorted(s.completed for s in view.subjects if s.completed is not None)
+    if completed:
+        facts.append(("Completed", format_datetime(completed[-1])[:10]))
+    if view.valid_from:
+        facts.append(("Valid from", format_datetime(max(view.valid_from))[:10]))
+    if view.valid_until:
+        facts.append(("Valid until", format_datetime(min(view.valid_until))[:10]))
+    facts.append(("Issued by", pick_text(view.issuer_name) or view.issuer))
+    facts.append(("Issuer DID", view.issuer))
+    if view.id is not None:
+        facts.append(("Credential id", view.id))
     return facts
+
+
+def holder_name(view: CredentialView) -> str:
+    """The holder's name(s): the subject's ``name``, or unhashed ``name`` identifiers."""
+    names = [n for s in view.subjects for n in s.holder_names]
+    return ", ".join(dict.fromkeys(names))
 
 
 _NOTES = (
@@ -321,29 +278,46 @@ class _Fonts:
         return "".join("?" if ch in self.missing else ch for ch in text)
 
 
-def render_certificate_pdf(
-    doc: dict[str, Any],
-    *,
-    ec: str | None = None,
-    font_dirs: Iterable[Path] | None = None,
-    draft: bool = False,
-) -> bytes:
-    """An A4 PDF certificate for ``doc`` (see :func:`build_certificate`)."""
-    return build_certificate(doc, ec=ec, font_dirs=font_dirs, draft=draft).pdf
-
-
 def build_certificate(
     doc: dict[str, Any],
     *,
     ec: str | None = None,
     font_dirs: Iterable[Path] | None = None,
-    draft: bool = False,
+    policy: VerificationPolicy | None = None,
+    allow_unverified: bool = False,
 ) -> Certificate:
-    """An A4 PDF certificate for ``doc`` with its QR code (vector, about 62 mm wide).
+    """See :func:`skillpass.qr.make_certificate`."""
+    report = verify_credential(doc, policy=policy)
+    reason = credential_check_failed(report)
+    if reason is not None and not allow_unverified:
+        raise CryptographicSecurityError(
+            f"{reason}; its QR code would not verify. Sign it first (skillpass sign), or print "
+            "a marked draft (allow_unverified, --allow-unverified)",
+            code="certificate_unverified",
+        )
+    if report.checked is not None:
+        view = report.checked.view
+    else:
+        # A draft still prints only what the signed data would say; a document that breaks
+        # the safety rules has no such meaning and cannot be printed at all.
+        unsecured = {k: value for k, value in doc.items() if k != "proof"}
+        expanded = check_and_expand(unsecured, allow_test_contexts=False)
+        context = doc.get("@context")
+        first = context[0] if isinstance(context, list) and context else context
+        view = credential_view(expanded, vcdm1=first == CREDENTIALS_V1)
+    certificate = _render(doc, view, ec=ec, font_dirs=font_dirs, draft=reason is not None)
+    return dataclasses.replace(certificate, unverified_reason=reason)
 
-    This is only a renderer: it prints whatever it is given. Callers verify the credential
-    first (``skillpass certificate`` refuses one whose format or proof check fails) and pass
-    ``draft=True`` to print an unverified one, which then carries :data:`DRAFT_MARK`.
+
+def _render(
+    doc: dict[str, Any],
+    view: CredentialView,
+    *,
+    ec: str | None,
+    font_dirs: Iterable[Path] | None,
+    draft: bool,
+) -> Certificate:
+    """Print ``view``'s facts with ``doc``'s QR code (vector, about 62 mm wide).
 
     ``ec`` defaults to Q (sturdier on paper) when the code stays within version 30 at Q, else M.
     The credential must fit the QR budget (:func:`skillpass.qr.encode` rules apply). Text is
@@ -358,16 +332,16 @@ def build_certificate(
     text = encode(doc)
     if ec is None:
         ec = "Q" if _images.qr_version(text, "Q") <= 30 else "M"
-    subject = _get(doc, "credentialSubject")
-    achievement = _get(subject, "achievement")
-    issuer = doc.get("issuer")
-    heading = (_str(_get(issuer, "name")) if isinstance(issuer, dict) else "") or "Certificate"
-    holder = holder_name(doc) or "(holder not named)"
-    qualification = (
-        _str(_get(achievement, "name")) or _str(doc.get("name")) or "(unnamed qualification)"
+    heading = pick_text(view.issuer_name) or "Certificate"
+    holder = holder_name(view) or "(holder not named)"
+    achievements = [a for s in view.subjects for a in s.achievements]
+    qualification = "; ".join(
+        dict.fromkeys(n for a in achievements if (n := pick_text(a.name)))
+    ) or (pick_text(view.name) or "(unnamed qualification)")
+    description = "; ".join(
+        dict.fromkeys(d for a in achievements if (d := pick_text(a.description)))
     )
-    description = _str(_get(achievement, "description"))
-    facts = _facts(doc)
+    facts = _facts(view)
     notes = (_DRAFT_NOTE, *_NOTES) if draft else _NOTES
     texts = [heading, holder, qualification, description, *notes, DRAFT_MARK]
     texts += [part for fact in facts for part in fact]
@@ -376,7 +350,7 @@ def build_certificate(
         pdf = FPDF(orientation="portrait", unit="mm", format="A4")
         pdf.set_margins(20, 18, 20)
         pdf.set_auto_page_break(auto=False)
-        pdf.set_title(_str(doc.get("name")) or "Certificate")
+        pdf.set_title(pick_text(view.name) or qualification)
         pdf.set_creator("SkillPass")
         fonts = _Fonts(pdf, texts, _FONT_DIRS if font_dirs is None else font_dirs)
         _draw(

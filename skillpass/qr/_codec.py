@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
+from skillpass._dates import format_datetime
 from skillpass._multibase import ALPHABET as _B58_ALPHABET
 from skillpass._multibase import b58decode, b58encode
 from skillpass.errors import MalformedValueError, ParsingError, RangeError
@@ -77,13 +78,6 @@ class _MalformedError(Exception):
 # --------------------------------------------------------------------------- string <-> item
 
 
-def _format_datetime(dt: datetime) -> str:
-    # strftime's %Y does not zero-pad years below 1000 on every platform.
-    return (
-        f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}Z"
-    )
-
-
 def _expand_string(item: Item, *, allow: frozenset[int]) -> str:
     if isinstance(item, str):
         return item
@@ -111,7 +105,7 @@ def _expand_string(item: Item, *, allow: frozenset[int]) -> str:
             if tag == TAG_DATE:
                 day = _EPOCH + timedelta(days=value)
                 return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
-            return _format_datetime(_EPOCH + timedelta(seconds=value))
+            return format_datetime(_EPOCH + timedelta(seconds=value))
         except OverflowError:
             raise _MalformedError("date out of range") from None
     if not isinstance(value, bytes):

@@ -94,7 +94,7 @@ def test_certificate_at_low_resolution_scan(signed: dict[str, Any]) -> None:
 
 
 def test_certificate_without_unicode_fonts_degrades(signed: dict[str, Any]) -> None:
-    pdf = _certificate.render_certificate_pdf(signed, font_dirs=[])
+    pdf = qr.make_certificate(signed, font_dirs=[]).pdf
     assert "Nguyen Thi Lan Dela Cruz" in _text(pdf)
     assert qr.decode(qr.read_image(_png(_pages(pdf)[0]))) == signed
     assert _certificate._latin1("عائشة Đỗ") == "????? ?o"
@@ -152,7 +152,7 @@ def test_allow_unverified_prints_a_marked_draft(tmp_path: Path, signed: dict[str
     result = runner.invoke(app, [str(cred), "--out", str(out), "--allow-unverified"])
     assert result.exit_code == 0, result.output
     assert "warning:" in result.stderr and "invalid_signature" in result.stderr
-    assert _certificate.DRAFT_MARK in _text(out.read_bytes())
+    assert qr.DRAFT_MARK in _text(out.read_bytes())
     # A verified credential carries no such mark.
     good = tmp_path / "good.pdf"
     cred = _cred_file(tmp_path, signed)
@@ -202,7 +202,7 @@ def _named(signed: dict[str, Any], name: str) -> dict[str, Any]:
 
 def test_arabic_name_is_shaped(signed: dict[str, Any], dejavu_only: Path) -> None:
     name = "عائشة محمد الحسن"
-    cert = _certificate.build_certificate(_named(signed, name), font_dirs=[dejavu_only])
+    cert = qr.make_certificate(_named(signed, name), font_dirs=[dejavu_only])
     assert cert.shaping  # HarfBuzz: letters joined, right to left
     assert cert.missing == "" and cert.packages == ()
     assert [p.name for p in cert.fonts] == ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"]
@@ -214,7 +214,7 @@ def test_cjk_name_without_a_cjk_font_is_marked_and_warned(
     tmp_path: Path, signed: dict[str, Any], dejavu_only: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     doc = _named(signed, "王小明 Wang Xiaoming")
-    cert = _certificate.build_certificate(doc, font_dirs=[dejavu_only])
+    cert = qr.make_certificate(doc, font_dirs=[dejavu_only])
     assert cert.missing == "".join(sorted("王小明"))
     assert cert.packages == ("fonts-noto-cjk",)
     assert "??? Wang Xiaoming" in _text(cert.pdf)
@@ -234,14 +234,14 @@ def test_cjk_name_with_an_installed_cjk_font(signed: dict[str, Any]) -> None:
     index = _certificate._index_fonts(_certificate._FONT_DIRS)
     if not any(regular in index for regular, _, _ in _certificate._CJK_FONTS):
         pytest.skip("no CJK font installed (Debian: fonts-noto-cjk or fonts-wqy-microhei)")
-    cert = _certificate.build_certificate(_named(signed, "王小明"))
+    cert = qr.make_certificate(_named(signed, "王小明"))
     assert cert.missing == ""
     assert len(cert.fonts) == 3
     assert "王小明" in _text(cert.pdf)
 
 
 def test_without_unicode_fonts_replacements_are_reported(signed: dict[str, Any]) -> None:
-    cert = _certificate.build_certificate(_named(signed, "Đỗ عائشة"), font_dirs=[])
+    cert = qr.make_certificate(_named(signed, "Đỗ عائشة"), font_dirs=[])
     assert cert.fonts == () and not cert.shaping
     assert set(cert.missing) == set("Đỗعائشة")
     assert "fonts-dejavu-core" in cert.packages

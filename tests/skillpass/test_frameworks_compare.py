@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skillpass.errors import MalformedValueError
+from skillpass.errors import MalformedValueError, SkillpassError
 from skillpass.frameworks import (
     CAVEAT,
     compare,
@@ -396,8 +396,25 @@ def test_meta_framework_routes_never_use_isced(node: tuple[str, str], to: str) -
 # --- credentials ---------------------------------------------------------------------------
 
 
-def _credential(*alignments: dict[str, Any]) -> dict[str, Any]:
-    return {"credentialSubject": {"achievement": {"alignment": list(alignments)}}}
+def _reference() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        (ROOT / "examples" / "reference-qualification.json").read_text("utf-8")
+    )
+    return data
+
+
+def _credential(*alignments: dict[str, Any], subjects: Any = None) -> dict[str, Any]:
+    """The reference credential with these alignments (or these subjects) instead of its own."""
+    credential = _reference()
+    achievement = credential["credentialSubject"]["achievement"]
+    typed = [{"type": ["Alignment"], **a} for a in alignments]
+    if typed:
+        achievement["alignment"] = typed
+    else:
+        del achievement["alignment"]
+    if subjects is not None:
+        credential["credentialSubject"] = subjects
+    return credential
 
 
 def test_reference_credential_compares_its_pqf_level() -> None:
@@ -441,10 +458,33 @@ def test_credential_with_unknown_framework_or_level_gives_error_entries() -> Non
 
 
 def test_credential_subject_list_and_no_alignments() -> None:
-    subject = {"achievement": {"alignment": [{"targetUrl": "http://data.europa.eu/snb/eqf/4"}]}}
-    assert len(compare_credential({"credentialSubject": [subject, {}]}, "DE-DQR")) == 1
-    assert compare_credential({"credentialSubject": {}}, "DE-DQR") == []
-    assert compare_credential({}, "DE-DQR") == []
+    subject = {
+        "type": ["AchievementSubject"],
+        "achievement": {
+            "type": ["Achievement"],
+            "alignment": [{"type": ["Alignment"], "targetUrl": "http://data.europa.eu/snb/eqf/4"}],
+        },
+    }
+    other = {"type": ["AchievementSubject"], "activityEndDate": "2026-02-27T00:00:00Z"}
+    assert len(compare_credential(_credential(subjects=[subject, other]), "DE-DQR")) == 1
+    assert compare_credential(_credential(subjects=other), "DE-DQR") == []
+    assert compare_credential(_credential(), "DE-DQR") == []
+
+
+def test_credential_levels_are_read_from_the_signed_meaning() -> None:
+    # A key spelled as its full IRI is the same property: the level is not hidden by it.
+    credential = _credential()
+    achievement = credential["credentialSubject"]["achievement"]
+    achievement["https://purl.imsglobal.org/spec/vc/ob/vocab.html#alignment"] = [
+        {
+            "type": ["Alignment"],
+            "targetType": "ext:QualificationLevel",
+            "targetFramework": "EQF",
+            "targetCode": "4",
+        }
+    ]
+    (entry,) = compare_credential(credential, "EQF")
+    assert entry["alignment"] == {"framework": "EQF", "level": "4"}
 
 
 def test_credential_against_unknown_framework_raises() -> None:
@@ -454,20 +494,10 @@ def test_credential_against_unknown_framework_raises() -> None:
 
 
 def test_credential_levels_that_do_not_exist_are_reported_not_skipped() -> None:
-    credential = {
-        "credentialSubject": {
-            "achievement": {
-                "alignment": [
-                    {"targetUrl": "http://data.europa.eu/snb/eqf/99"},
-                    {
-                        "targetType": "ext:QualificationLevel",
-                        "targetFramework": 5,
-                        "targetCode": "2",
-                    },
-                ]
-            }
-        }
-    }
+    credential = _credential(
+        {"targetUrl": "http://data.europa.eu/snb/eqf/99"},
+        {"targetType": "ext:QualificationLevel", "targetFramework": 5, "targetCode": "2"},
+    )
     entries = compare_credential(credential, "DE-DQR")
     assert [(e["alignment"]["framework"], e["error"]) for e in entries] == [
         ("EQF", "invalid_level"),
@@ -475,6 +505,7 @@ def test_credential_levels_that_do_not_exist_are_reported_not_skipped() -> None:
     ]
 
 
-@pytest.mark.parametrize("not_a_credential", [[], "text", 5, None])
-def test_compare_credential_on_something_else_is_empty(not_a_credential: Any) -> None:
-    assert compare_credential(not_a_credential, "EQF") == []
+@pytest.mark.parametrize("not_a_credential", [[], "text", 5, None, {}])
+def test_compare_credential_on_something_else_is_an_error(not_a_credential: Any) -> None:
+    with pytest.raises(SkillpassError):
+        compare_credential(not_a_credential, "EQF")

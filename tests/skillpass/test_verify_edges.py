@@ -73,9 +73,13 @@ def test_every_validity_date_counts_when_both_vocabularies_are_present(
 ) -> None:
     from datetime import timedelta
 
+    from skillpass._dates import parse_datetime
     from skillpass._verify import _validity_check
 
-    check = _validity_check(dates, [], datetime(2028, 1, 1, tzinfo=UTC), timedelta(minutes=5))
+    starts = [parse_datetime(dates[k]) for k in ("validFrom", "issuanceDate") if k in dates]
+    ends = [parse_datetime(dates[k]) for k in ("validUntil", "expirationDate") if k in dates]
+    when = datetime(2028, 1, 1, tzinfo=UTC)
+    check = _validity_check(starts, ends, (), when, timedelta(minutes=5))
     assert check.code == code
 
 
