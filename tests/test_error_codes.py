@@ -27,7 +27,7 @@ _NOT_CODES = {"invalid"}  # `combine("valid", "invalid")` matches the check patt
 
 def source_codes() -> set[str]:
     found = set(_FORMATTED) | {SCHEMA_INVALID, INPUT_ERROR_CODE}
-    for path in (ROOT / "skillpass").rglob("*.py"):
+    for path in [*(ROOT / "skillpass").rglob("*.py"), *(ROOT / "issuer").rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
         for pattern in _PATTERNS:
             found.update(re.findall(pattern, text))

@@ -13,7 +13,9 @@ Each credential carries a ``BitstringStatusListEntry`` that points at one index 
         "https://x.example/status-lists/1", issuer="did:web:x.example", bitstring=bits
     )
 
-and a verifier reads a credential's status with :func:`read_status`.
+and a verifier reads a credential's status with :func:`read_status`, or hands
+``skillpass.VerificationPolicy(status=StatusListChecker([list_credential, ...]))`` to
+``skillpass.verify_credential``.
 
 Encoding (spec §2.1/§3): the bitstring is GZIP-compressed, then multibase base64url without
 padding (prefix ``u``); index 0 is the left-most (most significant) bit of the first byte; an
@@ -39,12 +41,14 @@ from ._bitstring import (
     encode_bitstring,
     read_status,
 )
+from ._checker import StatusListChecker
 
 __all__ = [
     "DEFAULT_MAX_DECODED_BYTES",
     "MIN_ENTRIES",
     "REVOCATION_AND_SUSPENSION_MESSAGES",
     "Bitstring",
+    "StatusListChecker",
     "StatusResult",
     "build_status_entry",
     "build_status_list_credential",

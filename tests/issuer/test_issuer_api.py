@@ -17,7 +17,7 @@ import skillpass
 from issuer import create_app
 from issuer.models import AuditEntry, InstituteKey
 from skillpass.errors import KeyFileError
-from skillpass.status import read_status
+from skillpass.status import StatusListChecker, read_status
 from tests.issuer.conftest import PUBLIC_URL, Running, make_settings, unsigned_qualification
 
 PROBLEM = "application/problem+json"
@@ -140,8 +140,17 @@ def test_revoke_suspend_reinstate(running: Running) -> None:
 
     assert_problem(change("suspension", True), 409, "not_suspendable")
     assert change("revocation", True).json()["revoked"] is True
-    status, _, after = status_of(running, plain)
+    status, fresh, after = status_of(running, plain)
     assert status.revoked and after.headers["etag"] != etag
+    # What a verifier sees with the fresh list: revoked (with the first one: valid).
+    for lst, expected in ((first.json(), ("valid", "ok")), (fresh, ("invalid", "revoked"))):
+        policy = skillpass.VerificationPolicy(
+            resolver=resolver(running, "rtc7"),
+            status=StatusListChecker([lst], resolver=resolver(running, "rtc7")),
+        )
+        report = skillpass.verify_credential(plain, policy=policy)
+        check = next(c for c in report.checks if c.id == "status")
+        assert (check.status, check.code) == expected
     assert_problem(change("revocation", False), 409, "revocation_irreversible")
     assert running.client.get(f"/credentials/{cid}", headers=running.auth("rtc7")).json()["revoked"]
 

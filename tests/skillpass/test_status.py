@@ -16,6 +16,7 @@ from skillpass.status import (
     MIN_ENTRIES,
     REVOCATION_AND_SUSPENSION_MESSAGES,
     Bitstring,
+    StatusListChecker,
     build_status_entry,
     build_status_list_credential,
     decode_encoded_list,
@@ -205,3 +206,64 @@ def test_short_list_and_out_of_range_index() -> None:
     assert info.value.code == "status_index_out_of_range"
     with pytest.raises(RangeError):
         build_status_list_credential(URL, issuer="did:example:1", bitstring=Bitstring(10))
+
+
+def _credential_with_entry(key: skillpass.KeyPair, entry: dict[str, object]) -> dict[str, object]:
+    credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": key.did,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:1"},
+        "credentialStatus": entry,
+    }
+    return skillpass.sign_credential(credential, key)
+
+
+def _status_check(credential: dict[str, object], *lists: dict[str, object]) -> tuple[str, str]:
+    checker = StatusListChecker(lists)
+    policy = skillpass.VerificationPolicy(status=checker)
+    report = skillpass.verify_credential(credential, policy=policy)
+    check = next(c for c in report.checks if c.id == "status")
+    return check.status, check.code
+
+
+def test_status_list_checker() -> None:
+    key = skillpass.KeyPair.generate()
+    revocable = _credential_with_entry(key, build_status_entry(URL, 42))
+    bits = Bitstring()
+
+    def signed(bitstring: Bitstring, purpose: str = "revocation") -> dict[str, object]:
+        unsigned = build_status_list_credential(
+            URL, issuer=key.did, bitstring=bitstring, purpose=purpose
+        )
+        return skillpass.sign_credential(unsigned, key)
+
+    assert _status_check(revocable) == ("unknown", "status_not_checked")
+    assert _status_check(revocable, signed(bits)) == ("valid", "ok")
+    bits.set(42, 1)
+    assert _status_check(revocable, signed(bits)) == ("invalid", "revoked")
+    # A list whose bits were changed after signing is rejected, so the status stays unknown.
+    tampered = signed(Bitstring())
+    tampered["credentialSubject"]["encodedList"] = bits.encode()  # type: ignore[index]
+    assert set(StatusListChecker([tampered]).rejected) == {URL}
+    assert _status_check(revocable, tampered) == ("unknown", "status_not_checked")
+    # Another issuer's list does not count for this credential.
+    other = skillpass.KeyPair.generate()
+    foreign = skillpass.sign_credential(
+        build_status_list_credential(URL, issuer=other.did, bitstring=Bitstring()), other
+    )
+    assert _status_check(revocable, foreign) == ("invalid", "status_list_mismatch")
+    suspendable = _credential_with_entry(
+        key,
+        build_status_entry(
+            URL, 9, "message", status_size=2, messages=REVOCATION_AND_SUSPENSION_MESSAGES
+        ),
+    )
+    two = Bitstring(status_size=2)
+    assert _status_check(suspendable, signed(two, "message")) == ("valid", "ok")
+    two.set(9, 1)
+    assert _status_check(suspendable, signed(two, "message")) == ("invalid", "suspended")
+    two.set(9, 3)
+    assert _status_check(suspendable, signed(two, "message")) == ("invalid", "revoked")
+    assert _status_check(suspendable, signed(two)) == ("invalid", "status_purpose_mismatch")
