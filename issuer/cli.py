@@ -92,6 +92,8 @@ def serve(
         log_config=log_config(),
         access_log=False,
         timeout_graceful_shutdown=30,
+        # A worker busy signing a large batch answers the supervisor's ping late; do not kill it.
+        timeout_worker_healthcheck=60,
         proxy_headers=True,
     )
 

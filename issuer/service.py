@@ -68,6 +68,9 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _CHECK_PLAINTEXT = b"skillpass-master-key-check-v1"
 _KEY_PREFIX = "spk_"
+# pyld's context caches are shared and not thread-safe, and signing is CPU-bound under the GIL
+# anyway: one signature or verification at a time per process (processes give parallelism).
+_CORE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -716,9 +719,10 @@ class IssuerService:
                     messages=REVOCATION_AND_SUSPENSION_MESSAGES,
                 )
             try:
-                result = skillpass.sign_credential(
-                    doc, key, cryptosuite=suite, verification_method=vm, now=now
-                )
+                with _CORE_LOCK:
+                    result = skillpass.sign_credential(
+                        doc, key, cryptosuite=suite, verification_method=vm, now=now
+                    )
             except SkillpassError as exc:
                 raise _with_path(exc, (f"/{n}" if batch else "") + "/credential") from None
             signed.append(result)
@@ -849,9 +853,10 @@ class IssuerService:
         unsigned = build_status_list_credential(
             url, issuer=inst.did, bitstring=bits, purpose=lst.purpose, ttl_ms=ttl * 1000
         )
-        signed = skillpass.sign_credential(
-            unsigned, key, cryptosuite=inst.default_cryptosuite, verification_method=vm
-        )
+        with _CORE_LOCK:
+            signed = skillpass.sign_credential(
+                unsigned, key, cryptosuite=inst.default_cryptosuite, verification_method=vm
+            )
         etag = f'"{public_id}-{version}-{hashlib.sha256(vm.encode()).hexdigest()[:8]}"'
         with self._lists_lock:
             self._list_cache[cache_key] = (signed, etag)
@@ -1008,9 +1013,10 @@ class IssuerService:
             raise MalformedValueError(
                 "presentation must be a JSON object", code="not_an_object", path="/presentation"
             )
-        report = skillpass.verify_presentation(
-            presentation, challenge=nonce, domain=self.public_url
-        )
+        with _CORE_LOCK:
+            report = skillpass.verify_presentation(
+                presentation, challenge=nonce, domain=self.public_url
+            )
         holder = presentation.get("holder")
         holder_id = holder.get("id") if isinstance(holder, dict) else holder
         proof_ok = any(c.id == "proof" and c.status == "valid" for c in report.checks)

@@ -492,3 +492,23 @@ def test_migrations_match_the_models(database_url: str, tmp_path: Path) -> None:
         count = conn.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
     engine.dispose()
     assert diff == [] and count == 0
+
+
+def test_concurrent_requests_in_one_process(running: Running) -> None:
+    """Requests run in a thread pool: signing must be safe there (pyld's caches are not)."""
+    running.institute("rtc7")
+    running.institute("dk", did_method="key")
+    auth = running.auth("rtc7")
+    items = [{"credential": unsigned_qualification()} for _ in range(10)]
+    for item in items:
+        del item["credential"]["id"]
+
+    def batch(n: int) -> int:
+        headers = auth if n % 2 else running.auth("dk")
+        response = running.client.post("/credentials/issue/batch", json=items, headers=headers)
+        return int(response.status_code)
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(batch, range(16))) == [201] * 16
