@@ -512,3 +512,28 @@ def test_concurrent_requests_in_one_process(running: Running) -> None:
 
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(batch, range(16))) == [201] * 16
+
+
+def test_a_full_list_gives_way_to_a_new_one(database_url: str, tmp_path: Path) -> None:
+    app = create_app(make_settings(database_url, tmp_path, status_list_capacity=3))
+    with TestClient(app) as client:
+        running = Running(client, app.state.service.settings)
+        running.institute("rtc7")
+        items = [{"credential": unsigned_qualification()} for _ in range(4)]
+        for item in items:
+            del item["credential"]["id"]
+        vcs = client.post(
+            "/credentials/issue/batch", json=items, headers=running.auth("rtc7")
+        ).json()["verifiableCredentials"]
+        vcs.append(
+            issue(
+                running,
+                "rtc7",
+                credential={**unsigned_qualification(), "id": "urn:uuid:" + "3" * 32},
+            ).json()["verifiableCredential"]
+        )
+        lists = [vc["credentialStatus"]["statusListCredential"] for vc in vcs]
+        assert sorted(lists.count(url) for url in set(lists)) == [2, 3]
+        for vc in vcs:
+            assert not status_of(running, vc)[0].revoked
+        assert client.get("/openapi.json").json()["info"]["title"] == "SkillPass issuer"
