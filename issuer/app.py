@@ -22,7 +22,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import skillpass.qr
-from skillpass.errors import MalformedValueError, ParsingError, SkillpassError
+from skillpass.errors import MalformedValueError, ParsingError, RangeError, SkillpassError
 
 from .db import make_engine, migrate
 from .errors import BodyTooLargeError, ServiceBusyError
@@ -36,6 +36,7 @@ log = logging.getLogger("skillpass.issuer")
 _T = TypeVar("_T")
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 PROBLEM = "application/problem+json"
+_MAX_DEPTH = 64
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Offer tokens are bearer secrets: they never reach a log line.
 _SECRET_PATH = re.compile(r"^(/offers/)[^/]+")
@@ -176,9 +177,23 @@ def _parse(body: bytes) -> Any:
         raise ParsingError(f"{name} is not JSON", code="not_json")
 
     try:
-        return json.loads(body, object_pairs_hook=no_duplicates, parse_constant=no_constant)
+        data = json.loads(body, object_pairs_hook=no_duplicates, parse_constant=no_constant)
     except (ValueError, RecursionError) as exc:
         raise ParsingError("the request body is not JSON", code="not_json") from exc
+    # Bound the nesting before anything recursive (copying, signing) touches the document.
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise RangeError(
+                f"the request body is nested deeper than {_MAX_DEPTH} levels",
+                code="document_too_deep",
+            )
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return data
 
 
 async def _json_object(request: Request) -> dict[str, Any]:
