@@ -159,6 +159,13 @@ def check_json(
                 raise _fail(
                     "empty_array", "empty arrays are not signed; leave the property out", path
                 )
+            if len(value) > limits.max_values_per_property:
+                # Refused before any JSON-LD work: the expanded check counts merged nodes too.
+                raise RangeError(
+                    f"an array has more than {limits.max_values_per_property} values",
+                    code="too_many_values",
+                    path=path,
+                )
             for i, item in enumerate(value):
                 if isinstance(item, list):
                     raise _fail("nested_array", "arrays of arrays are not allowed", _ptr(path, i))

@@ -82,6 +82,7 @@ def credential_summary(
         "achievements": achievements,
         "issuer": {"id": view.issuer, "name": issuer_name, "name_source": source},
         "levels": _unique(levels),
+        "awarded": format_datetime(view.awarded) if view.awarded else None,
         "valid_from": _date(view.valid_from, latest=True),
         "valid_until": _date(view.valid_until, latest=False),
     }

@@ -851,10 +851,12 @@ def _holder_check(
         return failed, holder
     bound: list[int] = []
     unbound: list[int] = []
+    unverified: list[int] = []
     others: list[tuple[int, list[str]]] = []
     for i, report in enumerate(reports, 1):
         if report.checked is None:
-            continue  # a credential that did not verify says nothing about whom it is for
+            unverified.append(i)  # it says nothing trustworthy about whom it is for
+            continue
         ids = sorted({s.id for s in report.checked.view.subjects if s.id is not None})
         if holder in ids:
             bound.append(i)
@@ -867,22 +869,24 @@ def _holder_check(
         parts.append(f"credential(s) {_nums(bound)} are about the holder")
     if unbound:
         parts.append(f"credential(s) {_nums(unbound)} name no subject id, so nothing binds them")
+    if unverified:
+        parts.append(
+            f"credential(s) {_nums(unverified)} did not verify, so their binding is unknown"
+        )
     for i, ids in others:
         parts.append(f"credential {i} is about {', '.join(ids)}, not the holder")
+    if policy.challenge is None and policy.require_challenge:
+        parts.append(
+            "no challenge was given, so this may be a replay of a presentation made for "
+            "someone else"
+        )
     message = "; ".join(parts)
     if others and policy.require_holder_binding:
         return Check("holder", "invalid", "subject_not_holder", message), holder
     if policy.challenge is None and policy.require_challenge:
-        return (
-            Check(
-                "holder",
-                "unknown",
-                "challenge_not_checked",
-                message + "; no challenge was given, so this may be a replay of a presentation "
-                "made for someone else",
-            ),
-            holder,
-        )
+        return Check("holder", "unknown", "challenge_not_checked", message), holder
+    if unverified:
+        return Check("holder", "unknown", "binding_not_checked", message), holder
     code = "subject_not_holder" if others else "subject_not_bound" if unbound else "ok"
     return Check("holder", "valid", code, message), holder
 

@@ -167,6 +167,7 @@ class CredentialView:
     name: tuple[Text, ...]
     valid_from: tuple[datetime, ...]
     valid_until: tuple[datetime, ...]
+    awarded: datetime | None
     subjects: tuple[SubjectView, ...]
     statuses: tuple[StatusEntry, ...]
     vcdm1: bool
@@ -355,9 +356,7 @@ def _identity(node: _Node) -> IdentityView:
 
 
 def _subject(node: _Node) -> SubjectView:
-    completed = _one_date(node, v.ACTIVITY_END_DATE, "activityEndDate") or _one_date(
-        node, v.AWARDED_DATE, "awardedDate"
-    )
+    completed = _one_date(node, v.ACTIVITY_END_DATE, "activityEndDate")
     return SubjectView(
         id=node.id,
         name=node.texts(v.NAME),
@@ -388,7 +387,9 @@ def credential_view(expanded: list[Any], *, vcdm1: bool) -> CredentialView:
     """
     top = _top(expanded, "credential")
     _check_kind(top.types, v.VERIFIABLE_CREDENTIAL)
-    issuers = top.ids(v.ISSUER)
+    # An issuer written as a plain string under the property's IRI is a literal, not a node:
+    # it is still a second signed issuer statement, so it counts.
+    issuers = list(top.ids(v.ISSUER)) + [x for x in top.literals(v.ISSUER) if isinstance(x, str)]
     if not issuers:
         raise MalformedValueError("the credential has no issuer id", code="missing_issuer")
     if len(set(issuers)) > 1:
@@ -413,6 +414,7 @@ def credential_view(expanded: list[Any], *, vcdm1: bool) -> CredentialView:
         name=top.texts(v.NAME),
         valid_from=starts,
         valid_until=ends,
+        awarded=_one_date(top, v.AWARDED_DATE, "awardedDate"),
         subjects=tuple(_subject(s) for s in subjects),
         statuses=tuple(_status(s) for s in top.nodes(v.CREDENTIAL_STATUS)),
         vcdm1=vcdm1,
@@ -423,19 +425,16 @@ def presentation_view(expanded: list[Any]) -> PresentationView:
     """The view of an expanded, checked presentation (without its proofs)."""
     top = _top(expanded, "presentation")
     _check_kind(top.types, v.VERIFIABLE_PRESENTATION)
-    holders = top.ids(v.HOLDER)
+    holders = list(top.ids(v.HOLDER)) + [x for x in top.literals(v.HOLDER) if isinstance(x, str)]
     if len(set(holders)) > 1:
         raise _ambiguous("the holder", holders)
-    graphs = [
-        x
-        for x in top._values(v.VERIFIABLE_CREDENTIAL_PROP)
-        if isinstance(x, dict) and "@graph" in x
-    ]
     return PresentationView(
         id=top.id,
         types=top.types,
         holder=holders[0] if holders else None,
-        credential_count=len(graphs),
+        # Every value counts (a credential is a graph; anything else there is a value the
+        # signature covers and no check would read).
+        credential_count=len(top._values(v.VERIFIABLE_CREDENTIAL_PROP)),
     )
 
 

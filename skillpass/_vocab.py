@@ -54,11 +54,14 @@ IDENTITY_TYPE: Final = OB + "identityType"
 IDENTITY_HASH: Final = OB + "identityHash"
 HASHED: Final = OB + "hashed"
 SALT: Final = OB + "salt"
-AWARDED_DATE: Final = OB + "awardedDate"
+AWARDED_DATE: Final = OB + "awardedDate"  # of the credential, not of its subject
 ACTIVITY_END_DATE: Final = OB + "activityEndDate"
 
-# Values SkillPass writes and reads in Open Badges fields.
+# Values SkillPass writes and reads in Open Badges fields. OB 3.0 only enumerates
+# competency-framework alignment types; the others are its `ext:` extensions.
 QUALIFICATION_LEVEL: Final = "ext:QualificationLevel"
+LANGUAGE_LEVEL: Final = "ext:LanguageProficiencyLevel"
+LANGUAGE: Final = "ext:Language"
 COMPETENCY: Final = "ceasn:Competency"
 ISCED_F: Final = "ext:ISCED-F"
 PASSPORT_NUMBER: Final = "ext:passportNumber"

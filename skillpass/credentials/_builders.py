@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final, TypeVar
 
+from .. import _vocab as vocab
 from .._contexts import CREDENTIALS_V2, OB_V3
 from .._dates import format_datetime
 from .._schemas import validate_credential_schemas
@@ -49,16 +50,15 @@ __all__ = [
 CredentialInput = QualificationInput | SkillInput | WorkExperienceInput | LanguageProficiencyInput
 _Model = TypeVar("_Model", bound=_CredentialInput)
 
-# Alignment targetType values. OB 3.0 only enumerates competency-framework types; the others
-# are extensions (`ext:`), which the OB schema allows.
-_LEVEL_TYPE: Final = "ext:QualificationLevel"
-_ISCED_TYPE: Final = "ext:ISCED-F"
-_SKILL_TYPE: Final = "ceasn:Competency"
-_LANGUAGE_LEVEL_TYPE: Final = "ext:LanguageProficiencyLevel"
-_LANGUAGE_TYPE: Final = "ext:Language"
+# Alignment targetType values and URLs: the one vocabulary the view and the checks read too.
+_LEVEL_TYPE: Final = vocab.QUALIFICATION_LEVEL
+_ISCED_TYPE: Final = vocab.ISCED_F
+_SKILL_TYPE: Final = vocab.COMPETENCY
+_LANGUAGE_LEVEL_TYPE: Final = vocab.LANGUAGE_LEVEL
+_LANGUAGE_TYPE: Final = vocab.LANGUAGE
 
-_EQF_URL: Final = "http://data.europa.eu/snb/eqf/"
-_FRAMEWORK_URN: Final = "urn:skillpass:framework:"
+_EQF_URL: Final = vocab.EQF_URL_PREFIX
+_FRAMEWORK_URN: Final = vocab.FRAMEWORK_URN_PREFIX
 
 # Council of Europe names of the six CEFR common reference levels.
 _CEFR_NAMES: Final = {

@@ -190,6 +190,8 @@ def _facts(view: CredentialView) -> list[tuple[str, str]]:
     completed = sorted(s.completed for s in view.subjects if s.completed is not None)
     if completed:
         facts.append(("Completed", format_datetime(completed[-1])[:10]))
+    if view.awarded is not None:
+        facts.append(("Awarded", format_datetime(view.awarded)[:10]))
     if view.valid_from:
         facts.append(("Valid from", format_datetime(max(view.valid_from))[:10]))
     if view.valid_until:

@@ -440,11 +440,14 @@ def test_list_members_count_as_blank_nodes() -> None:
         }
     ]
     start = time.monotonic()
-    with pytest.raises(SkillpassError) as info:
+    with pytest.raises(SkillpassError) as capped:
         check_and_expand(doc)
+    assert capped.value.code == "too_many_values"  # the array cap refuses it first
+    with pytest.raises(SkillpassError) as info:
+        check_and_expand(doc, limits=Limits(max_values_per_property=5000))
     assert info.value.code == "too_many_blank_nodes"
     # With the limit raised, the deep recursion is still an error with a code, not a crash.
-    limits = Limits(max_blank_nodes=10_000, max_seconds=30)
+    limits = Limits(max_blank_nodes=10_000, max_values_per_property=5000, max_seconds=30)
     with pytest.raises(SkillpassError) as deep:
         canonicalize_rdfc(check_and_expand(doc, limits=limits), limits=limits)
     assert deep.value.code in {"too_many_blank_nodes", "canonicalization_timeout"}
@@ -468,6 +471,9 @@ def test_many_values() -> None:
     doc["credentialSubject"]["achievement"]["tag"] = [f"t{i}" for i in range(25_000)]
     with pytest.raises(SkillpassError) as info:
         sign_credential(doc, KEY)
+    assert info.value.code == "too_many_values"  # one array: the per-property cap comes first
+    with pytest.raises(SkillpassError) as info:
+        sign_credential(doc, KEY, limits=Limits(max_values_per_property=100_000))
     assert info.value.code == "document_too_large"
 
 
