@@ -12,9 +12,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
+import shutil
+import socket
 import sys
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -148,9 +154,101 @@ def main() -> int:
     forged["credentialSubject"]["achievement"]["name"] = "Welding Inspector (EQF 6)"
     show_report(skillpass.verify_credential(forged, trusted_issuers={institute.did}))
 
+    served = issuer_service_journey(out, credential)
+
     console.rule("[bold]done")
     console.print(f"files in {out}/")
-    return 0 if report.check("proof").status == "valid" else 1
+    return 0 if report.check("proof").status == "valid" and served else 1
+
+
+def issuer_service_journey(out: Path, credential: dict[str, Any]) -> bool:
+    """Steps 7-9: the same certificate, issued by the issuer service over HTTP, then revoked."""
+    import httpx
+    import uvicorn
+
+    from issuer import Settings, create_app
+    from skillpass.status import StatusListChecker
+
+    step(7, "The institute runs the SkillPass issuer service (embedded SQLite)")
+    data = out / "issuer"
+    shutil.rmtree(data, ignore_errors=True)  # a fresh database (and master key) each run
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    admin = {"Authorization": f"Bearer {secrets.token_urlsafe(24)}"}
+    settings = Settings(
+        database_url=f"sqlite:///{data / 'issuer.db'}",
+        public_url=base,
+        admin_token=admin["Authorization"].split()[1],
+        data_dir=data,
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        with httpx.Client(base_url=base, timeout=60) as http:
+            body = {
+                "name": "Regional Training Center Central Visayas",
+                "country": "PH",
+                "slug": "rtc7",
+                "did_method": "web",
+            }
+            institute = http.post("/institutes", json=body, headers=admin).json()
+            key = http.post("/institutes/rtc7/api-keys", headers=admin).json()["api_key"]
+            auth = {"Authorization": f"Bearer {key}"}
+            console.print(f"service at {base}; institute DID {institute['did']}")
+            unsigned = json.loads(json.dumps(credential))
+            unsigned.pop("credentialStatus", None)
+            unsigned.pop("id", None)
+            unsigned["issuer"].pop("id", None)
+            response = http.post("/credentials/issue", json={"credential": unsigned}, headers=auth)
+            issued = response.json()["verifiableCredential"]
+            (out / "credential-from-service.json").write_text(
+                json.dumps(issued, indent=2, ensure_ascii=False)
+            )
+            entry = issued["credentialStatus"]
+            console.print(
+                f"POST /credentials/issue -> {response.status_code}: {issued['id']}, status list "
+                f"index {entry['statusListIndex']} (of 131,072) in {entry['statusListCredential']}"
+            )
+
+            def officer_checks(label: str) -> str:
+                # While online, the officer's machine fetches the DID document and the status
+                # list; the verification itself uses only what was fetched.
+                did_doc = http.get("/institutes/rtc7/did.json").json()
+                status_list = http.get(entry["statusListCredential"].removeprefix(base)).json()
+                resolver = skillpass.OfflineResolver({institute["did"]: did_doc})
+                policy = skillpass.VerificationPolicy(
+                    resolver=resolver,
+                    trust=skillpass.TrustedIssuers({institute["did"]}),
+                    status=StatusListChecker([status_list], resolver=resolver),
+                )
+                report = skillpass.verify_credential(issued, policy=policy)
+                console.print(f"[bold]{label}[/]")
+                show_report(report)
+                return report.status
+
+            step(8, "An officer verifies it with the institute's fresh status list")
+            before = officer_checks("with the status list as published now:")
+
+            step(9, "The institute revokes it; the officer's next status list says so")
+            change = {
+                "credentialId": issued["id"],
+                "credentialStatus": {"type": "BitstringStatusList", "statusPurpose": "revocation"},
+                "status": True,
+            }
+            revoked = http.post("/credentials/status", json=change, headers=auth)
+            console.print(f"POST /credentials/status -> {revoked.status_code}: {revoked.json()}")
+            after = officer_checks("with the fresh status list:")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+    return before == "valid" and after == "invalid"
 
 
 if __name__ == "__main__":

@@ -26,6 +26,11 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "QR version" in out
     assert "PH-PQF 2 ≈ DE-DQR 2" in out
     assert "INVALID" in out  # the forged copy
+    # Steps 7-9: issued by the issuer service over HTTP, valid, then revoked.
+    assert "POST /credentials/issue -> 201" in out
+    assert "the issuer has revoked the credential" in out
+    served = json.loads((tmp_path / "credential-from-service.json").read_text())
+    assert served["credentialStatus"]["type"] == "BitstringStatusListEntry"
     signed = json.loads((tmp_path / "credential.json").read_text())
     assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     assert (tmp_path / "credential-qr.png").read_bytes().startswith(b"\x89PNG")

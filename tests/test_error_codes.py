@@ -27,7 +27,11 @@ _NOT_CODES = {"invalid"}  # `combine("valid", "invalid")` matches the check patt
 
 def source_codes() -> set[str]:
     found = set(_FORMATTED) | {SCHEMA_INVALID, INPUT_ERROR_CODE}
-    paths = [*(ROOT / "skillpass").rglob("*.py"), *(ROOT / "wallet").rglob("*.py")]
+    paths = [
+        *(ROOT / "skillpass").rglob("*.py"),
+        *(ROOT / "wallet").rglob("*.py"),
+        *(ROOT / "issuer").rglob("*.py"),
+    ]
     for path in paths:
         text = path.read_text(encoding="utf-8")
         for pattern in _PATTERNS:

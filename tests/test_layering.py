@@ -111,7 +111,7 @@ PUBLIC = {
         "seal",
         "unseal",
     ],
-    skillpass.cli: ["CORE_COMMANDS", "ROLE_COMMANDS", "LazyCommand", "app", "main"],
+    skillpass.cli: ["CORE_COMMANDS", "ROLE_COMMANDS", "LazyCommand", "PlainCommand", "app", "main"],
 }
 
 

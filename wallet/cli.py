@@ -17,10 +17,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from typer.core import TyperCommand
 
 import skillpass
 import skillpass.qr as qr
+from skillpass.cli import PlainCommand
 from skillpass.errors import ParsingError, RangeError
 
 from ._errors import WalletError
@@ -44,30 +44,7 @@ app = typer.Typer(
 )
 
 
-class _Command(TyperCommand):
-    """Help that names values (``ID``, ``FILE``) rather than Python types, like the core's."""
-
-    def collect_usage_pieces(self, ctx: Any) -> list[str]:
-        pieces = [self.options_metavar] if self.options_metavar else []
-        for param in self.get_params(ctx):
-            if param.param_type_name == "argument":
-                name = param.metavar or (param.name or "").upper()
-                name = name if param.required else f"[{name}]"
-                pieces.append(name)
-        return pieces
-
-    def format_options(self, ctx: Any, formatter: Any) -> None:
-        arguments, options = [], []
-        for param in self.get_params(ctx):
-            if param.param_type_name == "argument":
-                name = param.metavar or (param.name or "").upper()
-                arguments.append((name, getattr(param, "help", None) or ""))
-            elif (record := param.get_help_record(ctx)) is not None:
-                options.append(record)
-        for title, rows in (("Arguments", arguments), ("Options", options)):
-            if rows:
-                with formatter.section(title):
-                    formatter.write_dl(rows)
+_Command = PlainCommand  # help that names values (ID, FILE), like the core's
 
 
 # No emoji codes (":key:" in "did:key:" would become a picture) and no highlighting.

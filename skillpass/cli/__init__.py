@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from skillpass import VerificationReport
 
-__all__ = ["CORE_COMMANDS", "ROLE_COMMANDS", "LazyCommand", "app", "main"]
+__all__ = ["CORE_COMMANDS", "ROLE_COMMANDS", "LazyCommand", "PlainCommand", "app", "main"]
 
 CORE_COMMANDS: dict[str, LazyCommand] = {
     "credential": LazyCommand(

@@ -1,0 +1,12 @@
+"""Alembic environment: migrations run on a connection the issuer passes in (see db.migrate)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from issuer.models import Base
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=Base.metadata)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,101 @@
+"""A :class:`skillpass.StatusChecker` over status list credentials the caller has fetched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from .._did import DidResolver
+from .._policy import StatusDecision
+from .._verify import verify_credential
+from .._view import CheckedCredential, StatusEntry
+from ..errors import SkillpassError
+from ._bitstring import DEFAULT_MAX_DECODED_BYTES, REVOCATION_AND_SUSPENSION_MESSAGES, read_status
+
+__all__ = ["StatusListChecker"]
+
+_MUST_PASS = ("format", "proof", "validity")
+
+
+class StatusListChecker:
+    """Answers status checks from status list credentials fetched beforehand (online, or from a
+    trust bundle), so verification can run offline.
+
+    Each list credential is verified when the checker is made (format, proof and validity, with
+    ``resolver``); one that fails is left out and listed in :attr:`rejected`, so entries that
+    point at it stay ``unknown``. A list only counts for credentials of the same issuer.
+    ``statusPurpose: "message"`` entries of two bits are read with SkillPass's
+    revocation-and-suspension messages (:data:`REVOCATION_AND_SUSPENSION_MESSAGES`).
+    """
+
+    def __init__(
+        self,
+        list_credentials: Iterable[Mapping[str, Any]],
+        *,
+        resolver: DidResolver | None = None,
+        now: datetime | None = None,
+        max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
+    ) -> None:
+        self._lists: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.rejected: dict[str, str] = {}
+        self._max = max_decoded_bytes
+        for item in list_credentials:
+            document = dict(item)
+            url = document.get("id")
+            name = url if isinstance(url, str) else "(a list without an id)"
+            report = verify_credential(document, resolver=resolver, now=now)
+            failed = [c for c in report.checks if c.id in _MUST_PASS and c.status != "valid"]
+            issuer = document.get("issuer")
+            issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+            if failed or not isinstance(url, str) or not isinstance(issuer_id, str):
+                self.rejected[name] = failed[0].code if failed else "invalid_status_list"
+                continue
+            self._lists[url] = (issuer_id, document)
+
+    def check(
+        self, entry: StatusEntry, credential: CheckedCredential, *, at: datetime
+    ) -> StatusDecision:
+        """The status the list gives ``entry``: ``valid``, ``invalid`` (revoked, suspended, a
+        bad entry) or ``unknown`` (no verified list for it)."""
+        url = entry.list_credential
+        if url is None or url not in self._lists:
+            return StatusDecision(
+                "unknown",
+                "status_not_checked",
+                f"no verified status list {url} is available to check the status entry",
+            )
+        issuer, document = self._lists[url]
+        if issuer != credential.view.issuer:
+            return StatusDecision(
+                "invalid",
+                "status_list_mismatch",
+                "the status list is published by another issuer than the credential's",
+            )
+        raw: dict[str, Any] = {
+            "type": list(entry.type_names),
+            "statusPurpose": entry.purpose,
+            "statusListIndex": entry.index,
+            "statusListCredential": url,
+        }
+        if entry.size is not None:
+            raw["statusSize"] = entry.size
+            if entry.purpose == "message" and entry.size == 2:
+                raw["statusMessage"] = [dict(m) for m in REVOCATION_AND_SUSPENSION_MESSAGES]
+        try:
+            result = read_status(raw, document, max_decoded_bytes=self._max)
+        except SkillpassError as exc:
+            return StatusDecision("invalid", exc.code, exc.message)
+        if result.revoked:
+            return StatusDecision("invalid", "revoked", "the issuer has revoked the credential")
+        if result.suspended:
+            return StatusDecision("invalid", "suspended", "the issuer has suspended the credential")
+        if result.purpose in ("revocation", "suspension", "message") and not result.set:
+            return StatusDecision("valid", "ok", f"not {_words(result.purpose)} ({url})")
+        return StatusDecision(
+            "unknown", "status_not_checked", f"status {result.value} of a {result.purpose} list"
+        )
+
+
+def _words(purpose: str) -> str:
+    return {"revocation": "revoked", "suspension": "suspended"}.get(purpose, "revoked or suspended")
