@@ -29,6 +29,7 @@ from rich.table import Table
 import skillpass
 from skillpass import frameworks, qr
 from skillpass.credentials import QualificationInput, build_qualification
+from wallet import Wallet
 
 console = Console(highlight=False, emoji=False)
 STYLE = {"valid": "bold green", "invalid": "bold red", "unknown": "bold yellow"}
@@ -106,8 +107,20 @@ def main() -> int:
     certificate.write_bytes(qr.render_certificate_pdf(signed))
     console.print(f"printable certificate with QR: {certificate}")
 
-    step(3, "The worker carries the whole credential as one QR code")
-    text = qr.encode(signed)
+    step(3, "The worker keeps it in an encrypted wallet and shows it as one QR code")
+    # Demo only: a real wallet's passphrase comes from the worker, never from a program.
+    wallet_file = out / "worker.wallet"
+    wallet_file.unlink(missing_ok=True)
+    with Wallet.create(wallet_file, "demo passphrase: choose your own") as worker:
+        kept = worker.add(signed, label="welding certificate")
+        console.print(
+            f"encrypted wallet {wallet_file.name}: {len(worker.list())} credential, holder "
+            f"{worker.holder_did[:28]}…; the credential is stored as received"
+        )
+        carried = worker.get(kept.id).credential
+    if carried != signed:
+        raise SystemExit("the wallet changed the credential")
+    text = qr.encode(carried)
     png = out / "credential-qr.png"
     png.write_bytes(qr.render_png(text))
     console.print(

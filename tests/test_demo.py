@@ -24,6 +24,9 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     out = result.stdout
     assert "signature verified" in out
     assert "QR version" in out
+    assert "encrypted wallet worker.wallet: 1 credential" in out
+    assert b"Maria" not in (tmp_path / "worker.wallet").read_bytes()  # encrypted at rest
+    assert "passport number P1234567A: match" in out
     assert "PH-PQF 2 ≈ DE-DQR 2" in out
     assert "INVALID" in out  # the forged copy
     # Steps 7-9: issued by the issuer service over HTTP, valid, then revoked.
