@@ -21,8 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+import skillpass
 import skillpass.qr
-from skillpass.errors import MalformedValueError, ParsingError, RangeError, SkillpassError
+from skillpass.errors import MalformedValueError, RangeError, SkillpassError
 
 from .db import make_engine, migrate
 from .errors import BodyTooLargeError, ServiceBusyError
@@ -165,21 +166,8 @@ class _Edge:
 
 
 def _parse(body: bytes) -> Any:
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
-                raise ParsingError(f"duplicate key {key!r}", code="duplicate_key")
-            out[key] = value
-        return out
-
-    def no_constant(name: str) -> Any:
-        raise ParsingError(f"{name} is not JSON", code="not_json")
-
-    try:
-        data = json.loads(body, object_pairs_hook=no_duplicates, parse_constant=no_constant)
-    except (ValueError, RecursionError) as exc:
-        raise ParsingError("the request body is not JSON", code="not_json") from exc
+    # The core's strict parser: duplicate keys, NaN and oversized input refused with its codes.
+    data = skillpass.parse_json(body, what="the request body")
     # Bound the nesting before anything recursive (copying, signing) touches the document.
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
