@@ -32,7 +32,13 @@ from pyld.canon import URDNA2015
 from pyld.identifier_issuer import IdentifierIssuer
 
 from . import _fastld, _rdfc
-from ._contexts import CREDENTIALS_V1, CREDENTIALS_V2, context_resolver, document_loader
+from ._contexts import (
+    CREDENTIALS_V1,
+    CREDENTIALS_V2,
+    PYLD_LOCK,
+    context_resolver,
+    document_loader,
+)
 from ._contexts import is_allowed_context as _is_allowed_context
 from .errors import ContextError, MalformedValueError, RangeError, SkillpassError
 
@@ -339,7 +345,8 @@ def _pyld_expand(doc: dict[str, Any], allow_test_contexts: bool) -> list[Any]:
         "extractAllScripts": True,
     }
     try:
-        expanded: list[Any] = processor.expand(doc, options)
+        with PYLD_LOCK:
+            expanded: list[Any] = processor.expand(doc, options)
     except _DroppedTermError as dropped:
         raise _undefined_term(dropped.term) from None
     except jsonld.JsonLdError as exc:
@@ -659,6 +666,11 @@ def canonicalize_rdfc(
 
 def _pyld_canonicalize(expanded: list[Any], deadline: float) -> str:
     """pyld's URDNA2015, stopped at ``deadline`` (a ``time.monotonic()`` value)."""
+    with PYLD_LOCK:
+        return _pyld_canonicalize_locked(expanded, deadline)
+
+
+def _pyld_canonicalize_locked(expanded: list[Any], deadline: float) -> str:
     # The same steps as pyld's to_rdf, without expanding a second time.
     issuer = IdentifierIssuer("_:b")
     node_map: dict[str, Any] = {"@default": {}}

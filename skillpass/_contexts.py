@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +22,11 @@ from pyld.context_resolver import ContextResolver
 
 from ._resources import data_path
 from .errors import ContextError
+
+PYLD_LOCK = threading.RLock()
+"""Held around every call into pyld: its processors and context resolvers keep shared caches
+that are not safe under threads (concurrent calls raised KeyError). The GIL runs Python one
+thread at a time anyway, so serialising pyld costs a threaded server little."""
 
 __all__ = [
     "CREDENTIALS_V1",

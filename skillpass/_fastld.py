@@ -24,7 +24,7 @@ from typing import Any
 
 from pyld import jsonld
 
-from ._contexts import context_resolver, document_loader
+from ._contexts import PYLD_LOCK, context_resolver, document_loader
 
 __all__ = ["DroppedTerm", "Fallback", "expand", "fallback_counts"]
 
@@ -109,13 +109,14 @@ class _Engine:
             return hit[2]
         if len(self._contexts) >= _MAX_CONTEXTS:
             raise Fallback("context_cache_full")
-        result = self.processor._process_context(
-            active,
-            local,
-            self.options,
-            override_protected=override_protected,
-            propagate=propagate,
-        )
+        with PYLD_LOCK:
+            result = self.processor._process_context(
+                active,
+                local,
+                self.options,
+                override_protected=override_protected,
+                propagate=propagate,
+            )
         # setdefault: two threads that raced here both go on with the one context kept, so no
         # id used as a key can belong to a context that was dropped (and its id reused).
         return self._contexts.setdefault(memo_key, (active, local, result))[2]
@@ -154,7 +155,8 @@ class _Engine:
             mapping = ctx["mappings"][value]
             expanded = None if mapping is None else mapping["@id"]
         else:
-            expanded = self.processor._expand_iri(ctx, value, vocab=True, base=None)
+            with PYLD_LOCK:
+                expanded = self.processor._expand_iri(ctx, value, vocab=True, base=None)
         return self._remember(memo_key, expanded)
 
     def _id(self, ctx: Any, value: str) -> Any:
@@ -163,7 +165,9 @@ class _Engine:
         hit = self._memo.get(memo_key, _MISSING)
         if hit is not _MISSING:
             return hit
-        return self._remember(memo_key, self.processor._expand_iri(ctx, value, base=None))
+        with PYLD_LOCK:
+            expanded = self.processor._expand_iri(ctx, value, base=None)
+        return self._remember(memo_key, expanded)
 
     def _key(self, ctx: Any, key: str) -> tuple[Any, bool]:
         """A property's expansion in ``ctx`` and whether it is a keyword."""
