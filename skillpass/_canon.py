@@ -49,6 +49,7 @@ __all__ = [
     "check_deadline",
     "check_json",
     "check_node_map_work",
+    "is_absolute_iri",
     "node_map_work",
     "start_deadline",
 ]
@@ -64,6 +65,14 @@ _MAX_SAFE_INT = 2**53 - 1
 # and no characters that RFC 3987 excludes (space, controls, <>"{}|\^`).
 # \Z, not $: "$" also matches before a trailing newline.
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]*\Z")
+
+
+def is_absolute_iri(value: object) -> bool:
+    """The one IRI check of the safety rules: an absolute IRI with a scheme and none of the
+    characters RFC 3987 excludes (pyld drops anything else from the signed data)."""
+    return isinstance(value, str) and _IRI.match(value) is not None
+
+
 _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*\Z")
 
 

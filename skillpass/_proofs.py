@@ -17,12 +17,12 @@ import rfc8785
 
 from . import _jcsfast
 from ._canon import (
-    _IRI,
     DEFAULT_LIMITS,
     Limits,
     canonicalize_rdfc,
     check_and_expand,
     check_node_map_work,
+    is_absolute_iri,
     node_map_work,
 )
 from ._dates import parse_datetime
@@ -145,7 +145,7 @@ def validate_proof_shape(proof: dict[str, Any], *, path: str = "/proof") -> None
     # eddsa-jcs-2022 signs these as plain JSON, so check here that they are IRIs for both suites.
     for key in ("id", "verificationMethod", "previousProof"):
         for value in _ids(proof[key]) if key in proof else []:
-            if not _IRI.match(value):
+            if not is_absolute_iri(value):
                 raise MalformedValueError(
                     f"proof {key} {value!r} is not an absolute IRI",
                     code="invalid_iri",

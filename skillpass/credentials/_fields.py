@@ -14,6 +14,8 @@ from typing import Annotated, Final
 
 from pydantic import AfterValidator, StringConstraints
 
+from .._canon import is_absolute_iri
+
 __all__ = [
     "ACHIEVEMENT_TYPES",
     "AchievementTypeStr",
@@ -86,7 +88,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def check_iri(value: str) -> str:
-    """Accept only absolute, well-formed IRIs (pyld drops anything else from the signed data)."""
+    """Accept only absolute, well-formed IRIs (pyld drops anything else from the signed data).
+
+    The safety rules' IRI check (``is_absolute_iri``), which signing and verifying apply, and
+    on top of it what the builders promise about what they write: a length bound, no C1
+    controls, valid percent-escapes, a host in http(s) IRIs, well-formed DIDs.
+    """
+    if not is_absolute_iri(value):
+        raise ValueError("not an absolute IRI (expected scheme:…, e.g. https://… or did:…)")
     if len(value) > _MAX_IRI:
         raise ValueError(f"IRI longer than {_MAX_IRI} characters")
     if _IRI_FORBIDDEN.search(value):
