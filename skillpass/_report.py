@@ -21,7 +21,8 @@ _KEEP = frozenset("\u200c\u200d\u200e\u200f\u061c")
 
 def printable(text: str) -> str:
     """``text`` safe to show a person: every control or formatting character that could move
-    the cursor, recolour or reorder what a terminal or page shows becomes ``\\uXXXX``."""
+    the cursor, recolour or reorder what a terminal or page shows becomes an escape such as
+    ``\\u001b``."""
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() or ch in _KEEP else f"\\u{ord(ch):04x}" for ch in text)

@@ -46,6 +46,22 @@ app = typer.Typer(
 
 _Command = PlainCommand  # help that names values (ID, FILE), like the core's
 
+# Options several commands share.
+DidDocuments = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--did-document",
+        metavar="FILE",
+        help="An issuer's DID document, to check a did:web proof offline.",
+    ),
+]
+TrustIssuers = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--trust-issuer", metavar="DID", help="Treat this issuer DID as trusted (repeatable)."
+    ),
+]
+
 
 # No emoji codes (":key:" in "did:key:" would become a picture) and no highlighting.
 out = Console(highlight=False, emoji=False)
@@ -221,20 +237,8 @@ def add(
     label: Annotated[
         str | None, typer.Option("--label", metavar="TEXT", help="Your own note.")
     ] = None,
-    did_document: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--did-document",
-            metavar="FILE",
-            help="An issuer's DID document, to check a did:web proof offline.",
-        ),
-    ] = None,
-    trust_issuer: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--trust-issuer", metavar="DID", help="Treat this issuer DID as trusted (repeatable)."
-        ),
-    ] = None,
+    did_document: DidDocuments = None,
+    trust_issuer: TrustIssuers = None,
     timeout: Annotated[
         float,
         typer.Option(
@@ -638,20 +642,8 @@ def passwd(
 
 @app.command("recheck", cls=_Command)
 def recheck(
-    did_document: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--did-document",
-            metavar="FILE",
-            help="An issuer's DID document, to check a did:web proof offline.",
-        ),
-    ] = None,
-    trust_issuer: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--trust-issuer", metavar="DID", help="Treat this issuer DID as trusted (repeatable)."
-        ),
-    ] = None,
+    did_document: DidDocuments = None,
+    trust_issuer: TrustIssuers = None,
     wallet: WalletOption = None,
     passphrase_file: PassphraseFile = None,
 ) -> None:
