@@ -757,9 +757,7 @@ def _verify_credential(
         credential, proofs, cache, policy.resolver, "assertionMethod", not_before
     )
     if proof.status != "valid":
-        why = (
-            "the proof did not verify" if proof.status == "invalid" else "the proof was not checked"
-        )
+        why = _why_not(proof)
         return VerificationReport(
             "credential",
             (fmt, proof, *(_not_checked(c, why) for c in rest[1:])),
@@ -856,9 +854,7 @@ def _verify_presentation(
     not_checked = proof.status == "unknown" or any(r.reason for r in reports)
     reason = "proof_not_checked" if not_checked else None
     if proof.status != "valid":
-        why = (
-            "the proof did not verify" if proof.status == "invalid" else "the proof was not checked"
-        )
+        why = _why_not(proof)
         checks = (fmt, proof, _not_checked("holder", why), _not_checked("validity", why))
         return VerificationReport(
             "presentation", checks, view.id, holder=view.holder, credentials=reports, reason=reason
