@@ -30,6 +30,7 @@ from .errors import BodyTooLargeError, ServiceBusyError
 from .metrics import Metrics
 from .service import Actor, IssueItem, IssuerService
 from .settings import Settings, load_master_key
+from .staff import staff_router
 
 __all__ = ["JsonLogFormatter", "create_app"]
 
@@ -234,7 +235,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     try:
         if run_migrations:
             migrate(engine)
-        service = IssuerService(settings, engine, load_master_key(settings), metrics)
+        master_key = load_master_key(settings)
+        service = IssuerService(settings, engine, master_key, metrics)
         service.check_master_key()
     except BaseException:
         engine.dispose()
@@ -502,6 +504,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     def metrics_text() -> Response:
         """Prometheus text format (this process's counters)."""
         return Response(metrics.render(), media_type="text/plain; version=0.0.4")
+
+    app.include_router(staff_router(service, master_key))
 
     # The edge layer wraps everything, the error handlers included.
     app.add_middleware(_EdgeFactory, limit=settings.max_body_bytes, metrics=metrics)

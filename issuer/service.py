@@ -770,9 +770,16 @@ class IssuerService:
     # -- status -----------------------------------------------------------------------------
 
     def set_status(
-        self, actor: Actor, credential_id: str, purpose: str, status: bool
+        self,
+        actor: Actor,
+        credential_id: str,
+        purpose: str,
+        status: bool,
+        *,
+        reason: str | None = None,
     ) -> dict[str, Any]:
-        """Revoke (for good), suspend or reinstate one of the institute's credentials."""
+        """Revoke (for good), suspend or reinstate one of the institute's credentials;
+        ``reason`` (what staff typed) is kept in the audit entry, never in the public list."""
         if actor.institute_id is None:
             raise ForbiddenError(
                 "status changes need an institute's API key", code="institute_only"
@@ -815,7 +822,10 @@ class IssuerService:
                     .where(StatusList.id == lst.id)
                     .values(version=StatusList.version + 1)
                 )
-                self._audit(session, actor, f"status.{purpose}", credential_id, status=status)
+                detail: dict[str, Any] = {"status": status}
+                if reason:
+                    detail["reason"] = reason[:500]
+                self._audit(session, actor, f"status.{purpose}", credential_id, **detail)
                 self.metrics.status_changed(purpose, status)
             revoked = bool(new & (1 if lst.status_size == 1 else 2))
             return {
@@ -895,21 +905,26 @@ class IssuerService:
             "issued": _aware(row.created_at).isoformat(),
         }
 
-    def list_credentials(self, actor: Actor, *, page: int, per_page: int) -> dict[str, Any]:
-        """A page of the institute's credentials, newest first."""
+    def list_credentials(
+        self, actor: Actor, *, page: int, per_page: int, query: str | None = None
+    ) -> dict[str, Any]:
+        """A page of the institute's credentials, newest first; ``query`` keeps those whose
+        stored JSON contains it (a holder's name, a qualification, a credential id)."""
         if actor.institute_id is None:
             raise ForbiddenError(
                 "listing credentials needs an institute's API key", code="institute_only"
             )
+        where = [Credential.institute_id == actor.institute_id]
+        if query:
+            # autoescape: a % or _ typed by staff is a literal character, not a wildcard.
+            where.append(Credential.document.contains(query, autoescape=True))
         with self.session() as session:
             total = session.execute(
-                select(func.count())
-                .select_from(Credential)
-                .where(Credential.institute_id == actor.institute_id)
+                select(func.count()).select_from(Credential).where(*where)
             ).scalar_one()
             rows = session.execute(
                 select(Credential)
-                .where(Credential.institute_id == actor.institute_id)
+                .where(*where)
                 .order_by(Credential.id.desc())
                 .offset((page - 1) * per_page)
                 .limit(per_page)
