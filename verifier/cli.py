@@ -34,6 +34,14 @@ def _typer(name: str, help: str) -> typer.Typer:
 
 
 app = _typer("verifier", "The verification service (VC-API verify routes).")
+
+
+@app.callback()
+def _verifier_group() -> None:
+    """The verification service (VC-API verify routes)."""
+    # A group of one command stays a group: `skillpass verifier serve`, not `skillpass verifier`.
+
+
 trust_app = _typer("trust", "Trust lists and trust bundles for offline verification.")
 authority_app = _typer("authority", "An accreditation authority's signing key.")
 list_app = _typer("list", "Edit, show and sign a trust list of accredited issuers.")
@@ -285,7 +293,7 @@ def list_show(
     except SkillpassError as exc:
         _fail(exc)
     if as_json:
-        _say(json.dumps(trust_list.to_json(), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(trust_list.to_json(), indent=2, ensure_ascii=False))
         return
     _say(f"{trust_list.name}: {len(trust_list.issuers)} issuer(s)")
     for issuer in trust_list.issuers:
@@ -419,7 +427,7 @@ def bundle_show(
     except SkillpassError as exc:
         _fail(exc)
     if as_json:
-        _say(json.dumps(summary, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
         return
     state = "EXPIRED" if summary["expired"] else "valid"
     _say(
