@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -135,6 +135,9 @@ class TrustBundle:
     created: datetime
     valid_until: datetime
     framework_tables: str | None = None
+    # The verified trust policy and status checker, per set of anchors (see make_policy):
+    # checking the lists' signatures once per bundle, not once per credential.
+    cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # ----------------------------------------------------------------- reading and writing
 

@@ -32,7 +32,9 @@ from ._trustlist import ListedIssuer, TrustList, level_in_range
 
 __all__ = ["BundleStatus", "BundleTrust", "load_input", "make_policy", "verify"]
 
-_LIST_MUST_PASS = ("format", "proof", "issuer", "validity")
+# A list's validity dates are judged at each verification's time (see BundleTrust.assess).
+_LIST_MUST_PASS = ("format", "proof", "issuer")
+_SKEW = timedelta(minutes=5)
 
 
 def _stamp(when: datetime) -> str:
@@ -98,6 +100,7 @@ class BundleTrust:
         self.resolver = resolver if resolver is not None else bundle.resolver()
         self.rejected: dict[str, str] = {}
         self.lists: list[tuple[str, TrustList]] = []
+        self._windows: list[tuple[datetime | None, datetime | None]] = []
         for part in bundle.of_kind("trust-list"):
             self._add(part, now)
 
@@ -113,9 +116,21 @@ class BundleTrust:
             )
             return
         try:
-            self.lists.append((str(report.issuer), TrustList.from_credential(part.document)))
+            trust_list = TrustList.from_credential(part.document)
         except SkillpassError as exc:
             self.rejected[part.source] = exc.code
+            return
+        view = report.checked.view if report.checked is not None else None
+        starts = view.valid_from if view is not None else ()
+        ends = view.valid_until if view is not None else ()
+        self.lists.append((str(report.issuer), trust_list))
+        self._windows.append((max(starts) if starts else None, min(ends) if ends else None))
+        if view is not None and not self._current(len(self.lists) - 1, now or datetime.now(UTC)):
+            self.rejected[part.source] = "trust_list_expired"
+
+    def _current(self, i: int, at: datetime) -> bool:
+        start, end = self._windows[i]
+        return (start is None or start <= at + _SKEW) and (end is None or end >= at - _SKEW)
 
     def issuers(self) -> list[ListedIssuer]:
         """Every listed issuer of the accepted lists."""
@@ -128,9 +143,13 @@ class BundleTrust:
                 "unknown", "trust_bundle_expired", _expired_message(self.bundle, at)
             )
         did = credential.view.issuer
-        found = [(anchor, e) for anchor, tl in self.lists if (e := tl.get(did)) is not None]
+        found = [
+            (anchor, e)
+            for i, (anchor, tl) in enumerate(self.lists)
+            if (e := tl.get(did)) is not None and self._current(i, at)
+        ]
         if not found:
-            why = f"{did} is not in any trust list of the bundle"
+            why = f"{did} is not in any trust list of the bundle in force"
             if self.rejected:
                 codes = ", ".join(sorted(set(self.rejected.values())))
                 why += f" ({len(self.rejected)} list(s) were rejected: {codes})"
@@ -341,10 +360,19 @@ def make_policy(
         trust: skillpass.TrustPolicy = quick if quick.dids else skillpass.NoTrustConfigured()
         status: skillpass.StatusChecker = skillpass.NoStatusLists()
     else:
-        resolver = loaded.resolver(documents)
-        bundle_trust = BundleTrust(loaded, anchors=anchors, resolver=resolver, now=now)
+        key = (tuple(anchors) if anchors is not None else None, allow_test_contexts)
+        cached = loaded.cache.get(key) if not documents else None
+        if cached is None:
+            resolver = loaded.resolver(documents)
+            cached = (
+                resolver,
+                BundleTrust(loaded, anchors=anchors, resolver=resolver, now=now),
+                BundleStatus(loaded, resolver=resolver, now=now),
+            )
+            if not documents:
+                loaded.cache[key] = cached
+        resolver, bundle_trust, status = cached
         trust = _Either(quick, bundle_trust) if quick.dids else bundle_trust
-        status = BundleStatus(loaded, resolver=resolver, now=now)
     return VerificationPolicy(
         now=now,
         resolver=resolver,
