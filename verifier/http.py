@@ -280,7 +280,7 @@ def create_router(settings: VerifierSettings | None = None) -> APIRouter:
 
 
 def create_app(settings: VerifierSettings | None = None) -> FastAPI:
-    """The verify routes alone, as an application (``skillpass verifier serve``)."""
+    """The verify routes and the verification page at ``/`` (``skillpass verifier serve``)."""
     app = FastAPI(
         title="SkillPass verifier",
         version="0.1.0",
@@ -288,6 +288,14 @@ def create_app(settings: VerifierSettings | None = None) -> FastAPI:
         "Errors are application/problem+json.",
     )
     app.include_router(create_router(settings))
+    # The verification page for people (GET /, POST /, /assets/): verifier.web, issue 12.
+    from .web import bundle_verifier, page_router
+
+    settings = settings or VerifierSettings()
+    bundle = TrustBundle.load(settings.bundle) if settings.bundle is not None else None
+    app.include_router(
+        page_router(bundle_verifier(bundle, allow_test_contexts=settings.allow_test_contexts))
+    )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_r: Request, exc: StarletteHTTPException) -> Response:

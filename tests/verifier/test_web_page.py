@@ -7,6 +7,7 @@ import copy
 import hashlib
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -196,3 +197,29 @@ def test_read_pasted_joins_structured_append_parts() -> None:
     parts = skillpass.qr.split(skillpass.qr.encode(doc), max_version=10)
     assert len(parts) > 1
     assert read_pasted("\n".join(parts)) == doc
+
+
+def test_the_page_is_served_by_the_verifier_app_with_its_bundle(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.verifier.common import World
+    from verifier import VerifierSettings, create_app
+
+    world = World()
+    made = datetime.now(UTC) - timedelta(days=3)
+    path = tmp_path / "bundle.json"
+    world.bundle(at=made).save(path)
+    app = TestClient(create_app(VerifierSettings(bundle=path)))
+    assert 'id="verify-form"' in app.get("/").text
+    page = app.post("/", data={"text": skillpass.qr.encode(world.credential()), "framework": "EQF"})
+    assert verdict(page.text) == "valid"
+    # The issuer's name is the registry's, and the bundle's age is shown next to the status.
+    assert "Regional Training Center 7 (registry)" in page.text
+    assert "name from the trust registry" in page.text
+    assert "(3 days old)" in page.text
+    assert 'data-code="ok"' in page.text and 'id="comparison"' in page.text
+    forged = app.post("/", data={"text": json.dumps(world.credential() | {"name": "Forged"})})
+    assert verdict(forged.text) == "invalid"
+    # The VC-API routes are still there beside the page.
+    api = app.post("/credentials/verify", json={"verifiableCredential": world.credential()})
+    assert api.status_code == 200

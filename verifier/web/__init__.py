@@ -4,8 +4,10 @@ scan with the camera; see valid / invalid / unknown, the holder, the identity ch
 qualification, the levels compared with "my framework", and every check in plain words, in
 English, French, Spanish or Arabic.
 
-    from verifier.web import PageVerifier, create_page_app, page_router
-    app.include_router(page_router(PageVerifier(policy=make_policy, bundle_time=bundle_made)))
+    from verifier.web import bundle_verifier, page_router
+    app.include_router(page_router(bundle_verifier(TrustBundle.load("bundle.json"))))
+
+``skillpass verifier serve --trust bundle.json`` serves it at ``/`` beside the VC-API routes.
 
 Server-rendered (Jinja2); the page loads nothing from elsewhere (its one script and the vendored
 QR decoder are served by the app). FastAPI is imported only by :func:`page_router` and
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._engine import MAX_UPLOAD_BYTES, PageVerifier, read_pasted, read_upload
+from ._engine import MAX_UPLOAD_BYTES, PageVerifier, bundle_verifier, read_pasted, read_upload
 
 if TYPE_CHECKING:
     from fastapi import APIRouter, FastAPI
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_UPLOAD_BYTES",
     "PageVerifier",
+    "bundle_verifier",
     "create_page_app",
     "page_router",
     "read_pasted",

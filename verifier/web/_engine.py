@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import skillpass
 import skillpass.qr
 from skillpass.errors import ParsingError, RangeError
 
-__all__ = ["MAX_UPLOAD_BYTES", "PageVerifier", "read_pasted", "read_upload"]
+if TYPE_CHECKING:
+    from verifier import TrustBundle
+
+__all__ = ["MAX_UPLOAD_BYTES", "PageVerifier", "bundle_verifier", "read_pasted", "read_upload"]
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 """The largest file the page reads (a phone photo or a certificate PDF)."""
@@ -49,6 +52,18 @@ class PageVerifier:
         return skillpass.verify_credential(
             doc, policy=policy, frameworks=frameworks, id_number=id_number
         )
+
+
+def bundle_verifier(
+    bundle: TrustBundle | None, *, allow_test_contexts: bool = False
+) -> PageVerifier:
+    """The page's verifier for a trust bundle (``None``: no trust configured): its trust lists,
+    DID documents and status snapshots, checked once here, serve every visitor."""
+    from verifier import make_policy
+
+    policy = make_policy(bundle=bundle, allow_test_contexts=allow_test_contexts)
+    made = bundle.created if bundle is not None and bundle.anchors else None
+    return PageVerifier(policy=lambda: policy, bundle_time=lambda: made)
 
 
 def _json_object(text: str) -> dict[str, Any]:
