@@ -170,6 +170,7 @@ _T: dict[str, tuple[str, str, str, str]] = {
         "QR de oferta para la billetera del trabajador",
         "رمز QR لعرض الشهادة لمحفظة العامل",
     ),
+    "offer_short": ("Wallet QR", "QR portefeuille", "QR billetera", "رمز المحفظة"),
     "offer_hint": (
         "The worker scans this code with the SkillPass wallet. It works once and expires at {when}.",
         "Le travailleur scanne ce code avec le portefeuille SkillPass. Il ne sert qu'une fois et expire à {when}.",

@@ -4,6 +4,7 @@ screenshot in test-artifacts/web/."""
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -207,3 +208,39 @@ def test_keyboard_alone_reaches_every_control(page: Any, site: str) -> None:
         page.keyboard.press("Tab")
         reached.add(page.evaluate("document.activeElement.id || document.activeElement.name"))
     assert {"file", "text", "framework", "id_number", "verify"} <= reached
+
+
+def test_a_credential_json_dropped_on_the_form(page: Any, site: str) -> None:
+    page.goto(site + "/")
+    page.evaluate(
+        """(text) => {
+            const data = new DataTransfer();
+            data.items.add(new File([text], "credential.json", {type: "application/json"}));
+            const drop = new DragEvent(
+                "drop", {dataTransfer: data, bubbles: true, cancelable: true}
+            );
+            document.getElementById("text").dispatchEvent(drop);
+        }""",
+        json.dumps(reference(10)),
+    )
+    assert page.evaluate("document.getElementById('file').files[0].name") == "credential.json"
+    page.get_by_role("button", name="Verify", exact=True).click()
+    page.wait_for_selector("#result")
+    screenshot(page, "dropped-json-valid")
+    assert page.locator("#verdict").inner_text() == "VALID"
+
+
+def test_an_expired_bundle_is_pointed_out(page: Any, files: dict[str, Path]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    made = datetime.now(UTC) - timedelta(days=40)
+    stale = PageVerifier(
+        policy=lambda: skillpass.VerificationPolicy(trust=skillpass.TrustedIssuers([ISSUER.did])),
+        bundle_time=lambda: made,
+        bundle_until=lambda: made + timedelta(days=30),
+    )
+    with Served(create_page_app(stale)) as served:
+        verify_file(page, served.url, files["good"])
+        screenshot(page, "bundle-expired")
+        assert "(40 days old)" in page.locator("#bundle").inner_text()
+        assert "expired" in page.locator("#bundle-expired").inner_text()

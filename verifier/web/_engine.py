@@ -32,11 +32,13 @@ def _no_bundle() -> datetime | None:
 @dataclass(frozen=True)
 class PageVerifier:
     """How the page verifies: a policy (trust, status lists, DID documents) made afresh for each
-    visitor, so a bundle synced while the app runs counts at once, and the time that bundle was
-    made (``None``: no bundle loaded; the page says so next to the revocation status)."""
+    visitor, so a bundle synced while the app runs counts at once; the time that bundle was
+    made (``None``: no bundle loaded; the page says so next to the revocation status) and the
+    end of its validity (past it, the page warns that the bundle needs a sync)."""
 
     policy: Callable[[], skillpass.VerificationPolicy] = skillpass.VerificationPolicy
     bundle_time: Callable[[], datetime | None] = field(default=_no_bundle)
+    bundle_until: Callable[[], datetime | None] = field(default=_no_bundle)
 
     def verify(
         self, doc: dict[str, Any], *, framework: str | None, id_number: str | None
@@ -63,7 +65,8 @@ def bundle_verifier(
 
     policy = make_policy(bundle=bundle, allow_test_contexts=allow_test_contexts)
     made = bundle.created if bundle is not None and bundle.anchors else None
-    return PageVerifier(policy=lambda: policy, bundle_time=lambda: made)
+    until = bundle.valid_until if made is not None and bundle is not None else None
+    return PageVerifier(policy=lambda: policy, bundle_time=lambda: made, bundle_until=lambda: until)
 
 
 def _json_object(text: str) -> dict[str, Any]:

@@ -30,10 +30,13 @@ _T: dict[str, tuple[str, str, str, str]] = {
     ),
     "no_framework": ("(none)", "(aucun)", "(ninguno)", "(لا شيء)"),
     "upload": (
-        "Photo or scan of a QR code (PNG, JPEG), certificate PDF or credential JSON file",
-        "Photo ou scan d'un code QR (PNG, JPEG), certificat PDF ou fichier JSON",
-        "Foto o escaneo de un código QR (PNG, JPEG), certificado PDF o archivo JSON",
-        "صورة أو مسح لرمز QR ‏(PNG، JPEG)، أو شهادة PDF، أو ملف JSON",
+        "Photo or scan of a QR code (PNG, JPEG), certificate PDF or credential JSON file "
+        "(or drop it on the form)",
+        "Photo ou scan d'un code QR (PNG, JPEG), certificat PDF ou fichier JSON "
+        "(ou déposez-le sur le formulaire)",
+        "Foto o escaneo de un código QR (PNG, JPEG), certificado PDF o archivo JSON "
+        "(o suéltelo sobre el formulario)",
+        "صورة أو مسح لرمز QR ‏(PNG، JPEG)، أو شهادة PDF، أو ملف JSON (أو أفلته على النموذج)",
     ),
     "paste": (
         "Or paste the QR text (SP2:…) or the credential / presentation JSON",
@@ -177,6 +180,12 @@ _T: dict[str, tuple[str, str, str, str]] = {
         "Paquet de confiance du {when} (âgé de {days} jours)",
         "Paquete de confianza del {when} (de hace {days} días)",
         "حزمة الثقة بتاريخ {when} (عمرها {days} يوم)",
+    ),
+    "bundle_expired": (
+        "This trust bundle expired on {when}: sync it while online.",
+        "Ce paquet de confiance a expiré le {when} : synchronisez-le en ligne.",
+        "Este paquete de confianza caducó el {when}: sincronícelo con conexión.",
+        "انتهت صلاحية حزمة الثقة هذه في {when}: زامنها عند الاتصال بالإنترنت.",
     ),
     "no_bundle": (
         "No trust bundle is loaded: only the issuers and status lists configured on this app "

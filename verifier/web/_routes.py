@@ -139,7 +139,7 @@ def page_router(verifier: PageVerifier | None = None) -> APIRouter:
                 status_code=422,
                 error={"code": exc.code, "message": exc.message},
             )
-        view = result_view(report, lang, engine.bundle_time())
+        view = result_view(report, lang, engine.bundle_time(), engine.bundle_until())
         return render(
             request,
             lang,

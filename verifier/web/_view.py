@@ -27,6 +27,7 @@ class ResultView:
     credentials: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, str]] = field(default_factory=list)
     bundle: str = ""
+    bundle_expired: str = ""
 
 
 def _why(report: skillpass.VerificationReport, lang: str) -> str:
@@ -127,7 +128,10 @@ def _credential(report: skillpass.VerificationReport, lang: str) -> dict[str, An
 
 
 def result_view(
-    report: skillpass.VerificationReport, lang: str, bundle_time: datetime | None
+    report: skillpass.VerificationReport,
+    lang: str,
+    bundle_time: datetime | None,
+    bundle_until: datetime | None = None,
 ) -> ResultView:
     """The page's view of ``report`` in ``lang``."""
     view = ResultView(
@@ -146,4 +150,8 @@ def result_view(
         view.bundle = translate(
             lang, "bundle_age", when=bundle_time.strftime("%Y-%m-%d %H:%M UTC"), days=days
         )
+        if bundle_until is not None and bundle_until < datetime.now(UTC):
+            view.bundle_expired = translate(
+                lang, "bundle_expired", when=bundle_until.strftime("%Y-%m-%d")
+            )
     return view

@@ -1,6 +1,20 @@
 // Camera scan: the browser's BarcodeDetector where it exists, else the vendored jsQR (served by
 // this app). The text read goes into the form, which is then submitted: the server verifies.
 "use strict";
+// Dropping a file (credential JSON, QR photo, certificate PDF) anywhere on the form puts it in
+// the file field; the form is then submitted as usual.
+(function () {
+  var form = document.getElementById("verify-form");
+  var file = document.getElementById("file");
+  if (!form || !file) { return; }
+  form.addEventListener("dragover", function (event) { event.preventDefault(); });
+  form.addEventListener("drop", function (event) {
+    if (!event.dataTransfer || !event.dataTransfer.files.length) { return; }
+    event.preventDefault();
+    file.files = event.dataTransfer.files;
+    file.focus();
+  });
+})();
 (function () {
   var start = document.getElementById("camera-start");
   var stop = document.getElementById("camera-stop");
