@@ -154,12 +154,11 @@ def staff_router(service: IssuerService, master_key: bytes) -> APIRouter:
             except SkillpassError as exc:
                 # A page opened before signing in leads to the sign-in form; a refused
                 # sign-in (or a form posted after the key was withdrawn) says why.
-                if (
-                    isinstance(exc, UnauthorizedError)
-                    and session.api_key is None
-                    and request.method == "GET"
-                ):
-                    return with_cookie(RedirectResponse("/staff/", status_code=303), session)
+                if isinstance(exc, UnauthorizedError):
+                    # A withdrawn key ends the session: its cookie is replaced by a fresh one.
+                    session = sealer.new(session.lang) if session.api_key else session
+                    if request.method == "GET":
+                        return with_cookie(RedirectResponse("/staff/", status_code=303), session)
                 return error_page(request, session, exc)
 
         return run

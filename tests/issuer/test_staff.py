@@ -195,3 +195,27 @@ def test_pages_speak_arabic_right_to_left(staff: Running) -> None:
     assert '<html lang="ar" dir="rtl">' in staff.client.get("/staff/").text  # remembered
     french = staff.client.get("/staff/?lang=xx", headers={"Accept-Language": "fr-CA,fr;q=0.9"})
     assert 'lang="ar"' in french.text  # the session's choice beats the browser's
+
+
+def test_a_session_whose_key_no_longer_works_ends(staff: Running) -> None:
+    from issuer.staff._session import COOKIE, SessionSealer
+
+    sealer = SessionSealer(b"k" * 32)  # the master key of make_settings
+    stale = sealer.new().signed_in("spk_0000000000000000_withdrawn")
+    staff.client.cookies.set(COOKIE, sealer.seal(stale), domain="testserver.local", path="/staff")
+    response = staff.client.get("/staff/", follow_redirects=False)
+    assert response.status_code == 303
+    assert sealer.open(response.cookies.get(COOKIE)).api_key is None  # type: ignore[union-attr]
+    assert 'id="sign-in"' in staff.client.get("/staff/").text
+
+
+def test_an_expired_or_foreign_cookie_is_no_session() -> None:
+    from issuer.staff._session import Session, SessionSealer
+
+    sealer = SessionSealer(b"k" * 32)
+    expired = Session("csrf", 1, api_key="spk_a_b")
+    assert sealer.open(sealer.seal(expired)) is None
+    other = SessionSealer(b"x" * 32).seal(SessionSealer.new().signed_in("spk_a_b"))
+    assert sealer.open(other) is None
+    assert sealer.open("not base64 at all!") is None
+    assert sealer.open("A" * 5000) is None
