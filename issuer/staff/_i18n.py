@@ -92,6 +92,7 @@ _T: dict[str, tuple[str, str, str, str]] = {
         "Cómo se obtuvo",
         "كيف تم الحصول عليه",
     ),
+    "levels_short": ("Levels", "Niveaux", "Niveles", "المستويات"),
     "levels": (
         "Levels (FRAMEWORK:LEVEL; e.g. PH-PQF:2;EQF:3)",
         "Niveaux (CADRE:NIVEAU ; ex. PH-PQF:2;EQF:3)",

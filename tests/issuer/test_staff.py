@@ -219,3 +219,16 @@ def test_an_expired_or_foreign_cookie_is_no_session() -> None:
     assert sealer.open(other) is None
     assert sealer.open("not base64 at all!") is None
     assert sealer.open("A" * 5000) is None
+
+
+def test_every_phrase_the_templates_use_is_in_the_catalog() -> None:
+    from issuer.staff import _i18n
+
+    templates = Path(_i18n.__file__).parent / "templates"
+    used = {"active", "revoked", "suspended"}  # t(r.status)
+    for path in templates.glob("*.html"):
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+)["']""", path.read_text(encoding="utf-8")))
+    assert len(used) > 40
+    for lang in _i18n.LANGUAGES:
+        for key in sorted(used):
+            assert _i18n.translate(lang, key), (lang, key)

@@ -223,3 +223,20 @@ def test_the_page_is_served_by_the_verifier_app_with_its_bundle(tmp_path: Path) 
     # The VC-API routes are still there beside the page.
     api = app.post("/credentials/verify", json={"verifiableCredential": world.credential()})
     assert api.status_code == 200
+
+
+def test_every_phrase_the_templates_use_is_in_the_catalog() -> None:
+    from verifier.web import _i18n
+
+    templates = Path(_i18n.__file__).parent / "templates"
+    used = set()
+    for path in templates.glob("*.html"):
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+)["']""", path.read_text(encoding="utf-8")))
+    used = {key for key in used if not key.endswith("_")}  # t("identity_" + …): below
+    used |= {f"banner_{s}" for s in ("valid", "invalid", "unknown")}
+    used |= {f"st_{s}" for s in ("valid", "invalid", "unknown")}
+    used |= {f"identity_{s}" for s in ("match", "no_match", "not_present", "not_checked")}
+    used |= {f"check_{c}" for c in ("format", "proof", "issuer", "validity", "status", "holder")}
+    for lang in _i18n.LANGUAGES:
+        for key in sorted(used):
+            assert _i18n.translate(lang, key), (lang, key)
