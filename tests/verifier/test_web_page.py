@@ -240,3 +240,18 @@ def test_every_phrase_the_templates_use_is_in_the_catalog() -> None:
     for lang in _i18n.LANGUAGES:
         for key in sorted(used):
             assert _i18n.translate(lang, key), (lang, key)
+
+
+def test_a_bug_while_verifying_is_a_page_not_a_500(caplog: pytest.LogCaptureFixture) -> None:
+    def broken(doc: Any, **_kwargs: Any) -> skillpass.VerificationReport:
+        raise RuntimeError("a bug")
+
+    class Broken(PageVerifier):
+        def verify(self, doc: Any, *, framework: str | None, id_number: str | None) -> Any:
+            return broken(doc)
+
+    client = TestClient(create_page_app(Broken()))
+    response = client.post("/", data={"text": json.dumps(credential())})
+    assert response.status_code == 400 and "verification_error" in response.text
+    assert 'id="result"' not in response.text
+    assert "could not verify" in caplog.text

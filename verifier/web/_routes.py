@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from ._view import result_view
 
 __all__ = ["SECURITY_HEADERS", "create_page_app", "page_router"]
 
+log = logging.getLogger("skillpass.verifier.web")
 _HERE = Path(__file__).resolve().parent
 _ASSETS = {
     "page.css": "text/css; charset=utf-8",
@@ -138,6 +140,15 @@ def page_router(verifier: PageVerifier | None = None) -> APIRouter:
                 framework,
                 status_code=422,
                 error={"code": exc.code, "message": exc.message},
+            )
+        except Exception as exc:  # a bug must be neither a 500 nor a verdict
+            log.error("the page could not verify the input", exc_info=exc)
+            return render(
+                request,
+                lang,
+                framework,
+                status_code=400,
+                error={"code": "verification_error", "message": "the input could not be verified"},
             )
         view = result_view(report, lang, engine.bundle_time(), engine.bundle_until())
         return render(
