@@ -372,7 +372,11 @@ def make_policy(
             if not documents:
                 loaded.cache[key] = cached
         resolver, bundle_trust, status = cached
-        trust = _Either(quick, bundle_trust) if quick.dids else bundle_trust
+        if not bundle_trust.anchors:
+            # Only what --online fetched: no trust list to consult.
+            trust = quick if quick.dids else skillpass.NoTrustConfigured()
+        else:
+            trust = _Either(quick, bundle_trust) if quick.dids else bundle_trust
     return VerificationPolicy(
         now=now,
         resolver=resolver,
@@ -523,7 +527,8 @@ def verify(
 
     ``input``: a dict, JSON text, QR text (``SP2:…``) or a :class:`~pathlib.Path` (JSON, QR
     text, a QR image or certificate PDF). An unreadable input gives a report whose ``format``
-    check is ``invalid``; only a caller's mistake raises (an unknown ``framework``). With
+    check is ``invalid``; only a caller's mistake raises (an unknown ``framework``, a bundle
+    file that cannot be read: ``trust_bundle_unreadable``, ``invalid_trust_bundle``). With
     ``online=True`` the issuers' did:web documents and the status lists the document names are
     fetched (https, timeouts, size limits) and used beside the bundle's.
     """

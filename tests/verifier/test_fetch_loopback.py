@@ -139,6 +139,7 @@ def test_bundle_build_fetch_and_verify(issuer_server: Server, tmp_path: Path) ->
     online = verifier.verify(vc, online=True, trusted_issuers=[did])
     assert online.check("proof").status == "valid"
     assert online.check("status").code == "revoked"
+    assert verifier.verify(vc, online=True).check("issuer").code == "no_trust_configuration"
     offline = verifier.verify(vc, trusted_issuers=[did])
     assert offline.check("proof").code == "did_not_found"
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import skillpass
 import skillpass.qr
@@ -397,3 +399,43 @@ def test_level_ranges(framework: str, levels: str, expected: tuple[str, ...]) ->
 def test_bad_level_ranges(levels: str) -> None:
     with pytest.raises(skillpass.SkillpassError):
         verifier.Accreditation.parse("PH-PQF", levels)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
+    ),
+    max_leaves=25,
+)
+_list_like = st.fixed_dictionaries(
+    {"type": st.just("SkillPassTrustList"), "version": st.just(1), "name": st.text(max_size=5)},
+    optional={"issuers": st.lists(_json, max_size=3)},
+)
+_bundle_like = st.fixed_dictionaries(
+    {"type": st.just("SkillPassTrustBundle"), "version": st.just(1)},
+    optional={
+        "created": _json,
+        "validUntil": _json,
+        "anchors": _json,
+        "parts": st.lists(_json, max_size=3),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.one_of(_json, _list_like))
+def test_trust_list_parser_refuses_garbage_with_codes(data: Any) -> None:
+    try:
+        TrustList.from_json(data)
+    except skillpass.SkillpassError as exc:
+        assert exc.code == "invalid_trust_list"
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.one_of(_json, _bundle_like))
+def test_bundle_parser_refuses_garbage_with_codes(data: Any) -> None:
+    try:
+        TrustBundle.from_json(data)
+    except skillpass.SkillpassError as exc:
+        assert exc.code == "invalid_trust_bundle"
