@@ -278,6 +278,12 @@ class TrustBundle:
                 if did.startswith("did:web:") and did not in have:
                     add("did-document", did_web_url(did), did_ttl)
                     have.add(did)
+            lists_have = {p.document.get("id") for p in parts if p.kind == "status-list"}
+            for part in [p for p in parts if p.kind == "did-document"]:
+                for url in _status_list_urls(part.document, timeout, max_bytes):
+                    if url not in lists_have:
+                        add("status-list", url, status_ttl)
+                        lists_have.add(url)
         tables = None
         try:
             from skillpass.frameworks import framework_table_version
@@ -356,6 +362,36 @@ class TrustBundle:
             ],
             "parts": parts,
         }
+
+
+MAX_FOLLOWED_LISTS = 1000
+
+
+def _status_list_urls(document: Mapping[str, Any], timeout: float, max_bytes: int) -> list[str]:
+    """The status lists an issuer's DID document points to: a ``BitstringStatusListIndex``
+    service whose endpoint answers ``{"statusLists": [URL, …]}`` (as the SkillPass issuer
+    service publishes)."""
+    services = document.get("service")
+    urls: list[str] = []
+    for service in services if isinstance(services, list) else []:
+        if not isinstance(service, Mapping) or service.get("type") != "BitstringStatusListIndex":
+            continue
+        endpoint = service.get("serviceEndpoint")
+        if not isinstance(endpoint, str):
+            continue
+        index = fetch_json(endpoint, timeout=timeout, max_bytes=max_bytes).document
+        found = index.get("statusLists")
+        if not isinstance(found, list) or not all(isinstance(u, str) for u in found):
+            raise MalformedValueError(
+                f"{endpoint} does not list status lists", code="invalid_status_list_index"
+            )
+        urls += found
+    if len(urls) > MAX_FOLLOWED_LISTS:
+        raise RangeError(
+            f"the issuers name more than {MAX_FOLLOWED_LISTS} status lists",
+            code="too_many_status_lists",
+        )
+    return urls
 
 
 def _load_source(
