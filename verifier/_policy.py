@@ -200,10 +200,15 @@ class BundleTrust:
                     f"only for {allowed}",
                 )
         scope = ", ".join(f"{a.framework} {a.text}" for a in entry.accreditations)
+        keys = (
+            "its key is pinned by the list"
+            if entry.keys or entry.id.startswith("did:key:")
+            else "its key is taken from the DID document in the bundle (not pinned by the list)"
+        )
         return TrustDecision(
             "valid",
             "ok",
-            f"{who} is accredited for {scope} by the trust list of {anchor}",
+            f"{who} is accredited for {scope} by the trust list of {anchor}; {keys}",
             name=entry.name,
         )
 

@@ -439,3 +439,35 @@ def test_bundle_parser_refuses_garbage_with_codes(data: Any) -> None:
         TrustBundle.from_json(data)
     except skillpass.SkillpassError as exc:
         assert exc.code == "invalid_trust_bundle"
+
+
+def test_format_and_validity_both_ways() -> None:
+    world = World()
+    bundle = world.bundle()
+    signed = world.credential()
+    extra = copy.deepcopy(signed)
+    extra["favouriteColour"] = "blue"  # a term no context defines: it would not be signed
+    report = verifier.verify(extra, bundle=bundle, now=NOW)
+    assert checks(report)["format"] == ("invalid", "undefined_term")
+    early = verifier.verify(signed, bundle=bundle, now=datetime(2026, 3, 13, tzinfo=UTC))
+    assert checks(early)["validity"] == ("invalid", "not_yet_valid")
+
+
+def test_the_issuer_check_says_whether_the_key_is_pinned() -> None:
+    world = World()
+    message = verifier.verify(world.credential(), bundle=world.bundle(), now=NOW).check("issuer")
+    assert "not pinned by the list" in message.message
+    pinned = _rotated_world()
+    report = verifier.verify(pinned.credential(key=0), bundle=pinned.bundle(), now=NOW)
+    assert "its key is pinned by the list" in report.check("issuer").message
+
+
+def test_a_forged_did_document_in_a_bundle_cannot_pass_a_pinned_issuer() -> None:
+    world = _rotated_world()
+    thief = skillpass.KeyPair.generate()
+    forged_world = World(keys=[thief, thief], authority=world.authority)
+    forged_world.records = world.records
+    bundle = forged_world.bundle(trust_lists=[world.signed_list()])
+    report = verifier.verify(forged_world.credential(key=0), bundle=bundle, now=NOW)
+    assert checks(report)["proof"] == ("valid", "ok")
+    assert checks(report)["issuer"] == ("invalid", "key_mismatch")
