@@ -197,24 +197,34 @@ def _keys_from_document(path: Path, did: str) -> tuple[Any, ...]:
 @list_app.command("add-issuer", cls=PlainCommand)
 def list_add_issuer(
     list_file: Annotated[Path, typer.Option("--list", help="The list file (created if absent).")],
-    did: Annotated[str, typer.Option("--did", help="The issuer's DID.")],
-    name: Annotated[str, typer.Option("--name", help="The issuer's registered name.")],
-    country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code, e.g. PH.")],
+    did: Annotated[str, typer.Option("--did", metavar="DID", help="The issuer's DID.")],
+    name: Annotated[
+        str, typer.Option("--name", metavar="NAME", help="The issuer's registered name.")
+    ],
+    country: Annotated[
+        str, typer.Option("--country", metavar="CC", help="ISO 3166-1 alpha-2 code, e.g. PH.")
+    ],
     framework: Annotated[
         list[str],
-        typer.Option("--framework", help="A framework it may award levels of (repeatable)."),
+        typer.Option(
+            "--framework", metavar="ID", help="A framework it may award levels of (repeatable)."
+        ),
     ],
     levels: Annotated[
         list[str],
         typer.Option(
-            "--levels", help="The levels of the matching --framework: 1-5, 4, or 1,3 (repeatable)."
+            "--levels",
+            metavar="RANGE",
+            help="The levels of the matching --framework: 1-5, 4, or 1,3 (repeatable).",
         ),
     ],
     valid_from: Annotated[
-        str | None, typer.Option("--valid-from", help="Accredited from (date or time).")
+        str | None,
+        typer.Option("--valid-from", metavar="TIME", help="Accredited from (date or time)."),
     ] = None,
     valid_until: Annotated[
-        str | None, typer.Option("--valid-until", help="Accredited until (date or time).")
+        str | None,
+        typer.Option("--valid-until", metavar="TIME", help="Accredited until (date or time)."),
     ] = None,
     key_document: Annotated[
         Path | None,
@@ -265,7 +275,7 @@ def list_add_issuer(
 @list_app.command("remove-issuer", cls=PlainCommand)
 def list_remove_issuer(
     list_file: Annotated[Path, typer.Option("--list", help="The list file.")],
-    did: Annotated[str, typer.Option("--did", help="The issuer's DID.")],
+    did: Annotated[str, typer.Option("--did", metavar="DID", help="The issuer's DID.")],
 ) -> None:
     """Remove an issuer from a trust list file."""
     try:
@@ -319,7 +329,10 @@ def list_sign(
     key_file: Annotated[Path, typer.Option("--key", help="The authority's key file.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="The trust-list credential to write.")],
     valid_until: Annotated[
-        str | None, typer.Option("--valid-until", help="The list is valid until (date or time).")
+        str | None,
+        typer.Option(
+            "--valid-until", metavar="TIME", help="The list is valid until (date or time)."
+        ),
     ] = None,
     passphrase_file: PassphraseOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
@@ -345,43 +358,56 @@ def _source(value: str) -> str | Path:
 @bundle_app.command("build", cls=PlainCommand)
 def bundle_build(
     anchor: Annotated[
-        list[str], typer.Option("--anchor", help="A trust anchor's DID (repeatable).")
+        list[str],
+        typer.Option("--anchor", metavar="DID", help="A trust anchor's DID (repeatable)."),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="The bundle file to write.")],
     trust_list: Annotated[
         list[str] | None,
-        typer.Option("--trust-list", help="A signed trust list: file or, with --fetch, URL."),
+        typer.Option(
+            "--trust-list", metavar="SRC", help="A signed trust list: file or, with --fetch, URL."
+        ),
     ] = None,
     did_document: Annotated[
         list[str] | None,
-        typer.Option("--did-document", help="An issuer's DID document: file or URL."),
+        typer.Option(
+            "--did-document", metavar="SRC", help="An issuer's DID document: file or URL."
+        ),
     ] = None,
     status_list: Annotated[
         list[str] | None,
-        typer.Option("--status-list", help="A status-list credential: file or URL."),
+        typer.Option("--status-list", metavar="SRC", help="A status-list credential: file or URL."),
     ] = None,
     fetch: Annotated[
         bool,
         typer.Option(
             "--fetch",
-            help="Download URL sources (https; http only on loopback) and the did:web "
-            "documents of the anchors and listed issuers.",
+            help="Download URL sources (https; http only on loopback), the did:web "
+            "documents of the anchors and listed issuers, and the status lists those "
+            "documents name.",
         ),
     ] = False,
     ttl_days: Annotated[
-        float, typer.Option("--ttl-days", min=0.001, max=365, help="The bundle is valid this long.")
+        float,
+        typer.Option(
+            "--ttl-days", metavar="DAYS", min=0.001, max=365, help="The bundle is valid this long."
+        ),
     ] = 7,
     status_ttl_hours: Annotated[
         float,
         typer.Option(
             "--status-ttl-hours",
+            metavar="HOURS",
             min=0.001,
             max=24 * 90,
             help="Status snapshots may be used this long after fetching.",
         ),
     ] = 24,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, max=120, help="Seconds per download.")
+        float,
+        typer.Option(
+            "--timeout", metavar="SECONDS", min=0.1, max=120, help="Seconds per download."
+        ),
     ] = 10,
 ) -> None:
     """Gather trust lists, DID documents and status lists into one dated bundle file."""
@@ -417,7 +443,9 @@ def bundle_build(
 def bundle_show(
     bundle_file: Annotated[Path, typer.Argument(metavar="BUNDLE", help="A trust bundle file.")],
     as_json: JsonOption = False,
-    now: Annotated[str | None, typer.Option("--now", help="Judge ages as of this time.")] = None,
+    now: Annotated[
+        str | None, typer.Option("--now", metavar="TIME", help="Judge ages as of this time.")
+    ] = None,
 ) -> None:
     """Summarise a bundle: anchors, accredited issuers, parts and their ages."""
     from verifier import TrustBundle

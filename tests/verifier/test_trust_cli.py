@@ -105,3 +105,31 @@ def test_verify_with_a_bundle_exit_codes(tmp_path: Path) -> None:
     assert json.loads(refused.stdout)["checks"][2]["code"] == "level_not_accredited"
     shown = _cli("trust", "bundle", "show", str(bundle), "--now", now)
     assert "19 days old" in shown.stdout and "accredited issuers: 1" in shown.stdout
+
+
+def test_verify_a_presentation_with_a_bundle(tmp_path: Path) -> None:
+    import skillpass
+
+    world = World()
+    holder = skillpass.KeyPair.generate()
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": holder.did,
+        "verifiableCredential": [world.credential()],
+    }
+    signed = skillpass.sign_presentation(
+        vp, holder, challenge="n-1", domain="border.example", created=NOW - timedelta(hours=1)
+    )
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(signed), encoding="utf-8")
+    bundle = tmp_path / "bundle.json"
+    world.bundle().save(bundle)
+    now = NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
+    args = ["verify", str(path), "--trust", str(bundle), "--now", now]
+    ok = _cli(*args, "--challenge", "n-1", "--domain", "border.example", "--json")
+    assert ok.exit_code == 0, ok.output
+    report = json.loads(ok.stdout)
+    assert report["credentials"][0]["summary"]["issuer"]["name_source"] == "trust_list"
+    assert _cli(*args, "--challenge", "other").exit_code == 1
+    assert _cli(*args).exit_code == 3  # no challenge: could be a replay
