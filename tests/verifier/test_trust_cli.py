@@ -133,3 +133,31 @@ def test_verify_a_presentation_with_a_bundle(tmp_path: Path) -> None:
     assert report["credentials"][0]["summary"]["issuer"]["name_source"] == "trust_list"
     assert _cli(*args, "--challenge", "other").exit_code == 1
     assert _cli(*args).exit_code == 3  # no challenge: could be a replay
+
+
+def test_verify_with_a_bundle_loads_no_web_stack(tmp_path: Path) -> None:
+    import ast
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    world = World()
+    vc = tmp_path / "vc.json"
+    vc.write_text(json.dumps(world.credential()), encoding="utf-8")
+    bundle = tmp_path / "bundle.json"
+    world.bundle().save(bundle)
+    code = (
+        "import sys\n"
+        "from skillpass.cli import main\n"
+        f"sys.argv = ['skillpass', 'verify', {str(vc)!r}, '--trust', {str(bundle)!r},"
+        " '--now', '2026-03-20']\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    code = exit.code\n"
+        "heavy = ('fastapi', 'starlette', 'uvicorn', 'httpx', 'sqlalchemy', 'issuer', 'wallet')\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & set(heavy))\n"
+        "sys.stderr.write(repr((code, loaded)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert ast.literal_eval(result.stderr.strip().splitlines()[-1]) == (0, [])
