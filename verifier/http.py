@@ -205,10 +205,13 @@ class _Verifier:
         bundle stays in use (and says how old it is).
         """
         stamp = self._file_stamp()
-        if self.settings.bundle is None or (stamp is not None and stamp == self._stamp):
+        loaded = self.current[0] is not None
+        if self.settings.bundle is None or (loaded and stamp == self._stamp):
             return
+        if stamp is None and loaded:
+            return  # the file is gone for now (being replaced?): keep the bundle in use
         with self._lock:
-            if stamp is not None and stamp == self._stamp:
+            if self.current[0] is not None and stamp == self._stamp:
                 return
             try:
                 bundle = TrustBundle.load(self.settings.bundle)
