@@ -109,7 +109,7 @@ class BundlePart:
         )
 
 
-def _human(delta: timedelta) -> str:
+def human_age(delta: timedelta) -> str:
     seconds = int(delta.total_seconds())
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
@@ -335,7 +335,7 @@ class TrustBundle:
                 "source": part.source,
                 "id": part.document.get("id"),
                 "fetched_at": _stamp(part.fetched_at),
-                "age": _human(part.age(when)),
+                "age": human_age(part.age(when)),
                 "ttl_seconds": int(part.ttl.total_seconds()),
                 "fresh": when <= part.expires,
             }
@@ -345,7 +345,7 @@ class TrustBundle:
         return {
             "created": _stamp(self.created),
             "valid_until": _stamp(self.valid_until),
-            "age": _human(self.age(when)),
+            "age": human_age(self.age(when)),
             "age_seconds": int(self.age(when).total_seconds()),
             "expired": self.expired(when),
             "anchors": list(self.anchors),
