@@ -272,6 +272,70 @@ def list_add_issuer(
     _say(f"{did} listed in {list_file} ({len(trust_list.issuers)} issuer(s))")
 
 
+@list_app.command("key", cls=PlainCommand)
+def list_key(
+    list_file: Annotated[Path, typer.Option("--list", help="The list file.")],
+    did: Annotated[str, typer.Option("--did", metavar="DID", help="A listed issuer's DID.")],
+    key_id: Annotated[
+        str, typer.Option("--id", metavar="URL", help="The key's verification method (DID#key).")
+    ],
+    public_key: Annotated[
+        str | None,
+        typer.Option(
+            "--public-key",
+            metavar="MULTIBASE",
+            help="Its publicKeyMultibase (z6Mk…); needed for a key not yet recorded.",
+        ),
+    ] = None,
+    valid_from: Annotated[
+        str | None, typer.Option("--valid-from", metavar="TIME", help="In use from.")
+    ] = None,
+    retired: Annotated[
+        str | None,
+        typer.Option("--retired", metavar="TIME", help="Rotated out: signs nothing after this."),
+    ] = None,
+    compromised: Annotated[
+        str | None,
+        typer.Option(
+            "--compromised",
+            metavar="TIME",
+            help="Compromised from: nothing dated from then on is valid (date it early).",
+        ),
+    ] = None,
+) -> None:
+    """Record (or update) a listed issuer's key and its history: in use from, retired,
+    compromised."""
+    from dataclasses import replace
+
+    from verifier import KeyRecord, TrustList
+
+    try:
+        trust_list: TrustList = _load_list(list_file)
+        entry = trust_list.get(did)
+        if entry is None:
+            raise MalformedValueError(f"{did} is not in the trust list", code="issuer_not_listed")
+        old = next((k for k in entry.keys if k.id == key_id), None)
+        data: dict[str, Any] = old.to_json() if old is not None else {"id": key_id}
+        if public_key is not None:
+            data["publicKeyMultibase"] = public_key
+        for name, value, option in (
+            ("validFrom", valid_from, "--valid-from"),
+            ("validUntil", retired, "--retired"),
+            ("compromised", compromised, "--compromised"),
+        ):
+            when = _when(value, option)
+            if when is not None:
+                data[name] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        record = KeyRecord.from_json(data, "")
+        if record.id.partition("#")[0] != did:
+            raise MalformedValueError(f"{record.id} is not a key of {did}", code="invalid_option")
+        keys = (*(k for k in entry.keys if k.id != key_id), record)
+        _save_list(list_file, trust_list.with_issuer(replace(entry, keys=keys)))
+    except SkillpassError as exc:
+        _fail(exc)
+    _say(f"key {key_id} of {did} recorded in {list_file}")
+
+
 @list_app.command("remove-issuer", cls=PlainCommand)
 def list_remove_issuer(
     list_file: Annotated[Path, typer.Option("--list", help="The list file.")],
