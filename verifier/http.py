@@ -48,16 +48,20 @@ _TOLERATED = {"issuer", "status"}
 _TYPES = {
     "format": _VCDM + "MALFORMED_VALUE_ERROR",
     "proof": _VCDM + "CRYPTOGRAPHIC_SECURITY_ERROR",
-    "issuer": _VCDM + "CRYPTOGRAPHIC_SECURITY_ERROR",
     "validity": _VCDM + "RANGE_ERROR",
 }
+# The issuer check's cryptographic failures (the key is not the issuer's); its trust-list
+# failures (accreditation, key history) are SkillPass verification failures.
+_KEY_NOT_ISSUERS = {"issuer_mismatch", "verification_relationship"}
 
 
 def _problem(
     status: int, code: str, detail: str, title: str, report: VerificationReport | None, check: str
 ) -> JSONResponse:
     body: dict[str, Any] = {
-        "type": _TYPES.get(check, _SKILLPASS + "VERIFICATION_FAILED"),
+        "type": _VCDM + "CRYPTOGRAPHIC_SECURITY_ERROR"
+        if check == "issuer" and code in _KEY_NOT_ISSUERS
+        else _TYPES.get(check, _SKILLPASS + "VERIFICATION_FAILED"),
         "title": title,
         "status": status,
         "detail": detail,
