@@ -10,7 +10,6 @@ earliest moment the key may have leaked, and the institute should re-issue what 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,7 +26,7 @@ from skillpass import (
 )
 from skillpass.errors import SkillpassError
 
-from ._bundle import BundlePart, TrustBundle, _human
+from ._bundle import BundlePart, TrustBundle, human_age
 from ._trustlist import ListedIssuer, TrustList, level_in_range
 
 __all__ = ["BundleStatus", "BundleTrust", "load_input", "make_policy", "verify"]
@@ -44,7 +43,7 @@ def _stamp(when: datetime) -> str:
 def _expired_message(bundle: TrustBundle, at: datetime) -> str:
     return (
         f"the trust bundle expired on {_stamp(bundle.valid_until)} (it is "
-        f"{_human(bundle.age(at))} old): sync a fresh bundle to check trust and status"
+        f"{human_age(bundle.age(at))} old): sync a fresh bundle to check trust and status"
     )
 
 
@@ -200,10 +199,15 @@ class BundleTrust:
                     f"only for {allowed}",
                 )
         scope = ", ".join(f"{a.framework} {a.text}" for a in entry.accreditations)
+        keys = (
+            "its key is pinned by the list"
+            if entry.keys or entry.id.startswith("did:key:")
+            else "its key is taken from the DID document in the bundle (not pinned by the list)"
+        )
         return TrustDecision(
             "valid",
             "ok",
-            f"{who} is accredited for {scope} by the trust list of {anchor}",
+            f"{who} is accredited for {scope} by the trust list of {anchor}; {keys}",
             name=entry.name,
         )
 
@@ -300,13 +304,13 @@ class BundleStatus:
                 "status_not_checked",
                 f"the trust bundle has no snapshot of the status list {url}",
             )
-        age = _human(part.age(at))
+        age = human_age(part.age(at))
         if at > part.expires:
             return StatusDecision(
                 "unknown",
                 "status_list_stale",
                 f"the snapshot of the status list {url} is {age} old, older than the "
-                f"{_human(part.ttl)} it may be used for: the credential may have been revoked "
+                f"{human_age(part.ttl)} it may be used for: the credential may have been revoked "
                 "since",
             )
         if url in self.rejected:
@@ -372,7 +376,11 @@ def make_policy(
             if not documents:
                 loaded.cache[key] = cached
         resolver, bundle_trust, status = cached
-        trust = _Either(quick, bundle_trust) if quick.dids else bundle_trust
+        if not bundle_trust.anchors:
+            # Only what --online fetched: no trust list to consult.
+            trust = quick if quick.dids else skillpass.NoTrustConfigured()
+        else:
+            trust = _Either(quick, bundle_trust) if quick.dids else bundle_trust
     return VerificationPolicy(
         now=now,
         resolver=resolver,
@@ -523,7 +531,8 @@ def verify(
 
     ``input``: a dict, JSON text, QR text (``SP2:…``) or a :class:`~pathlib.Path` (JSON, QR
     text, a QR image or certificate PDF). An unreadable input gives a report whose ``format``
-    check is ``invalid``; only a caller's mistake raises (an unknown ``framework``). With
+    check is ``invalid``; only a caller's mistake raises (an unknown ``framework``, a bundle
+    file that cannot be read: ``trust_bundle_unreadable``, ``invalid_trust_bundle``). With
     ``online=True`` the issuers' did:web documents and the status lists the document names are
     fetched (https, timeouts, size limits) and used beside the bundle's.
     """
@@ -569,11 +578,7 @@ def with_bundle_info(
             "created": _stamp(bundle.created),
             "valid_until": _stamp(bundle.valid_until),
             "age_seconds": int(bundle.age(at).total_seconds()),
-            "age": _human(bundle.age(at)),
+            "age": human_age(bundle.age(at)),
             "expired": bundle.expired(at),
         }
     )
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2)
