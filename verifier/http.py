@@ -19,7 +19,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -33,6 +33,9 @@ from skillpass.errors import MalformedValueError, RangeError, SkillpassError
 from ._bundle import TrustBundle
 from ._policy import make_policy, with_bundle_info
 from ._settings import VerifierSettings
+
+if TYPE_CHECKING:
+    from .web import PageVerifier
 
 __all__ = ["create_app", "create_router"]
 
@@ -230,6 +233,24 @@ class _Verifier:
             )
             self.current, self._stamp = (bundle, policy), stamp
 
+    def page(self) -> PageVerifier:
+        """What the verification page verifies with: this bundle and policy, kept fresh."""
+        from .web import PageVerifier
+
+        def policy() -> VerificationPolicy:
+            self.refresh()
+            return self.current[1]
+
+        def bundle() -> TrustBundle | None:
+            loaded = self.current[0]
+            return loaded if loaded is not None and loaded.anchors else None
+
+        return PageVerifier(
+            policy=policy,
+            bundle_time=lambda: b.created if (b := bundle()) else None,
+            bundle_until=lambda: b.valid_until if (b := bundle()) else None,
+        )
+
     def credential(self, document: Any, _options: dict[str, Any]) -> VerificationReport:
         self.refresh()
         bundle, policy = self.current
@@ -300,7 +321,10 @@ def create_router(settings: VerifierSettings | None = None) -> APIRouter:
     The bundle is loaded and its trust lists and status snapshots verified here, once;
     a bundle that cannot be read raises :class:`skillpass.SkillpassError` at start-up.
     """
-    verifier = _Verifier(settings or VerifierSettings())
+    return _router(_Verifier(settings or VerifierSettings()))
+
+
+def _router(verifier: _Verifier) -> APIRouter:
     router = APIRouter(tags=["verify"])
     body_doc = {
         "requestBody": {
@@ -338,15 +362,13 @@ def create_app(settings: VerifierSettings | None = None) -> FastAPI:
         description="Verify W3C Verifiable Credentials and Presentations offline (VC-API). "
         "Errors are application/problem+json.",
     )
-    app.include_router(create_router(settings))
-    # The verification page for people (GET /, POST /, /assets/): verifier.web, issue 12.
-    from .web import bundle_verifier, page_router
+    shared = _Verifier(settings or VerifierSettings())
+    app.include_router(_router(shared))
+    # The verification page for people (GET /, POST /, /assets/; verifier.web), on the same
+    # bundle, reloaded the same way when its file changes.
+    from .web import page_router
 
-    settings = settings or VerifierSettings()
-    bundle = TrustBundle.load(settings.bundle) if settings.bundle is not None else None
-    app.include_router(
-        page_router(bundle_verifier(bundle, allow_test_contexts=settings.allow_test_contexts))
-    )
+    app.include_router(page_router(shared.page()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_r: Request, exc: StarletteHTTPException) -> Response:

@@ -223,6 +223,12 @@ def test_the_page_is_served_by_the_verifier_app_with_its_bundle(tmp_path: Path) 
     # The VC-API routes are still there beside the page.
     api = app.post("/credentials/verify", json={"verifiableCredential": world.credential()})
     assert api.status_code == 200
+    # A re-synced bundle (the issuer revoked it since) counts at once, with no restart.
+    world.status_value = 2
+    world.bundle(at=made + timedelta(days=2)).save(path)
+    again = app.post("/", data={"text": skillpass.qr.encode(world.credential())})
+    assert verdict(again.text) == "invalid" and 'data-code="revoked"' in again.text
+    assert "(1 days old)" in again.text
 
 
 def test_every_phrase_the_templates_use_is_in_the_catalog() -> None:
