@@ -228,7 +228,7 @@ def test_the_page_is_served_by_the_verifier_app_with_its_bundle(tmp_path: Path) 
     world.bundle(at=made + timedelta(days=2)).save(path)
     again = app.post("/", data={"text": skillpass.qr.encode(world.credential())})
     assert verdict(again.text) == "invalid" and 'data-code="revoked"' in again.text
-    assert "(1 days old)" in again.text
+    assert "(1 day old)" in again.text
 
 
 def test_every_phrase_the_templates_use_is_in_the_catalog() -> None:

@@ -181,6 +181,12 @@ _T: dict[str, tuple[str, str, str, str]] = {
         "Paquete de confianza del {when} (de hace {days} días)",
         "حزمة الثقة بتاريخ {when} (عمرها {days} يوم)",
     ),
+    "bundle_age_one": (
+        "Trust bundle from {when} (1 day old)",
+        "Paquet de confiance du {when} (âgé d'un jour)",
+        "Paquete de confianza del {when} (de hace 1 día)",
+        "حزمة الثقة بتاريخ {when} (عمرها يوم واحد)",
+    ),
     "bundle_expired": (
         "This trust bundle expired on {when}: sync it while online.",
         "Ce paquet de confiance a expiré le {when} : synchronisez-le en ligne.",

@@ -147,8 +147,9 @@ def result_view(
         view.bundle = translate(lang, "no_bundle")
     else:
         days = max(0, (datetime.now(UTC) - bundle_time).days)
+        key = "bundle_age_one" if days == 1 else "bundle_age"
         view.bundle = translate(
-            lang, "bundle_age", when=bundle_time.strftime("%Y-%m-%d %H:%M UTC"), days=days
+            lang, key, when=bundle_time.strftime("%Y-%m-%d %H:%M UTC"), days=days
         )
         if bundle_until is not None and bundle_until < datetime.now(UTC):
             view.bundle_expired = translate(
