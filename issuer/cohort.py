@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from skillpass.credentials import build_qualification
@@ -137,6 +137,8 @@ class CohortRow:
     line: int
     credential: dict[str, Any] | None
     error: MalformedValueError | None
+    fields: dict[str, str] = field(default_factory=dict)
+    """The row as read (column -> text), to show beside its error."""
 
 
 def _credential(row: dict[str, str | None], line: int, issuer: dict[str, Any]) -> dict[str, Any]:
@@ -181,10 +183,11 @@ def check_cohort(text: str, *, issuer: dict[str, Any], max_rows: int) -> list[Co
                 raise MalformedValueError(
                     f"at most {max_rows} rows per cohort", code="batch_too_large"
                 )
+            fields = {k: v for k, v in row.items() if isinstance(k, str) and isinstance(v, str)}
             try:
-                rows.append(CohortRow(line, _credential(row, line, issuer), None))
+                rows.append(CohortRow(line, _credential(row, line, issuer), None, fields))
             except MalformedValueError as exc:
-                rows.append(CohortRow(line, None, exc))
+                rows.append(CohortRow(line, None, exc, fields))
     except csv.Error as exc:
         raise MalformedValueError(
             f"not a readable CSV file: {exc}", code="invalid_cohort_csv"

@@ -249,8 +249,11 @@ def staff_router(service: IssuerService, master_key: bytes) -> APIRouter:
         preview = [
             {
                 "line": r.line,
-                "holder": _holder_name(r.credential) if r.credential else "",
-                "qualification": (r.credential or {}).get("name", ""),
+                "holder": _holder_name(r.credential)
+                if r.credential
+                else r.fields.get("holder_name", ""),
+                "qualification": (r.credential or {}).get("name")
+                or r.fields.get("qualification_name", ""),
                 "levels": _levels(r.credential) if r.credential else "",
                 "error": r.error.message if r.error else None,
             }

@@ -122,3 +122,41 @@ def test_staff_issue_a_cohort_revoke_one_and_the_page_says_so(page: Any, tmp_pat
         screenshot(page, "verify-valid-certificate")
         assert page.locator("#verdict").inner_text() == "VALID"
         assert page.locator("#holder").inner_text() == "Juan Santos"
+
+
+def test_staff_see_row_errors_before_anything_is_issued_in_arabic(
+    page: Any, tmp_path: Path
+) -> None:
+    port = free_port()
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'issuer.db'}",
+        public_url=f"http://127.0.0.1:{port}",
+        admin_token=ADMIN,
+        master_key=base64.urlsafe_b64encode(b"t" * 32).decode(),
+        data_dir=tmp_path / "data",
+    )
+    with Served(create_app(settings), port) as issuer:
+        admin = {"Authorization": f"Bearer {ADMIN}"}
+        body = {"name": "RTC VII", "country": "PH", "slug": "rtc7", "did_method": "key"}
+        assert httpx.post(f"{issuer.url}/institutes", json=body, headers=admin).status_code == 201
+        key = httpx.post(f"{issuer.url}/institutes/rtc7/api-keys", headers=admin).json()["api_key"]
+
+        page.goto(issuer.url + "/staff/?lang=ar")
+        assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+        page.locator("#api_key").fill(key)
+        page.locator("#sign-in button").click()
+        page.goto(issuer.url + "/staff/cohort")  # the language is remembered in the session
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        broken = CSV + "Broken Row,SMAW NC II,Certificate,Welding,Passed,NOPE:9,P2\n"
+        csv_path = tmp_path / "cohort.csv"
+        csv_path.write_text(broken, encoding="utf-8")
+        page.locator("#file").set_input_files(str(csv_path))
+        page.locator("#cohort-form button").click()
+        page.wait_for_selector("#row-errors")
+        screenshot(page, "staff-row-errors-arabic")
+        assert page.locator("#preview tbody tr.row-error").count() == 1
+        assert "Broken Row" in page.locator("#preview tbody tr.row-error").inner_text()
+        assert "column levels" in page.locator("#preview tbody tr.row-error").inner_text()
+        assert page.locator("#cohort-issue").count() == 0  # nothing can be issued from here
+        listing = httpx.get(f"{issuer.url}/credentials", headers={"Authorization": f"Bearer {key}"})
+        assert listing.json()["total"] == 0
