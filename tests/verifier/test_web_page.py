@@ -261,3 +261,13 @@ def test_a_bug_while_verifying_is_a_page_not_a_500(caplog: pytest.LogCaptureFixt
     assert response.status_code == 400 and "verification_error" in response.text
     assert 'id="result"' not in response.text
     assert "could not verify" in caplog.text
+
+
+def test_an_oversized_form_is_refused_before_it_is_read(client: TestClient) -> None:
+    huge = b"x" * (MAX_UPLOAD_BYTES + 5 * 1024 * 1024)
+    response = client.post("/", files={"file": ("big", huge, "application/octet-stream")})
+    assert response.status_code == 413 and "input_too_large" in response.text
+    chunked = client.post(
+        "/", content=iter([b"--x\r\n"]), headers={"Content-Type": "multipart/form-data; boundary=x"}
+    )
+    assert chunked.status_code == 413  # no declared length: not read at all

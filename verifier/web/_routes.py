@@ -43,6 +43,7 @@ SECURITY_HEADERS = {
 _LANG_COOKIE = "sp_lang"
 _FRAMEWORK_COOKIE = "sp_framework"
 _MAX_TEXT = 4 * 1024 * 1024
+_MAX_BODY = MAX_UPLOAD_BYTES + _MAX_TEXT + 64 * 1024
 _MAX_ID = 64
 
 
@@ -110,6 +111,19 @@ def page_router(verifier: PageVerifier | None = None) -> APIRouter:
     @router.post("/", response_class=HTMLResponse, include_in_schema=False)
     async def answer(request: Request) -> HTMLResponse:
         lang = language(request)
+        declared = request.headers.get("content-length", "")
+        if not declared.isdigit() or int(declared) > _MAX_BODY:
+            # Checked before the form is parsed: an upload is never spooled to disk unbounded.
+            return render(
+                request,
+                lang,
+                None,
+                status_code=413,
+                error={
+                    "code": "input_too_large",
+                    "message": f"the form is larger than {_MAX_BODY // (1024 * 1024)} MB",
+                },
+            )
         async with request.form(max_files=1, max_fields=16) as data:
             if data.get("lang") in LANGUAGES:
                 lang = str(data.get("lang"))
