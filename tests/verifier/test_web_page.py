@@ -271,3 +271,14 @@ def test_an_oversized_form_is_refused_before_it_is_read(client: TestClient) -> N
         "/", content=iter([b"--x\r\n"]), headers={"Content-Type": "multipart/form-data; boundary=x"}
     )
     assert chunked.status_code == 413  # no declared length: not read at all
+
+
+def test_a_malformed_or_too_large_text_field_is_a_page(client: TestClient) -> None:
+    big = client.post("/", data={"text": "{" + " " * (1100 * 1024) + "}"})
+    assert big.status_code == 400 and "input_unreadable" in big.text and 'id="error"' in big.text
+    broken = client.post(
+        "/",
+        content=b"--x\r\nnot a part",
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+    )
+    assert broken.status_code in (400, 422) and 'id="error"' in broken.text

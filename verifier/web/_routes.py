@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import skillpass
 import skillpass.frameworks
@@ -124,17 +125,31 @@ def page_router(verifier: PageVerifier | None = None) -> APIRouter:
                     "message": f"the form is larger than {_MAX_BODY // (1024 * 1024)} MB",
                 },
             )
-        async with request.form(max_files=1, max_fields=16) as data:
-            if data.get("lang") in LANGUAGES:
-                lang = str(data.get("lang"))
-            framework = chosen_framework(_field(data.get("framework")))
-            id_number = (_field(data.get("id_number")) or "").strip()[:_MAX_ID] or None
-            upload = data.get("file")
-            raw = b""
-            if isinstance(upload, UploadFile):
-                raw = await upload.read(MAX_UPLOAD_BYTES + 1)
-            text = _field(data.get("text")) or ""
-            document = _field(data.get("document")) or ""
+        try:
+            async with request.form(max_files=1, max_fields=16) as data:
+                if data.get("lang") in LANGUAGES:
+                    lang = str(data.get("lang"))
+                framework = chosen_framework(_field(data.get("framework")))
+                id_number = (_field(data.get("id_number")) or "").strip()[:_MAX_ID] or None
+                upload = data.get("file")
+                raw = b""
+                if isinstance(upload, UploadFile):
+                    raw = await upload.read(MAX_UPLOAD_BYTES + 1)
+                text = _field(data.get("text")) or ""
+                document = _field(data.get("document")) or ""
+        except StarletteHTTPException as exc:
+            # A malformed form, or pasted text over the form parser's limit for a text field.
+            return render(
+                request,
+                lang,
+                None,
+                status_code=400,
+                error={
+                    "code": "input_unreadable",
+                    "message": f"the form could not be read ({exc.detail}); upload a large"
+                    " document as a file",
+                },
+            )
         try:
             if raw:
                 doc = await run_in_threadpool(read_upload, raw)
