@@ -244,3 +244,41 @@ def test_an_expired_bundle_is_pointed_out(page: Any, files: dict[str, Path]) -> 
         screenshot(page, "bundle-expired")
         assert "(40 days old)" in page.locator("#bundle").inner_text()
         assert "expired" in page.locator("#bundle-expired").inner_text()
+
+
+_CONTRAST_JS = """() => {
+    const rgb = (s) => s.match(/[\\d.]+/g).map(Number);
+    const background = (el) => {
+        for (; el; el = el.parentElement) {
+            const c = rgb(getComputedStyle(el).backgroundColor);
+            if (c.length < 4 || c[3] > 0) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+    };
+    const out = [];
+    const texts = "#result p, #checks td, #checks th, dt, dd, small, label, a, button";
+    for (const el of document.querySelectorAll(texts)) {
+        if (!el.textContent.trim() || !el.offsetParent) continue;
+        const color = rgb(getComputedStyle(el).color).slice(0, 3);
+        out.push([el.tagName + "#" + el.id, color, background(el)]);
+    }
+    return out;
+}"""
+
+
+def _luminance(rgb: list[float]) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_text_contrast_is_at_least_4_5_to_1(page: Any, site: str, files: dict[str, Path]) -> None:
+    for name in ("good", "tampered", "stranger"):
+        verify_file(page, site, files[name], framework="DE-DQR")
+        for what, fg, bg in page.evaluate(_CONTRAST_JS):
+            light, dark = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+            ratio = (light + 0.05) / (dark + 0.05)
+            assert ratio >= 4.5, (name, what, fg, bg, round(ratio, 2))
