@@ -278,7 +278,9 @@ def _luminance(rgb: list[float]) -> float:
 def test_text_contrast_is_at_least_4_5_to_1(page: Any, site: str, files: dict[str, Path]) -> None:
     for name in ("good", "tampered", "stranger"):
         verify_file(page, site, files[name], framework="DE-DQR")
-        for what, fg, bg in page.evaluate(_CONTRAST_JS):
+        measured = page.evaluate(_CONTRAST_JS)
+        assert len(measured) > 30, measured
+        for what, fg, bg in measured:
             light, dark = sorted((_luminance(fg), _luminance(bg)), reverse=True)
             ratio = (light + 0.05) / (dark + 0.05)
             assert ratio >= 4.5, (name, what, fg, bg, round(ratio, 2))
