@@ -92,6 +92,24 @@ _T: dict[str, tuple[str, str, str, str]] = {
         "Cómo se obtuvo",
         "كيف تم الحصول عليه",
     ),
+    "field_of_study_code": (
+        "ISCED-F field code (e.g. 0715)",
+        "Code de domaine CITE-F (ex. 0715)",
+        "Código de campo CINE-F (p. ej. 0715)",
+        "رمز المجال ISCED-F (مثل 0715)",
+    ),
+    "field_of_study_name": (
+        "ISCED-F field name",
+        "Intitulé du domaine CITE-F",
+        "Nombre del campo CINE-F",
+        "اسم المجال ISCED-F",
+    ),
+    "skills": (
+        "ESCO skills (URI|name; separated by ;)",
+        "Compétences ESCO (URI|nom ; séparées par ;)",
+        "Competencias ESCO (URI|nombre; separadas por ;)",
+        "مهارات ESCO (URI|الاسم؛ مفصولة بـ ;)",
+    ),
     "levels_short": ("Levels", "Niveaux", "Niveles", "المستويات"),
     "levels": (
         "Levels (FRAMEWORK:LEVEL; e.g. PH-PQF:2;EQF:3)",

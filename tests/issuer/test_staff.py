@@ -4,6 +4,7 @@ changes with a reason, certificates, ZIPs and offers. tests/web drives them in C
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from collections.abc import Iterator
@@ -167,6 +168,9 @@ def test_issue_one_from_the_form(staff: Running) -> None:
             "criteria": "c",
             "levels": "EQF:4",
             "passport_number": "AB123456",
+            "field_of_study_code": "0713",
+            "field_of_study_name": "Electricity and energy",
+            "skills": "http://data.europa.eu/esco/skill/9b7d5f3a-1c8e-4a6b-b2d0-8e6c4a2f0d13|safety",
         },
     )
     assert response.status_code == 200 and "Fatima Zahra" in response.text
@@ -174,6 +178,11 @@ def test_issue_one_from_the_form(staff: Running) -> None:
         "/staff/certificate.pdf", params={"id": re.search(r"urn:uuid:[0-9a-f-]+", response.text)[0]}
     )
     assert pdf.status_code == 200  # did:web: the certificate verifies with the institute's document
+    signed = skillpass.qr.read_document(pdf.content)
+    achievement = signed["credentialSubject"]["achievement"]
+    assert "Electricity and energy" in json.dumps(achievement["fieldOfStudy"], ensure_ascii=False)
+    urls = [a.get("targetUrl") for a in achievement["alignment"]]
+    assert "http://data.europa.eu/esco/skill/9b7d5f3a-1c8e-4a6b-b2d0-8e6c4a2f0d13" in urls
     bad = staff.client.post(
         "/staff/issue",
         data={
