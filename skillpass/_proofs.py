@@ -73,19 +73,26 @@ def proof_list(doc: dict[str, Any]) -> list[dict[str, Any]]:
     if proof is None:
         return []
     proofs = proof if isinstance(proof, list) else [proof]
+    unique: list[dict[str, Any]] = []
     for i, item in enumerate(proofs):
         if not isinstance(item, dict):
             raise MalformedValueError(
                 "a proof is a JSON object", code="invalid_proof", path=f"/proof/{i}"
             )
-        if item in proofs[:i]:
-            # The same proof twice adds nothing a signature covers.
+        if item in unique:
+            # Ed25519 is deterministic: signing one document twice in the same second gives
+            # the same proof twice. It is one proof (Data Integrity §2.1.1 proof sets are sets).
+            continue
+        proof_id = item.get("id")
+        if proof_id is not None and any(p.get("id") == proof_id for p in unique):
+            # Two different proofs under one id: a chain's previousProof could name either.
             raise MalformedValueError(
-                "the proof set holds the same proof twice",
+                f"the proof set holds two different proofs with the id {proof_id!r}",
                 code="duplicate_proof",
                 path=f"/proof/{i}",
             )
-    return proofs
+        unique.append(item)
+    return unique
 
 
 def validate_proof_shape(proof: dict[str, Any], *, path: str = "/proof") -> None:

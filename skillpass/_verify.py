@@ -63,6 +63,7 @@ from .errors import (
 __all__ = ["sign_credential", "sign_presentation", "verify_credential", "verify_presentation"]
 
 _V1 = "https://www.w3.org/2018/credentials/v1"
+DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 # The verification relationships of Controlled Identifiers 1.0 that a proof may serve.
 _PROOF_PURPOSES = (
     "assertionMethod",
@@ -95,6 +96,17 @@ def _is_v1(doc: dict[str, Any]) -> bool:
 
 
 # --------------------------------------------------------------------------- signing
+
+
+def _with_proof_context(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` with the Data Integrity context appended when its contexts do not define the
+    proof's terms (VCDM 1.1 does not): Data Integrity 1.0 §4.2 (Add Proof) says an issuer
+    should add it rather than fail. VCDM 2.0's base context defines them already."""
+    context = doc.get("@context")
+    contexts = [context] if isinstance(context, str) else context
+    if not _is_v1(doc) or not isinstance(contexts, list) or DATA_INTEGRITY_V2 in contexts:
+        return doc
+    return {**doc, "@context": [*contexts, DATA_INTEGRITY_V2]}
 
 
 def _created_value(created: datetime | str | None, now: datetime | None) -> str:
@@ -134,6 +146,7 @@ def _sign(
             f"unknown proof purpose {proof_purpose!r}; use one of {', '.join(_PROOF_PURPOSES)}",
             code="unsupported_proof_purpose",
         )
+    doc = _with_proof_context(doc)
     check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
     _check_document_rules(doc)
     existing_proofs = proof_list(doc)
@@ -145,7 +158,15 @@ def _sign(
     cache.json_checked = True
     expanded = unsecured_base(doc, cache)
     if kind == "credential":
-        named: str | None = credential_view(expanded, vcdm1=_is_v1(doc)).issuer
+        view = credential_view(expanded, vcdm1=_is_v1(doc))
+        named: str | None = view.issuer
+        if any(start > end for start in view.valid_from for end in view.valid_until):
+            # The verifier would call it invalid at every instant: nothing worth signing.
+            raise MalformedValueError(
+                "the credential's validity starts after it ends (validFrom is later than "
+                "validUntil)",
+                code="invalid_validity_period",
+            )
     else:
         named = presentation_view(expanded).holder
     controller_field = "issuer" if kind == "credential" else "holder"
@@ -778,7 +799,7 @@ def _verify_credential(
         # The signature is real but not the issuer's: nothing it says is summarised, compared
         # or matched against an ID number.
         return VerificationReport("credential", checks, view.id, view.issuer)
-    summary = credential_summary(checked, decision)
+    summary = credential_summary(checked, decision, policy.language)
     return VerificationReport(
         "credential", checks, view.id, view.issuer, summary=summary, checked=checked
     )
