@@ -42,6 +42,7 @@ from ._proofs import (
     validate_proof_shape,
     verify_proof,
 )
+from ._related import check_related_resources
 from ._report import Check, Status, VerificationReport, combine
 from ._summary import credential_summary, identity_result
 from ._view import (
@@ -159,6 +160,7 @@ def _sign(
     expanded = unsecured_base(doc, cache)
     if kind == "credential":
         view = credential_view(expanded, vcdm1=_is_v1(doc))
+        check_related_resources(view, check_digests=False)
         named: str | None = view.issuer
         if any(start > end for start in view.valid_from for end in view.valid_until):
             # The verifier would call it invalid at every instant: nothing worth signing.
@@ -372,6 +374,7 @@ def _format_check(
         view: CredentialView | PresentationView
         if kind == "credential":
             view = credential_view(expanded, vcdm1=_is_v1(doc))
+            check_related_resources(view, check_digests=True)
         else:
             view = presentation_view(expanded)
             embedded = doc.get("verifiableCredential", [])

@@ -37,6 +37,7 @@ __all__ = [
     "IdentityView",
     "PresentationView",
     "ProofView",
+    "RelatedResource",
     "StatusEntry",
     "SubjectView",
     "Text",
@@ -143,6 +144,15 @@ class StatusEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedResource:
+    """One ``relatedResource`` (VCDM 2.0 §5.3): a resource and the digests the issuer signed."""
+
+    id: str | None
+    digest_sri: tuple[str, ...]
+    digest_multibase: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ProofView:
     """What a verified proof says besides its signature."""
 
@@ -171,6 +181,7 @@ class CredentialView:
     subjects: tuple[SubjectView, ...]
     statuses: tuple[StatusEntry, ...]
     vcdm1: bool
+    related_resources: tuple[RelatedResource, ...] = ()
 
     @property
     def type_names(self) -> tuple[str, ...]:
@@ -430,6 +441,16 @@ def credential_view(expanded: list[Any], *, vcdm1: bool) -> CredentialView:
         subjects=tuple(_subject(s) for s in subjects),
         statuses=tuple(_status(s) for s in top.nodes(v.CREDENTIAL_STATUS, "credentialStatus")),
         vcdm1=vcdm1,
+        related_resources=tuple(
+            RelatedResource(
+                id=r.id,
+                digest_sri=tuple(x for x in r.literals(v.DIGEST_SRI) if isinstance(x, str)),
+                digest_multibase=tuple(
+                    x for x in r.literals(v.DIGEST_MULTIBASE) if isinstance(x, str)
+                ),
+            )
+            for r in top.nodes(v.RELATED_RESOURCE, "relatedResource")
+        ),
     )
 
 

@@ -25,6 +25,9 @@ VALID_FROM: Final = CRED + "validFrom"
 VALID_UNTIL: Final = CRED + "validUntil"
 ISSUANCE_DATE: Final = CRED + "issuanceDate"
 EXPIRATION_DATE: Final = CRED + "expirationDate"
+RELATED_RESOURCE: Final = CRED + "relatedResource"
+DIGEST_SRI: Final = CRED + "digestSRI"
+DIGEST_MULTIBASE: Final = "https://w3id.org/security#digestMultibase"
 
 # Bitstring Status List v1.0.
 STATUS: Final = "https://www.w3.org/ns/credentials/status#"

@@ -4,8 +4,11 @@ value objects, and refusing a validity period that ends before it starts."""
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -297,3 +300,75 @@ def test_signing_accepts_a_validity_period_in_order(end: str) -> None:
     doc["validUntil"] = end  # the same instant as validFrom, or later
     signed = _sign(doc, "eddsa-rdfc-2022")
     assert signed["validUntil"] == end
+
+
+# --------------------------------------------------------------------------- relatedResource
+
+_PINNED_V2 = Path(__file__).resolve().parents[2] / "schemas" / "contexts" / "credentials-v2.jsonld"
+_V2_BYTES = _PINNED_V2.read_bytes()
+GOOD_SRI = "sha384-" + base64.b64encode(hashlib.sha384(_V2_BYTES).digest()).decode()
+GOOD_MULTIBASE = "u" + base64.urlsafe_b64encode(hashlib.sha256(_V2_BYTES).digest()).decode().rstrip(
+    "="
+)
+# The W3C VCDM 2.0 suite's digests: of the July 2024 draft of the context, not the REC we pin.
+DRAFT_SRI = "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"
+DRAFT_MULTIBASE = "uJKGMkOmFbVJhEfKTduMC2XCyvRAYLjOVmZWwIH1wQ7k"
+
+
+def _with_related(related: Any) -> dict[str, Any]:
+    doc = _v20()
+    doc["relatedResource"] = related
+    return doc
+
+
+@pytest.mark.parametrize(
+    "related",
+    [
+        {"id": V2, "digestSRI": GOOD_SRI},
+        {"id": V2, "digestMultibase": GOOD_MULTIBASE},
+        [{"id": V2, "mediaType": "application/ld+json", "digestSRI": GOOD_SRI}],
+        # A resource SkillPass cannot retrieve offline: its digest is signed, not compared.
+        {"id": "https://example.org/syllabus.pdf", "digestSRI": GOOD_SRI},
+    ],
+)
+@pytest.mark.parametrize("suite", SUITES)
+def test_related_resources_sign_and_verify(related: Any, suite: str) -> None:
+    report = _verify(_sign(_with_related(related), suite))
+    assert report.status == "valid", report.to_dict()
+
+
+@pytest.mark.parametrize(
+    "related",
+    [
+        [V2],
+        [{"digestMultibase": GOOD_MULTIBASE}],
+        [{"id": V2}],
+        [{"id": V2, "digestSRI": "md5-AAAA"}],
+        [{"id": V2, "digestSRI": "sha384-AAAA"}],
+        [{"id": V2, "digestMultibase": "mAAAA"}],
+        [{"id": V2, "digestMultibase": "uAAAA"}],
+    ],
+)
+def test_malformed_related_resources_are_refused(related: Any) -> None:
+    assert _refused(_with_related(related)) == "invalid_related_resource"
+
+
+def test_related_resource_ids_are_unique() -> None:
+    related = [{"id": V2, "digestSRI": GOOD_SRI}, {"id": V2, "digestMultibase": GOOD_MULTIBASE}]
+    assert _refused(_with_related(related)) in ("invalid_related_resource", "duplicate_value")
+
+
+@pytest.mark.parametrize(
+    "related",
+    [{"id": V2, "digestSRI": DRAFT_SRI}, {"id": V2, "digestMultibase": DRAFT_MULTIBASE}],
+)
+def test_a_pinned_context_digest_is_checked_on_verify(related: Any) -> None:
+    """Signing does not compare (the issuer may name another version of the resource), but a
+    verifier holding the resource must, and the pinned v2 context is not the July 2024 draft."""
+    signed = _sign(_with_related(related), "eddsa-rdfc-2022")
+    report = _verify(signed)
+    assert (report.check("format").status, report.check("format").code) == (
+        "invalid",
+        "related_resource_digest_mismatch",
+    )
+    assert report.status == "invalid"
