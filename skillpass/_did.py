@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ._dates import format_datetime, parse_datetime
+from ._ecdsa import EcPublicKey, public_key_from_multibase
 from ._keys import PublicKey
 from .errors import (
     CryptographicSecurityError,
@@ -54,18 +55,17 @@ class DidResolver(Protocol):
 
 
 def did_key_document(did: str) -> dict[str, Any]:
-    """The DID document of an Ed25519 ``did:key``, derived offline from the identifier."""
+    """The DID document of an Ed25519, P-256 or P-384 ``did:key``, derived offline from the
+    identifier."""
     if not did.startswith("did:key:"):
         raise ResolutionError(f"{did!r} is not a did:key", code="invalid_did")
     fragment = did[len("did:key:") :]
     try:
-        PublicKey.from_multibase(fragment)
+        public_key_from_multibase(fragment)
     except SkillpassError as exc:
         # Not a ResolutionError: the identifier itself is bad (e.g. a small-order key), which
         # a verifier can tell for certain, so a proof made with it is invalid, not unknown.
-        raise type(exc)(
-            f"{did!r} is not a valid Ed25519 did:key: {exc.message}", code=exc.code
-        ) from exc
+        raise type(exc)(f"{did!r} is not a valid did:key: {exc.message}", code=exc.code) from exc
     vm_id = f"{did}#{fragment}"
     doc: dict[str, Any] = {
         "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],
@@ -163,7 +163,7 @@ class ResolvedMethod:
 
     id: str
     controller: str
-    public_key: PublicKey
+    public_key: PublicKey | EcPublicKey
     relationships: frozenset[str]
     expires: datetime | None
     revoked: datetime | None
@@ -248,7 +248,7 @@ def resolve_verification_method(url: str, resolver: DidResolver) -> ResolvedMeth
             f"in the document of {did}: a key speaks only for the DID whose document lists it",
             code="controller_mismatch",
         )
-    public = PublicKey.from_multibase(found.get("publicKeyMultibase"))
+    public = public_key_from_multibase(found.get("publicKeyMultibase"))
     rels = frozenset(rel for rel in _RELATIONSHIPS if _lists(doc.get(rel), (url, fragment)))
     return ResolvedMethod(
         id=url,

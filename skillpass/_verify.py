@@ -29,11 +29,13 @@ from ._canon import (
 )
 from ._dates import format_datetime, parse_datetime
 from ._did import DidResolver, parse_method_url, resolve_verification_method
+from ._ecdsa import EcdsaKeyPair
 from ._jsonio import types_of
 from ._keys import KeyPair
 from ._policy import StatusDecision, TrustDecision, TrustedIssuers, VerificationPolicy
 from ._proofs import (
     CRYPTOSUITES,
+    ECDSA_SUITES,
     DocumentCache,
     create_proof,
     prepare,
@@ -121,7 +123,7 @@ def _created_value(created: datetime | str | None, now: datetime | None) -> str:
 
 def _sign(
     doc: dict[str, Any],
-    key: KeyPair,
+    key: KeyPair | EcdsaKeyPair,
     *,
     cryptosuite: str,
     created: datetime | str | None,
@@ -135,12 +137,17 @@ def _sign(
     now: datetime | None,
     kind: str,
 ) -> dict[str, Any]:
-    if not isinstance(key, KeyPair):
-        raise TypeError("key must be a skillpass.KeyPair")
+    if not isinstance(key, (KeyPair, EcdsaKeyPair)):
+        raise TypeError("key must be a skillpass.KeyPair or skillpass.EcdsaKeyPair")
     if cryptosuite not in CRYPTOSUITES:
         raise MalformedValueError(
             f"unsupported cryptosuite {cryptosuite!r}; use one of {', '.join(CRYPTOSUITES)}",
             code="unsupported_cryptosuite",
+        )
+    if (cryptosuite in ECDSA_SUITES) != isinstance(key, EcdsaKeyPair):
+        kind = "an EcdsaKeyPair (P-256 or P-384)" if cryptosuite in ECDSA_SUITES else "a KeyPair"
+        raise MalformedValueError(
+            f"{cryptosuite} signs with {kind}", code="key_cryptosuite_mismatch"
         )
     if proof_purpose not in _PROOF_PURPOSES:
         raise MalformedValueError(
@@ -200,6 +207,7 @@ def _sign(
         doc,
         key.sign,
         options,
+        hash_name=key.hash_name if isinstance(key, EcdsaKeyPair) else "sha256",
         allow_test_contexts=allow_test_contexts,
         limits=limits,
         json_checked=True,  # check_json(doc) ran above
@@ -215,7 +223,7 @@ def _sign(
 
 def sign_credential(
     credential: dict[str, Any],
-    key: KeyPair,
+    key: KeyPair | EcdsaKeyPair,
     *,
     cryptosuite: str = "eddsa-rdfc-2022",
     created: datetime | str | None = None,
@@ -259,7 +267,7 @@ def sign_credential(
 
 def sign_presentation(
     presentation: dict[str, Any],
-    key: KeyPair,
+    key: KeyPair | EcdsaKeyPair,
     *,
     challenge: str,
     domain: str | None = None,

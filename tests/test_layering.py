@@ -31,6 +31,8 @@ PUBLIC = {
         "CredentialView",
         "DidResolver",
         "IdentityView",
+        "EcPublicKey",
+        "EcdsaKeyPair",
         "KeyPair",
         "Limits",
         "NoStatusLists",
