@@ -28,7 +28,7 @@ from skillpass.errors import MalformedValueError, RangeError, SkillpassError
 from .db import make_engine, migrate
 from .errors import BodyTooLargeError, ServiceBusyError
 from .metrics import Metrics
-from .service import Actor, IssueItem, IssuerService
+from .service import Actor, IssueItem, IssuerService, OwnStatusLists
 from .settings import Settings, load_master_key
 
 __all__ = ["JsonLogFormatter", "create_app"]
@@ -206,6 +206,7 @@ class InstituteIn(BaseModel):
     slug: str
     did_method: Literal["web", "key"]
     default_cryptosuite: str | None = None
+    key_type: Literal["Ed25519", "P-256", "P-384"] = "Ed25519"
     root: bool = False
 
 
@@ -233,12 +234,16 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     # package; made first, so a bad trust bundle stops start-up before anything is opened.
     from verifier import VerifierSettings, create_router
 
+    # The verify routes check entries of this service's own status lists live.
+    own_lists = OwnStatusLists()
     verify_router = create_router(
         VerifierSettings(
             bundle=settings.trust_bundle,
             require_trust=settings.require_trust,
             max_body_bytes=settings.max_body_bytes,
-        )
+            allow_test_contexts=settings.allow_test_contexts,
+        ),
+        status=own_lists,
     )
     engine = make_engine(settings.resolved_database_url())
     metrics = Metrics()
@@ -247,6 +252,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             migrate(engine)
         service = IssuerService(settings, engine, load_master_key(settings), metrics)
         service.check_master_key()
+        own_lists.bind(service)
     except BaseException:
         engine.dispose()
         raise

@@ -354,6 +354,12 @@ def _check_inline_context(
 ) -> None:
     if depth > _MAX_CONTEXT_DEPTH:
         raise _context_refused("inline contexts are nested too deeply", path)
+    if list(context) == ["@context"] and isinstance(context["@context"], dict):
+        # {"@context": {...}} is a context document written inline: processors unwrap it.
+        _check_inline_context(
+            context["@context"], allow_test_contexts, _ptr(path, "@context"), depth + 1
+        )
+        return
     for key, value in context.items():
         here = _ptr(path, key)
         if key.startswith("@"):

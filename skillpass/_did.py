@@ -1,4 +1,5 @@
-"""DIDs: ``did:key`` (Ed25519 Multikey) and ``did:web`` with key history (not public API).
+"""DIDs: ``did:key`` (Ed25519, P-256 and P-384 Multikeys) and ``did:web`` with key history (not
+public API).
 
 Resolution is offline by default: ``did:key`` documents are derived from the identifier itself,
 ``did:web`` documents come from a cache the caller provides (for example a trust bundle).
@@ -104,7 +105,7 @@ def did_web_document(did: str, keys: Iterable[WebKey]) -> dict[str, Any]:
     methods: list[dict[str, Any]] = []
     ids: list[str] = []
     for key in keys:
-        public = PublicKey.from_multibase(key.public_key_multibase)
+        public = public_key_from_multibase(key.public_key_multibase)
         vm_id = f"{did}#{key.key_id or public.multibase}"
         if vm_id in ids:
             raise ParsingError(f"duplicate verification method {vm_id}", code="invalid_did")

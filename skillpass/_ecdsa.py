@@ -11,6 +11,7 @@ and for the signature itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -170,6 +171,20 @@ class EcdsaKeyPair:
         raise KeyFileError(
             "secretKeyMultibase is not a P-256 or P-384 private Multikey", code="invalid_key_file"
         )
+
+    def to_json(self, *, include_private: bool = True) -> dict[str, Any]:
+        """The key pair as Multikey JSON (``secretKeyMultibase`` only when asked for)."""
+        out: dict[str, Any] = {
+            "type": "Multikey",
+            "id": self.verification_method,
+            "controller": self.did,
+            "publicKeyMultibase": self.public_key.multibase,
+        }
+        if include_private:
+            spec = CURVES[self.public_key.curve]
+            scalar = self._private.private_numbers().private_value.to_bytes(spec.size, "big")
+            out["secretKeyMultibase"] = encode_multibase(spec.secret_prefix + scalar)
+        return out
 
     @property
     def did(self) -> str:

@@ -578,7 +578,22 @@ def _controller_check(
 def _issuer_check(
     checked: CheckedCredential, policy: VerificationPolicy, now: datetime
 ) -> tuple[Check, TrustDecision | None]:
-    failed = _controller_check("issuer", checked.view.issuer, checked.proofs, "assertionMethod")
+    issuer = checked.view.issuer
+    if not issuer.startswith("did:") and all(p.controller != issuer for p in checked.proofs):
+        # An https issuer may list the key in a controller document SkillPass cannot fetch
+        # offline: whether the key is the issuer's is unknown, not disproved.
+        signers = ", ".join(sorted({p.controller for p in checked.proofs}))
+        return (
+            Check(
+                "issuer",
+                "unknown",
+                "issuer_not_bound",
+                f"the issuer {issuer} is not a DID, so nothing available offline says whether "
+                f"the signing key ({signers}) is the issuer's",
+            ),
+            None,
+        )
+    failed = _controller_check("issuer", issuer, checked.proofs, "assertionMethod")
     if failed is not None:
         return failed, None
     try:
@@ -806,9 +821,9 @@ def _verify_credential(
         _validity_check(view.valid_from, view.valid_until, verified, now, policy.max_clock_skew),
         _status_check(checked, policy, now),
     )
-    if issuer.status == "invalid":
-        # The signature is real but not the issuer's: nothing it says is summarised, compared
-        # or matched against an ID number.
+    if issuer.status == "invalid" or issuer.code == "issuer_not_bound":
+        # The signature is real but not (known to be) the issuer's: nothing it says is
+        # summarised, compared or matched against an ID number.
         return VerificationReport("credential", checks, view.id, view.issuer)
     summary = credential_summary(checked, decision, policy.language)
     return VerificationReport(

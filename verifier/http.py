@@ -173,14 +173,35 @@ def _options(body: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
+class _FirstKnown:
+    """A status checker that asks ``first`` and, where it does not know, ``then``."""
+
+    def __init__(self, first: skillpass.StatusChecker, then: skillpass.StatusChecker) -> None:
+        self.first, self.then = first, then
+
+    def check(
+        self, entry: Any, credential: skillpass.CheckedCredential, *, at: Any
+    ) -> skillpass.StatusDecision:
+        decision = self.first.check(entry, credential, at=at)
+        return (
+            decision if decision.status != "unknown" else self.then.check(entry, credential, at=at)
+        )
+
+
 class _Verifier:
-    def __init__(self, settings: VerifierSettings) -> None:
+    def __init__(
+        self, settings: VerifierSettings, status: skillpass.StatusChecker | None = None
+    ) -> None:
         self.settings = settings
         self.bundle = TrustBundle.load(settings.bundle) if settings.bundle is not None else None
         # Trust lists and status snapshots are verified once; the clock is read per request.
         self.policy: VerificationPolicy = make_policy(
             bundle=self.bundle, allow_test_contexts=settings.allow_test_contexts
         )
+        if status is not None:
+            self.policy = dataclasses.replace(
+                self.policy, status=_FirstKnown(status, self.policy.status)
+            )
         self.require_trust = settings.require_trust and self.bundle is not None
 
     def credential(self, document: Any) -> VerificationReport:
@@ -243,13 +264,18 @@ class _Verifier:
             )
 
 
-def create_router(settings: VerifierSettings | None = None) -> APIRouter:
+def create_router(
+    settings: VerifierSettings | None = None, *, status: skillpass.StatusChecker | None = None
+) -> APIRouter:
     """The VC-API verify routes, configured by ``settings`` (default: no bundle).
+
+    ``status``: a status checker asked before the bundle's (the issuer service passes one that
+    reads its own status lists, so credentials it issued are checked live).
 
     The bundle is loaded and its trust lists and status snapshots verified here, once;
     a bundle that cannot be read raises :class:`skillpass.SkillpassError` at start-up.
     """
-    verifier = _Verifier(settings or VerifierSettings())
+    verifier = _Verifier(settings or VerifierSettings(), status)
     router = APIRouter(tags=["verify"])
     body_doc = {
         "requestBody": {
