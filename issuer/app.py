@@ -28,7 +28,7 @@ from skillpass.errors import MalformedValueError, RangeError, SkillpassError
 from .db import make_engine, migrate
 from .errors import BodyTooLargeError, ServiceBusyError
 from .metrics import Metrics
-from .service import Actor, IssueItem, IssuerService, OwnStatusLists
+from .service import Actor, IssueItem, IssuerService, OwnDids, OwnStatusLists
 from .settings import Settings, load_master_key
 
 __all__ = ["JsonLogFormatter", "create_app"]
@@ -234,8 +234,9 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     # package; made first, so a bad trust bundle stops start-up before anything is opened.
     from verifier import VerifierSettings, create_router
 
-    # The verify routes check entries of this service's own status lists live.
+    # The verify routes check this service's own status lists and did:web documents live.
     own_lists = OwnStatusLists()
+    own_dids = OwnDids()
     verify_router = create_router(
         VerifierSettings(
             bundle=settings.trust_bundle,
@@ -244,6 +245,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             allow_test_contexts=settings.allow_test_contexts,
         ),
         status=own_lists,
+        resolver=own_dids,
     )
     engine = make_engine(settings.resolved_database_url())
     metrics = Metrics()
@@ -253,6 +255,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         service = IssuerService(settings, engine, load_master_key(settings), metrics)
         service.check_master_key()
         own_lists.bind(service)
+        own_dids.bind(service)
     except BaseException:
         engine.dispose()
         raise

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import skillpass
-from skillpass.errors import KeyFileError, MalformedValueError, SkillpassError
+from skillpass.errors import KeyFileError, MalformedValueError, ResolutionError, SkillpassError
 from skillpass.status import (
     REVOCATION_AND_SUSPENSION_MESSAGES,
     Bitstring,
@@ -58,7 +58,7 @@ from .models import (
 )
 from .settings import Settings
 
-__all__ = ["CRYPTOSUITES", "Actor", "IssueItem", "IssuerService", "OwnStatusLists"]
+__all__ = ["CRYPTOSUITES", "Actor", "IssueItem", "IssuerService", "OwnDids", "OwnStatusLists"]
 
 CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-jcs-2019")
 KEY_TYPES = ("Ed25519", "P-256", "P-384")
@@ -1156,3 +1156,24 @@ class OwnStatusLists:
             return skillpass.StatusDecision("unknown", exc.code, exc.message)
         checker = StatusListChecker([document], resolver=resolver, now=at)
         return checker.check(entry, credential, at=at)
+
+
+class OwnDids:
+    """Resolves the did:web DIDs of this service's institutes from its database (the verify
+    routes are made before the service: :meth:`bind` it once it exists)."""
+
+    def __init__(self, service: IssuerService | None = None) -> None:
+        self._service = service
+
+    def bind(self, service: IssuerService) -> None:
+        """Resolve from ``service``'s institutes."""
+        self._service = service
+
+    def resolve(self, did: str) -> Mapping[str, Any]:
+        """The DID document of one of this service's did:web institutes."""
+        if self._service is not None and did.startswith("did:web:"):
+            try:
+                return self._service.resolver_for(did).resolve(did)
+            except NotFoundError:
+                pass
+        raise ResolutionError(f"{did} is not an institute of this service", code="did_not_found")

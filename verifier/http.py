@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import skillpass
 from skillpass import Check, VerificationPolicy, VerificationReport
-from skillpass.errors import MalformedValueError, RangeError, SkillpassError
+from skillpass.errors import MalformedValueError, RangeError, ResolutionError, SkillpassError
 
 from ._bundle import TrustBundle
 from ._policy import make_policy, with_bundle_info
@@ -188,9 +188,25 @@ class _FirstKnown:
         )
 
 
+class _FirstResolver:
+    """Resolves with ``first`` and, for DIDs it cannot resolve, with ``then``."""
+
+    def __init__(self, first: skillpass.DidResolver, then: skillpass.DidResolver) -> None:
+        self.first, self.then = first, then
+
+    def resolve(self, did: str) -> Any:
+        try:
+            return self.first.resolve(did)
+        except ResolutionError:
+            return self.then.resolve(did)
+
+
 class _Verifier:
     def __init__(
-        self, settings: VerifierSettings, status: skillpass.StatusChecker | None = None
+        self,
+        settings: VerifierSettings,
+        status: skillpass.StatusChecker | None = None,
+        resolver: skillpass.DidResolver | None = None,
     ) -> None:
         self.settings = settings
         self.bundle = TrustBundle.load(settings.bundle) if settings.bundle is not None else None
@@ -201,6 +217,10 @@ class _Verifier:
         if status is not None:
             self.policy = dataclasses.replace(
                 self.policy, status=_FirstKnown(status, self.policy.status)
+            )
+        if resolver is not None:
+            self.policy = dataclasses.replace(
+                self.policy, resolver=_FirstResolver(resolver, self.policy.resolver)
             )
         self.require_trust = settings.require_trust and self.bundle is not None
 
@@ -265,17 +285,21 @@ class _Verifier:
 
 
 def create_router(
-    settings: VerifierSettings | None = None, *, status: skillpass.StatusChecker | None = None
+    settings: VerifierSettings | None = None,
+    *,
+    status: skillpass.StatusChecker | None = None,
+    resolver: skillpass.DidResolver | None = None,
 ) -> APIRouter:
     """The VC-API verify routes, configured by ``settings`` (default: no bundle).
 
-    ``status``: a status checker asked before the bundle's (the issuer service passes one that
-    reads its own status lists, so credentials it issued are checked live).
+    ``status`` / ``resolver``: a status checker and a DID resolver asked before the bundle's
+    (the issuer service passes ones that read its own status lists and did:web documents, so
+    credentials it issued are checked live).
 
     The bundle is loaded and its trust lists and status snapshots verified here, once;
     a bundle that cannot be read raises :class:`skillpass.SkillpassError` at start-up.
     """
-    verifier = _Verifier(settings or VerifierSettings(), status)
+    verifier = _Verifier(settings or VerifierSettings(), status, resolver)
     router = APIRouter(tags=["verify"])
     body_doc = {
         "requestBody": {

@@ -142,8 +142,11 @@ def test_an_explicit_null_issuer_is_refused(running: Running, issuer: Any) -> No
     assert issue(running, "rtc7", credential=credential).status_code == 422
 
 
-def test_verify_route_checks_this_services_status_lists_live(running: Running) -> None:
-    running.institute("rtc7", did_method="key")
+@pytest.mark.parametrize("did_method", ["key", "web"])
+def test_verify_route_checks_this_services_status_lists_live(
+    running: Running, did_method: str
+) -> None:
+    running.institute("rtc7", did_method=did_method)
     vc = issue(running, "rtc7", credential=_plain()).json()["verifiableCredential"]
     first = running.client.post("/credentials/verify", json={"verifiableCredential": vc})
     assert first.status_code == 200, first.text
