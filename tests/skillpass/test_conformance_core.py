@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from skillpass import (
     KeyPair,
@@ -372,3 +374,42 @@ def test_a_pinned_context_digest_is_checked_on_verify(related: Any) -> None:
         "related_resource_digest_mismatch",
     )
     assert report.status == "invalid"
+
+
+# --------------------------------------------------------------------------- property
+
+
+_TAGS = st.from_regex(r"[a-z]{2,3}(-[A-Z]{2})?", fullmatch=True)
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=20)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    values=st.lists(
+        st.tuples(_TEXT, _TAGS, st.sampled_from([None, "ltr", "rtl"])),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda v: (v[0], v[1]),
+    ),
+    suite=st.sampled_from(SUITES),
+    target=st.integers(min_value=0, max_value=2),
+    change=st.sampled_from(["@value", "@language", "@direction"]),
+)
+def test_every_part_of_a_language_value_is_signed(
+    values: list[tuple[str, str, str | None]], suite: str, target: int, change: str
+) -> None:
+    doc = _v20()
+    doc["name"] = [
+        {"@value": text, "@language": tag, **({"@direction": d} if d else {})}
+        for text, tag, d in values
+    ]
+    signed = _sign(doc, suite)
+    assert _verify(signed).status == "valid"
+    item = signed["name"][target % len(values)]
+    if change == "@value":
+        item["@value"] += "x"
+    elif change == "@language":
+        item["@language"] = "zz" if item["@language"] != "zz" else "zy"
+    else:
+        item["@direction"] = "rtl" if item.get("@direction") != "rtl" else "ltr"
+    assert _verify(signed).status == "invalid"
