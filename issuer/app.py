@@ -506,6 +506,12 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         """The institute's did:web document, every key it ever used."""
         return JSONResponse(service.did_document(slug), media_type="application/did+json")
 
+    @app.get("/institutes/{slug}/status-lists", tags=["public"])
+    def status_list_index(slug: str) -> dict[str, list[str]]:
+        """The URLs of the institute's status lists (named by its DID document's
+        ``BitstringStatusListIndex`` service), so a trust bundle can gather them all."""
+        return {"statusLists": service.status_list_urls(slug)}
+
     @app.get("/.well-known/did.json", tags=["public"])
     def root_did_json() -> JSONResponse:
         """The root institute's did:web document."""

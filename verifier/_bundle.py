@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -109,7 +109,7 @@ class BundlePart:
         )
 
 
-def _human(delta: timedelta) -> str:
+def human_age(delta: timedelta) -> str:
     seconds = int(delta.total_seconds())
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
@@ -135,6 +135,9 @@ class TrustBundle:
     created: datetime
     valid_until: datetime
     framework_tables: str | None = None
+    # The verified trust policy and status checker, per set of anchors (see make_policy):
+    # checking the lists' signatures once per bundle, not once per credential.
+    cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # ----------------------------------------------------------------- reading and writing
 
@@ -275,6 +278,12 @@ class TrustBundle:
                 if did.startswith("did:web:") and did not in have:
                     add("did-document", did_web_url(did), did_ttl)
                     have.add(did)
+            lists_have = {p.document.get("id") for p in parts if p.kind == "status-list"}
+            for part in [p for p in parts if p.kind == "did-document"]:
+                for url in _status_list_urls(part.document, timeout, max_bytes):
+                    if url not in lists_have:
+                        add("status-list", url, status_ttl)
+                        lists_have.add(url)
         tables = None
         try:
             from skillpass.frameworks import framework_table_version
@@ -326,7 +335,7 @@ class TrustBundle:
                 "source": part.source,
                 "id": part.document.get("id"),
                 "fetched_at": _stamp(part.fetched_at),
-                "age": _human(part.age(when)),
+                "age": human_age(part.age(when)),
                 "ttl_seconds": int(part.ttl.total_seconds()),
                 "fresh": when <= part.expires,
             }
@@ -336,7 +345,7 @@ class TrustBundle:
         return {
             "created": _stamp(self.created),
             "valid_until": _stamp(self.valid_until),
-            "age": _human(self.age(when)),
+            "age": human_age(self.age(when)),
             "age_seconds": int(self.age(when).total_seconds()),
             "expired": self.expired(when),
             "anchors": list(self.anchors),
@@ -353,6 +362,36 @@ class TrustBundle:
             ],
             "parts": parts,
         }
+
+
+MAX_FOLLOWED_LISTS = 1000
+
+
+def _status_list_urls(document: Mapping[str, Any], timeout: float, max_bytes: int) -> list[str]:
+    """The status lists an issuer's DID document points to: a ``BitstringStatusListIndex``
+    service whose endpoint answers ``{"statusLists": [URL, …]}`` (as the SkillPass issuer
+    service publishes)."""
+    services = document.get("service")
+    urls: list[str] = []
+    for service in services if isinstance(services, list) else []:
+        if not isinstance(service, Mapping) or service.get("type") != "BitstringStatusListIndex":
+            continue
+        endpoint = service.get("serviceEndpoint")
+        if not isinstance(endpoint, str):
+            continue
+        index = fetch_json(endpoint, timeout=timeout, max_bytes=max_bytes).document
+        found = index.get("statusLists")
+        if not isinstance(found, list) or not all(isinstance(u, str) for u in found):
+            raise MalformedValueError(
+                f"{endpoint} does not list status lists", code="invalid_status_list_index"
+            )
+        urls += found
+    if len(urls) > MAX_FOLLOWED_LISTS:
+        raise RangeError(
+            f"the issuers name more than {MAX_FOLLOWED_LISTS} status lists",
+            code="too_many_status_lists",
+        )
+    return urls
 
 
 def _load_source(

@@ -10,7 +10,6 @@ earliest moment the key may have leaked, and the institute should re-issue what 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,12 +26,14 @@ from skillpass import (
 )
 from skillpass.errors import SkillpassError
 
-from ._bundle import BundlePart, TrustBundle, _human
+from ._bundle import BundlePart, TrustBundle, human_age
 from ._trustlist import ListedIssuer, TrustList, level_in_range
 
 __all__ = ["BundleStatus", "BundleTrust", "load_input", "make_policy", "verify"]
 
-_LIST_MUST_PASS = ("format", "proof", "issuer", "validity")
+# A list's validity dates are judged at each verification's time (see BundleTrust.assess).
+_LIST_MUST_PASS = ("format", "proof", "issuer")
+_SKEW = timedelta(minutes=5)
 
 
 def _stamp(when: datetime) -> str:
@@ -42,7 +43,7 @@ def _stamp(when: datetime) -> str:
 def _expired_message(bundle: TrustBundle, at: datetime) -> str:
     return (
         f"the trust bundle expired on {_stamp(bundle.valid_until)} (it is "
-        f"{_human(bundle.age(at))} old): sync a fresh bundle to check trust and status"
+        f"{human_age(bundle.age(at))} old): sync a fresh bundle to check trust and status"
     )
 
 
@@ -98,6 +99,7 @@ class BundleTrust:
         self.resolver = resolver if resolver is not None else bundle.resolver()
         self.rejected: dict[str, str] = {}
         self.lists: list[tuple[str, TrustList]] = []
+        self._windows: list[tuple[datetime | None, datetime | None]] = []
         for part in bundle.of_kind("trust-list"):
             self._add(part, now)
 
@@ -113,9 +115,21 @@ class BundleTrust:
             )
             return
         try:
-            self.lists.append((str(report.issuer), TrustList.from_credential(part.document)))
+            trust_list = TrustList.from_credential(part.document)
         except SkillpassError as exc:
             self.rejected[part.source] = exc.code
+            return
+        view = report.checked.view if report.checked is not None else None
+        starts = view.valid_from if view is not None else ()
+        ends = view.valid_until if view is not None else ()
+        self.lists.append((str(report.issuer), trust_list))
+        self._windows.append((max(starts) if starts else None, min(ends) if ends else None))
+        if view is not None and not self._current(len(self.lists) - 1, now or datetime.now(UTC)):
+            self.rejected[part.source] = "trust_list_expired"
+
+    def _current(self, i: int, at: datetime) -> bool:
+        start, end = self._windows[i]
+        return (start is None or start <= at + _SKEW) and (end is None or end >= at - _SKEW)
 
     def issuers(self) -> list[ListedIssuer]:
         """Every listed issuer of the accepted lists."""
@@ -128,9 +142,13 @@ class BundleTrust:
                 "unknown", "trust_bundle_expired", _expired_message(self.bundle, at)
             )
         did = credential.view.issuer
-        found = [(anchor, e) for anchor, tl in self.lists if (e := tl.get(did)) is not None]
+        found = [
+            (anchor, e)
+            for i, (anchor, tl) in enumerate(self.lists)
+            if (e := tl.get(did)) is not None and self._current(i, at)
+        ]
         if not found:
-            why = f"{did} is not in any trust list of the bundle"
+            why = f"{did} is not in any trust list of the bundle in force"
             if self.rejected:
                 codes = ", ".join(sorted(set(self.rejected.values())))
                 why += f" ({len(self.rejected)} list(s) were rejected: {codes})"
@@ -181,10 +199,15 @@ class BundleTrust:
                     f"only for {allowed}",
                 )
         scope = ", ".join(f"{a.framework} {a.text}" for a in entry.accreditations)
+        keys = (
+            "its key is pinned by the list"
+            if entry.keys or entry.id.startswith("did:key:")
+            else "its key is taken from the DID document in the bundle (not pinned by the list)"
+        )
         return TrustDecision(
             "valid",
             "ok",
-            f"{who} is accredited for {scope} by the trust list of {anchor}",
+            f"{who} is accredited for {scope} by the trust list of {anchor}; {keys}",
             name=entry.name,
         )
 
@@ -281,13 +304,13 @@ class BundleStatus:
                 "status_not_checked",
                 f"the trust bundle has no snapshot of the status list {url}",
             )
-        age = _human(part.age(at))
+        age = human_age(part.age(at))
         if at > part.expires:
             return StatusDecision(
                 "unknown",
                 "status_list_stale",
                 f"the snapshot of the status list {url} is {age} old, older than the "
-                f"{_human(part.ttl)} it may be used for: the credential may have been revoked "
+                f"{human_age(part.ttl)} it may be used for: the credential may have been revoked "
                 "since",
             )
         if url in self.rejected:
@@ -341,10 +364,23 @@ def make_policy(
         trust: skillpass.TrustPolicy = quick if quick.dids else skillpass.NoTrustConfigured()
         status: skillpass.StatusChecker = skillpass.NoStatusLists()
     else:
-        resolver = loaded.resolver(documents)
-        bundle_trust = BundleTrust(loaded, anchors=anchors, resolver=resolver, now=now)
-        trust = _Either(quick, bundle_trust) if quick.dids else bundle_trust
-        status = BundleStatus(loaded, resolver=resolver, now=now)
+        key = (tuple(anchors) if anchors is not None else None, allow_test_contexts)
+        cached = loaded.cache.get(key) if not documents else None
+        if cached is None:
+            resolver = loaded.resolver(documents)
+            cached = (
+                resolver,
+                BundleTrust(loaded, anchors=anchors, resolver=resolver, now=now),
+                BundleStatus(loaded, resolver=resolver, now=now),
+            )
+            if not documents:
+                loaded.cache[key] = cached
+        resolver, bundle_trust, status = cached
+        if not bundle_trust.anchors:
+            # Only what --online fetched: no trust list to consult.
+            trust = quick if quick.dids else skillpass.NoTrustConfigured()
+        else:
+            trust = _Either(quick, bundle_trust) if quick.dids else bundle_trust
     return VerificationPolicy(
         now=now,
         resolver=resolver,
@@ -495,7 +531,8 @@ def verify(
 
     ``input``: a dict, JSON text, QR text (``SP2:…``) or a :class:`~pathlib.Path` (JSON, QR
     text, a QR image or certificate PDF). An unreadable input gives a report whose ``format``
-    check is ``invalid``; only a caller's mistake raises (an unknown ``framework``). With
+    check is ``invalid``; only a caller's mistake raises (an unknown ``framework``, a bundle
+    file that cannot be read: ``trust_bundle_unreadable``, ``invalid_trust_bundle``). With
     ``online=True`` the issuers' did:web documents and the status lists the document names are
     fetched (https, timeouts, size limits) and used beside the bundle's.
     """
@@ -541,11 +578,7 @@ def with_bundle_info(
             "created": _stamp(bundle.created),
             "valid_until": _stamp(bundle.valid_until),
             "age_seconds": int(bundle.age(at).total_seconds()),
-            "age": _human(bundle.age(at)),
+            "age": human_age(bundle.age(at)),
             "expired": bundle.expired(at),
         }
     )
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2)

@@ -197,24 +197,34 @@ def _keys_from_document(path: Path, did: str) -> tuple[Any, ...]:
 @list_app.command("add-issuer", cls=PlainCommand)
 def list_add_issuer(
     list_file: Annotated[Path, typer.Option("--list", help="The list file (created if absent).")],
-    did: Annotated[str, typer.Option("--did", help="The issuer's DID.")],
-    name: Annotated[str, typer.Option("--name", help="The issuer's registered name.")],
-    country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code, e.g. PH.")],
+    did: Annotated[str, typer.Option("--did", metavar="DID", help="The issuer's DID.")],
+    name: Annotated[
+        str, typer.Option("--name", metavar="NAME", help="The issuer's registered name.")
+    ],
+    country: Annotated[
+        str, typer.Option("--country", metavar="CC", help="ISO 3166-1 alpha-2 code, e.g. PH.")
+    ],
     framework: Annotated[
         list[str],
-        typer.Option("--framework", help="A framework it may award levels of (repeatable)."),
+        typer.Option(
+            "--framework", metavar="ID", help="A framework it may award levels of (repeatable)."
+        ),
     ],
     levels: Annotated[
         list[str],
         typer.Option(
-            "--levels", help="The levels of the matching --framework: 1-5, 4, or 1,3 (repeatable)."
+            "--levels",
+            metavar="RANGE",
+            help="The levels of the matching --framework: 1-5, 4, or 1,3 (repeatable).",
         ),
     ],
     valid_from: Annotated[
-        str | None, typer.Option("--valid-from", help="Accredited from (date or time).")
+        str | None,
+        typer.Option("--valid-from", metavar="TIME", help="Accredited from (date or time)."),
     ] = None,
     valid_until: Annotated[
-        str | None, typer.Option("--valid-until", help="Accredited until (date or time).")
+        str | None,
+        typer.Option("--valid-until", metavar="TIME", help="Accredited until (date or time)."),
     ] = None,
     key_document: Annotated[
         Path | None,
@@ -262,10 +272,74 @@ def list_add_issuer(
     _say(f"{did} listed in {list_file} ({len(trust_list.issuers)} issuer(s))")
 
 
+@list_app.command("key", cls=PlainCommand)
+def list_key(
+    list_file: Annotated[Path, typer.Option("--list", help="The list file.")],
+    did: Annotated[str, typer.Option("--did", metavar="DID", help="A listed issuer's DID.")],
+    key_id: Annotated[
+        str, typer.Option("--id", metavar="URL", help="The key's verification method (DID#key).")
+    ],
+    public_key: Annotated[
+        str | None,
+        typer.Option(
+            "--public-key",
+            metavar="MULTIBASE",
+            help="Its publicKeyMultibase (z6Mk…); needed for a key not yet recorded.",
+        ),
+    ] = None,
+    valid_from: Annotated[
+        str | None, typer.Option("--valid-from", metavar="TIME", help="In use from.")
+    ] = None,
+    retired: Annotated[
+        str | None,
+        typer.Option("--retired", metavar="TIME", help="Rotated out: signs nothing after this."),
+    ] = None,
+    compromised: Annotated[
+        str | None,
+        typer.Option(
+            "--compromised",
+            metavar="TIME",
+            help="Compromised from: nothing dated from then on is valid (date it early).",
+        ),
+    ] = None,
+) -> None:
+    """Record (or update) a listed issuer's key and its history: in use from, retired,
+    compromised."""
+    from dataclasses import replace
+
+    from verifier import KeyRecord, TrustList
+
+    try:
+        trust_list: TrustList = _load_list(list_file)
+        entry = trust_list.get(did)
+        if entry is None:
+            raise MalformedValueError(f"{did} is not in the trust list", code="issuer_not_listed")
+        old = next((k for k in entry.keys if k.id == key_id), None)
+        data: dict[str, Any] = old.to_json() if old is not None else {"id": key_id}
+        if public_key is not None:
+            data["publicKeyMultibase"] = public_key
+        for name, value, option in (
+            ("validFrom", valid_from, "--valid-from"),
+            ("validUntil", retired, "--retired"),
+            ("compromised", compromised, "--compromised"),
+        ):
+            when = _when(value, option)
+            if when is not None:
+                data[name] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        record = KeyRecord.from_json(data, "")
+        if record.id.partition("#")[0] != did:
+            raise MalformedValueError(f"{record.id} is not a key of {did}", code="invalid_option")
+        keys = (*(k for k in entry.keys if k.id != key_id), record)
+        _save_list(list_file, trust_list.with_issuer(replace(entry, keys=keys)))
+    except SkillpassError as exc:
+        _fail(exc)
+    _say(f"key {key_id} of {did} recorded in {list_file}")
+
+
 @list_app.command("remove-issuer", cls=PlainCommand)
 def list_remove_issuer(
     list_file: Annotated[Path, typer.Option("--list", help="The list file.")],
-    did: Annotated[str, typer.Option("--did", help="The issuer's DID.")],
+    did: Annotated[str, typer.Option("--did", metavar="DID", help="The issuer's DID.")],
 ) -> None:
     """Remove an issuer from a trust list file."""
     try:
@@ -319,7 +393,10 @@ def list_sign(
     key_file: Annotated[Path, typer.Option("--key", help="The authority's key file.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="The trust-list credential to write.")],
     valid_until: Annotated[
-        str | None, typer.Option("--valid-until", help="The list is valid until (date or time).")
+        str | None,
+        typer.Option(
+            "--valid-until", metavar="TIME", help="The list is valid until (date or time)."
+        ),
     ] = None,
     passphrase_file: PassphraseOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
@@ -345,43 +422,56 @@ def _source(value: str) -> str | Path:
 @bundle_app.command("build", cls=PlainCommand)
 def bundle_build(
     anchor: Annotated[
-        list[str], typer.Option("--anchor", help="A trust anchor's DID (repeatable).")
+        list[str],
+        typer.Option("--anchor", metavar="DID", help="A trust anchor's DID (repeatable)."),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="The bundle file to write.")],
     trust_list: Annotated[
         list[str] | None,
-        typer.Option("--trust-list", help="A signed trust list: file or, with --fetch, URL."),
+        typer.Option(
+            "--trust-list", metavar="SRC", help="A signed trust list: file or, with --fetch, URL."
+        ),
     ] = None,
     did_document: Annotated[
         list[str] | None,
-        typer.Option("--did-document", help="An issuer's DID document: file or URL."),
+        typer.Option(
+            "--did-document", metavar="SRC", help="An issuer's DID document: file or URL."
+        ),
     ] = None,
     status_list: Annotated[
         list[str] | None,
-        typer.Option("--status-list", help="A status-list credential: file or URL."),
+        typer.Option("--status-list", metavar="SRC", help="A status-list credential: file or URL."),
     ] = None,
     fetch: Annotated[
         bool,
         typer.Option(
             "--fetch",
-            help="Download URL sources (https; http only on loopback) and the did:web "
-            "documents of the anchors and listed issuers.",
+            help="Download URL sources (https; http only on loopback), the did:web "
+            "documents of the anchors and listed issuers, and the status lists those "
+            "documents name.",
         ),
     ] = False,
     ttl_days: Annotated[
-        float, typer.Option("--ttl-days", min=0.001, max=365, help="The bundle is valid this long.")
+        float,
+        typer.Option(
+            "--ttl-days", metavar="DAYS", min=0.001, max=365, help="The bundle is valid this long."
+        ),
     ] = 7,
     status_ttl_hours: Annotated[
         float,
         typer.Option(
             "--status-ttl-hours",
+            metavar="HOURS",
             min=0.001,
             max=24 * 90,
             help="Status snapshots may be used this long after fetching.",
         ),
     ] = 24,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, max=120, help="Seconds per download.")
+        float,
+        typer.Option(
+            "--timeout", metavar="SECONDS", min=0.1, max=120, help="Seconds per download."
+        ),
     ] = 10,
 ) -> None:
     """Gather trust lists, DID documents and status lists into one dated bundle file."""
@@ -417,7 +507,9 @@ def bundle_build(
 def bundle_show(
     bundle_file: Annotated[Path, typer.Argument(metavar="BUNDLE", help="A trust bundle file.")],
     as_json: JsonOption = False,
-    now: Annotated[str | None, typer.Option("--now", help="Judge ages as of this time.")] = None,
+    now: Annotated[
+        str | None, typer.Option("--now", metavar="TIME", help="Judge ages as of this time.")
+    ] = None,
 ) -> None:
     """Summarise a bundle: anchors, accredited issuers, parts and their ages."""
     from verifier import TrustBundle

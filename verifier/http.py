@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -46,16 +48,20 @@ _TOLERATED = {"issuer", "status"}
 _TYPES = {
     "format": _VCDM + "MALFORMED_VALUE_ERROR",
     "proof": _VCDM + "CRYPTOGRAPHIC_SECURITY_ERROR",
-    "issuer": _VCDM + "CRYPTOGRAPHIC_SECURITY_ERROR",
     "validity": _VCDM + "RANGE_ERROR",
 }
+# The issuer check's cryptographic failures (the key is not the issuer's); its trust-list
+# failures (accreditation, key history) are SkillPass verification failures.
+_KEY_NOT_ISSUERS = {"issuer_mismatch", "verification_relationship"}
 
 
 def _problem(
     status: int, code: str, detail: str, title: str, report: VerificationReport | None, check: str
 ) -> JSONResponse:
     body: dict[str, Any] = {
-        "type": _TYPES.get(check, _SKILLPASS + "VERIFICATION_FAILED"),
+        "type": _VCDM + "CRYPTOGRAPHIC_SECURITY_ERROR"
+        if check == "issuer" and code in _KEY_NOT_ISSUERS
+        else _TYPES.get(check, _SKILLPASS + "VERIFICATION_FAILED"),
         "title": title,
         "status": status,
         "detail": detail,
@@ -209,28 +215,78 @@ class _Verifier:
         resolver: skillpass.DidResolver | None = None,
     ) -> None:
         self.settings = settings
-        self.bundle = TrustBundle.load(settings.bundle) if settings.bundle is not None else None
-        # Trust lists and status snapshots are verified once; the clock is read per request.
-        self.policy: VerificationPolicy = make_policy(
-            bundle=self.bundle, allow_test_contexts=settings.allow_test_contexts
+        self._status = status
+        self._resolver = resolver
+        self.require_trust = settings.require_trust and settings.bundle is not None
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int, int] | None = None
+        # The bundle and the policy made from it, swapped together.
+        self.current: tuple[TrustBundle | None, VerificationPolicy] = (
+            None,
+            self._local(make_policy(allow_test_contexts=settings.allow_test_contexts)),
         )
-        if status is not None:
-            self.policy = dataclasses.replace(
-                self.policy, status=_FirstKnown(status, self.policy.status)
-            )
-        if resolver is not None:
-            self.policy = dataclasses.replace(
-                self.policy, resolver=_FirstResolver(resolver, self.policy.resolver)
-            )
-        self.require_trust = settings.require_trust and self.bundle is not None
+        self.refresh()
 
-    def credential(self, document: Any) -> VerificationReport:
-        return skillpass.verify_credential(document, policy=self.policy)
+    def _local(self, policy: VerificationPolicy) -> VerificationPolicy:
+        """``policy`` with the caller's own status checker and resolver asked first."""
+        if self._status is not None:
+            policy = dataclasses.replace(policy, status=_FirstKnown(self._status, policy.status))
+        if self._resolver is not None:
+            policy = dataclasses.replace(
+                policy, resolver=_FirstResolver(self._resolver, policy.resolver)
+            )
+        return policy
+
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        if self.settings.bundle is None:
+            return None
+        try:
+            stat = os.stat(self.settings.bundle)
+        except OSError:
+            return None
+        return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+    def refresh(self) -> None:
+        """(Re)load the bundle when its file changed: a daily re-sync needs no restart.
+
+        Trust lists and status snapshots are verified once per load; the clock is read per
+        request. A bundle file that cannot be read at start-up stops it; later, the last good
+        bundle stays in use (and says how old it is).
+        """
+        stamp = self._file_stamp()
+        loaded = self.current[0] is not None
+        if self.settings.bundle is None or (loaded and stamp == self._stamp):
+            return
+        if stamp is None and loaded:
+            return  # the file is gone for now (being replaced?): keep the bundle in use
+        with self._lock:
+            if self.current[0] is not None and stamp == self._stamp:
+                return
+            try:
+                bundle = TrustBundle.load(self.settings.bundle)
+            except SkillpassError:
+                if self.current[0] is None:
+                    raise
+                log.error("the trust bundle could not be reloaded; keeping the last one")
+                self._stamp = stamp
+                return
+            policy = self._local(
+                make_policy(bundle=bundle, allow_test_contexts=self.settings.allow_test_contexts)
+            )
+            self.current, self._stamp = (bundle, policy), stamp
+
+    def credential(self, document: Any, _options: dict[str, Any]) -> VerificationReport:
+        self.refresh()
+        bundle, policy = self.current
+        report = skillpass.verify_credential(document, policy=policy)
+        return with_bundle_info(report, bundle, policy.instant())
 
     def presentation(self, document: Any, options: dict[str, Any]) -> VerificationReport:
+        self.refresh()
+        bundle, base = self.current
         challenge = options.get("challenge")
         policy = dataclasses.replace(
-            self.policy,
+            base,
             challenge=challenge,
             domain=options.get("domain"),
             # VC-API: the caller says whether it set a challenge; without one nothing is held
@@ -238,7 +294,8 @@ class _Verifier:
             require_challenge=challenge is not None,
             require_holder_binding=False,
         )
-        return skillpass.verify_presentation(document, policy=policy)
+        report = skillpass.verify_presentation(document, policy=policy)
+        return with_bundle_info(report, bundle, policy.instant())
 
     async def handle(
         self,
@@ -268,8 +325,6 @@ class _Verifier:
             return _problem(status, exc.code, exc.message, type(exc).__name__, report, "format")
         try:
             report = await run_in_threadpool(run, body[key], options)
-            now = self.policy.instant()
-            report = with_bundle_info(report, self.bundle, now)
             return _reply(report, self.require_trust)
         except Exception as exc:  # a bug must not become a 500 nor a "verified"
             log.error("verification failed unexpectedly", exc_info=exc)
@@ -316,7 +371,7 @@ def create_router(
             request,
             "credential",
             "verifiableCredential",
-            lambda doc, _options: verifier.credential(doc),
+            verifier.credential,
         )
 
     @router.post("/presentations/verify", openapi_extra=body_doc)

@@ -79,6 +79,9 @@ def test_bundle_build_fetch_and_verify(issuer_server: Server, tmp_path: Path) ->
     assert status_url.startswith(base)
     credential = tmp_path / "vc.json"
     credential.write_text(json.dumps(vc), encoding="utf-8")
+    index = httpx.get(base + "/institutes/rtc7/status-lists")
+    assert index.json() == {"statusLists": [status_url]}
+    assert httpx.get(base + "/institutes/nope/status-lists").status_code == 404
 
     authority = tmp_path / "authority.key"
     made = _cli("trust", "authority", "init", "--out", str(authority))
@@ -103,14 +106,15 @@ def test_bundle_build_fetch_and_verify(issuer_server: Server, tmp_path: Path) ->
     def build() -> Any:
         return _cli(
             "trust", "bundle", "build", "--anchor", anchor, "--trust-list", str(signed_list),
-            "--status-list", status_url, "--fetch", "--out", str(bundle),
+            "--fetch", "--out", str(bundle),
         )  # fmt: skip
 
     built = build()
     assert built.exit_code == 0, built.output
     parts = json.loads(bundle.read_text(encoding="utf-8"))["parts"]
-    # --fetch followed the listed issuer's did:web document by itself.
+    # --fetch followed the listed issuer's did:web document, and its status-list index, itself.
     assert sorted(p["kind"] for p in parts) == ["did-document", "status-list", "trust-list"]
+    assert [p["source"] for p in parts if p["kind"] == "status-list"] == [status_url]
     shown = _cli("trust", "bundle", "show", str(bundle))
     assert shown.exit_code == 0 and "Cebu RTC (TESDA register)" in shown.stdout
 
@@ -139,6 +143,7 @@ def test_bundle_build_fetch_and_verify(issuer_server: Server, tmp_path: Path) ->
     online = verifier.verify(vc, online=True, trusted_issuers=[did])
     assert online.check("proof").status == "valid"
     assert online.check("status").code == "revoked"
+    assert verifier.verify(vc, online=True).check("issuer").code == "no_trust_configuration"
     offline = verifier.verify(vc, trusted_issuers=[did])
     assert offline.check("proof").code == "did_not_found"
 

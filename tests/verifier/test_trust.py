@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import skillpass
 import skillpass.qr
@@ -397,3 +399,75 @@ def test_level_ranges(framework: str, levels: str, expected: tuple[str, ...]) ->
 def test_bad_level_ranges(levels: str) -> None:
     with pytest.raises(skillpass.SkillpassError):
         verifier.Accreditation.parse("PH-PQF", levels)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
+    ),
+    max_leaves=25,
+)
+_list_like = st.fixed_dictionaries(
+    {"type": st.just("SkillPassTrustList"), "version": st.just(1), "name": st.text(max_size=5)},
+    optional={"issuers": st.lists(_json, max_size=3)},
+)
+_bundle_like = st.fixed_dictionaries(
+    {"type": st.just("SkillPassTrustBundle"), "version": st.just(1)},
+    optional={
+        "created": _json,
+        "validUntil": _json,
+        "anchors": _json,
+        "parts": st.lists(_json, max_size=3),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.one_of(_json, _list_like))
+def test_trust_list_parser_refuses_garbage_with_codes(data: Any) -> None:
+    try:
+        TrustList.from_json(data)
+    except skillpass.SkillpassError as exc:
+        assert exc.code == "invalid_trust_list"
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.one_of(_json, _bundle_like))
+def test_bundle_parser_refuses_garbage_with_codes(data: Any) -> None:
+    try:
+        TrustBundle.from_json(data)
+    except skillpass.SkillpassError as exc:
+        assert exc.code == "invalid_trust_bundle"
+
+
+def test_format_and_validity_both_ways() -> None:
+    world = World()
+    bundle = world.bundle()
+    signed = world.credential()
+    extra = copy.deepcopy(signed)
+    extra["favouriteColour"] = "blue"  # a term no context defines: it would not be signed
+    report = verifier.verify(extra, bundle=bundle, now=NOW)
+    assert checks(report)["format"] == ("invalid", "undefined_term")
+    early = verifier.verify(signed, bundle=bundle, now=datetime(2026, 3, 13, tzinfo=UTC))
+    assert checks(early)["validity"] == ("invalid", "not_yet_valid")
+
+
+def test_the_issuer_check_says_whether_the_key_is_pinned() -> None:
+    world = World()
+    message = verifier.verify(world.credential(), bundle=world.bundle(), now=NOW).check("issuer")
+    assert "not pinned by the list" in message.message
+    pinned = _rotated_world()
+    report = verifier.verify(pinned.credential(key=0), bundle=pinned.bundle(), now=NOW)
+    assert "its key is pinned by the list" in report.check("issuer").message
+
+
+def test_a_forged_did_document_in_a_bundle_cannot_pass_a_pinned_issuer() -> None:
+    world = _rotated_world()
+    thief = skillpass.KeyPair.generate()
+    forged_world = World(keys=[thief, thief], authority=world.authority)
+    forged_world.records = world.records
+    bundle = forged_world.bundle(trust_lists=[world.signed_list()])
+    report = verifier.verify(forged_world.credential(key=0), bundle=bundle, now=NOW)
+    assert checks(report)["proof"] == ("valid", "ok")
+    assert checks(report)["issuer"] == ("invalid", "key_mismatch")

@@ -105,3 +105,100 @@ def test_verify_with_a_bundle_exit_codes(tmp_path: Path) -> None:
     assert json.loads(refused.stdout)["checks"][2]["code"] == "level_not_accredited"
     shown = _cli("trust", "bundle", "show", str(bundle), "--now", now)
     assert "19 days old" in shown.stdout and "accredited issuers: 1" in shown.stdout
+
+
+def test_verify_a_presentation_with_a_bundle(tmp_path: Path) -> None:
+    import skillpass
+
+    world = World()
+    holder = skillpass.KeyPair.generate()
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": holder.did,
+        "verifiableCredential": [world.credential()],
+    }
+    signed = skillpass.sign_presentation(
+        vp, holder, challenge="n-1", domain="border.example", created=NOW - timedelta(hours=1)
+    )
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(signed), encoding="utf-8")
+    bundle = tmp_path / "bundle.json"
+    world.bundle().save(bundle)
+    now = NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
+    args = ["verify", str(path), "--trust", str(bundle), "--now", now]
+    ok = _cli(*args, "--challenge", "n-1", "--domain", "border.example", "--json")
+    assert ok.exit_code == 0, ok.output
+    report = json.loads(ok.stdout)
+    assert report["credentials"][0]["summary"]["issuer"]["name_source"] == "trust_list"
+    assert _cli(*args, "--challenge", "other").exit_code == 1
+    assert _cli(*args).exit_code == 3  # no challenge: could be a replay
+
+
+def test_verify_with_a_bundle_loads_no_web_stack(tmp_path: Path) -> None:
+    import ast
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    world = World()
+    vc = tmp_path / "vc.json"
+    vc.write_text(json.dumps(world.credential()), encoding="utf-8")
+    bundle = tmp_path / "bundle.json"
+    world.bundle().save(bundle)
+    code = (
+        "import sys\n"
+        "from skillpass.cli import main\n"
+        f"sys.argv = ['skillpass', 'verify', {str(vc)!r}, '--trust', {str(bundle)!r},"
+        " '--now', '2026-03-20']\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    code = exit.code\n"
+        "heavy = ('fastapi', 'starlette', 'uvicorn', 'httpx', 'sqlalchemy', 'issuer', 'wallet')\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & set(heavy))\n"
+        "sys.stderr.write(repr((code, loaded)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert ast.literal_eval(result.stderr.strip().splitlines()[-1]) == (0, [])
+
+
+def test_recording_a_compromised_key_from_the_cli(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    import verifier
+    from tests.verifier.common import DID
+    from verifier import TrustBundle, TrustList
+
+    world = World()
+    lst = tmp_path / "l.json"
+    lst.write_text(json.dumps(world.trust_list().to_json()), encoding="utf-8")
+    key = ["trust", "list", "key", "--list", str(lst), "--did", DID, "--id", world.vm(0)]
+    missing = _cli(*key)
+    assert missing.exit_code == 2 and "publicKeyMultibase" in missing.stderr
+    public = world.keys[0].public_key.multibase
+    assert _cli(*key, "--public-key", public).exit_code == 0
+    assert _cli(*key, "--compromised", "2026-03-12").exit_code == 0  # updates the same record
+    other = _cli("trust", "list", "key", "--list", str(lst), "--did", DID, "--id", "did:web:x#k")
+    assert other.exit_code == 2
+    shown = _cli("trust", "list", "show", str(lst))
+    assert "COMPROMISED 2026-03-12" in shown.stdout
+    trust_list = TrustList.from_json(json.loads(lst.read_text(encoding="utf-8")))
+    authority = world.authority
+    signed = trust_list.sign(authority, now=datetime(2026, 2, 1, tzinfo=UTC))
+    bundle = TrustBundle.build(
+        anchors=[authority.did],
+        trust_lists=[signed],
+        did_documents=[world.did_document()],
+        status_lists=[world.status_list()],
+        now=datetime(2026, 3, 1, tzinfo=UTC),
+        ttl=timedelta(days=30),
+        status_ttl=timedelta(days=30),
+    )
+    late = world.credential(created=datetime(2026, 3, 14, tzinfo=UTC))
+    report = verifier.verify(late, bundle=bundle, now=NOW)
+    assert report.check("issuer").code == "key_compromised"
+    early = world.credential(
+        created=datetime(2026, 3, 11, tzinfo=UTC), valid_from=datetime(2026, 3, 11, tzinfo=UTC)
+    )
+    assert verifier.verify(early, bundle=bundle, now=NOW).verified

@@ -175,11 +175,14 @@ def test_trust_is_required_only_with_a_bundle_and_require_trust(tmp_path: Path) 
         == 200
     )
     revoked = World(authority=world.authority, keys=world.keys, status_value=2)
+    # A re-synced bundle file is picked up by the running service (saved by atomic replace).
     revoked.bundle(at=now).save(path)
-    response = TestClient(create_app(VerifierSettings(bundle=path))).post(
-        "/credentials/verify", json={"verifiableCredential": signed}
-    )
+    response = lenient.post("/credentials/verify", json={"verifiableCredential": signed})
     assert response.status_code == 422 and response.json()["code"] == "revoked"
+    # A damaged file later keeps the last good bundle in use.
+    path.write_text("{", encoding="utf-8")
+    again = lenient.post("/credentials/verify", json={"verifiableCredential": signed})
+    assert again.status_code == 422 and again.json()["code"] == "revoked"
 
 
 def test_an_unreadable_bundle_stops_start_up(tmp_path: Path) -> None:
