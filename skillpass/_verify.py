@@ -66,7 +66,7 @@ from .errors import (
 __all__ = ["sign_credential", "sign_presentation", "verify_credential", "verify_presentation"]
 
 _V1 = "https://www.w3.org/2018/credentials/v1"
-DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
+_DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 # The verification relationships of Controlled Identifiers 1.0 that a proof may serve.
 _PROOF_PURPOSES = (
     "assertionMethod",
@@ -107,9 +107,9 @@ def _with_proof_context(doc: dict[str, Any]) -> dict[str, Any]:
     should add it rather than fail. VCDM 2.0's base context defines them already."""
     context = doc.get("@context")
     contexts = [context] if isinstance(context, str) else context
-    if not _is_v1(doc) or not isinstance(contexts, list) or DATA_INTEGRITY_V2 in contexts:
+    if not _is_v1(doc) or not isinstance(contexts, list) or _DATA_INTEGRITY_V2 in contexts:
         return doc
-    return {**doc, "@context": [*contexts, DATA_INTEGRITY_V2]}
+    return {**doc, "@context": [*contexts, _DATA_INTEGRITY_V2]}
 
 
 def _created_value(created: datetime | str | None, now: datetime | None) -> str:
@@ -145,9 +145,9 @@ def _sign(
             code="unsupported_cryptosuite",
         )
     if (cryptosuite in ECDSA_SUITES) != isinstance(key, EcdsaKeyPair):
-        kind = "an EcdsaKeyPair (P-256 or P-384)" if cryptosuite in ECDSA_SUITES else "a KeyPair"
+        wanted = "an EcdsaKeyPair (P-256 or P-384)" if cryptosuite in ECDSA_SUITES else "a KeyPair"
         raise MalformedValueError(
-            f"{cryptosuite} signs with {kind}", code="key_cryptosuite_mismatch"
+            f"{cryptosuite} signs with {wanted}", code="key_cryptosuite_mismatch"
         )
     if proof_purpose not in _PROOF_PURPOSES:
         raise MalformedValueError(
@@ -238,8 +238,12 @@ def sign_credential(
     """Add a ``DataIntegrityProof`` to a credential and return the signed copy.
 
     The credential must pass every safety rule first (defined terms, absolute IRIs, valid
-    dates, JSON-safe numbers). Without ``verification_method`` the key's ``did:key`` method is
-    used, and a credential whose issuer is another DID is refused with ``issuer_mismatch``.
+    dates, JSON-safe numbers, a validity period that does not end before it starts). Without
+    ``verification_method`` the key's ``did:key`` method is used, and a credential whose issuer
+    is another DID is refused with ``issuer_mismatch``. ``key`` is a :class:`KeyPair` for the
+    ``eddsa-*`` suites or an :class:`EcdsaKeyPair` for ``ecdsa-rdfc-2019`` /
+    ``ecdsa-jcs-2019``. A VCDM 1.1 credential gets the Data Integrity context appended to its
+    ``@context`` when it lacks it (the 1.1 context does not define the proof's terms).
     An existing proof makes a proof set; ``previous_proof`` (an id or ids) makes a chain.
     """
     if not isinstance(credential, dict):
