@@ -136,6 +136,8 @@ class StatusEntry:
     index: str | None
     list_credential: str | None
     size: int | None
+    #: The signed ``statusMessage`` as ``(status, message)`` pairs (``("0x2", "revoked")``).
+    messages: tuple[tuple[str, str], ...] = ()
 
     @property
     def type_names(self) -> tuple[str, ...]:
@@ -399,6 +401,14 @@ def _status(node: _Node) -> StatusEntry:
         index=str(index) if isinstance(index, (str, int)) and not isinstance(index, bool) else None,
         list_credential=node.one_iri(v.STATUS_LIST_CREDENTIAL, "statusListCredential"),
         size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+        messages=tuple(
+            sorted(
+                (str(status), str(text))
+                for m in node.nodes(v.STATUS_MESSAGE, "statusMessage")
+                if isinstance(status := m.one_string(v.STATUS_MESSAGE_STATUS, "a status"), str)
+                and isinstance(text := m.one_string(v.STATUS_MESSAGE_TEXT, "a message"), str)
+            )
+        ),
     )
 
 

@@ -35,6 +35,9 @@ STATUS_PURPOSE: Final = STATUS + "statusPurpose"
 STATUS_LIST_INDEX: Final = STATUS + "statusListIndex"
 STATUS_LIST_CREDENTIAL: Final = STATUS + "statusListCredential"
 STATUS_SIZE: Final = STATUS + "statusSize"
+STATUS_MESSAGE: Final = STATUS + "statusMessage"
+STATUS_MESSAGE_STATUS: Final = STATUS + "status"
+STATUS_MESSAGE_TEXT: Final = STATUS + "message"
 
 # schema.org terms the VC and OB contexts share.
 SCHEMA: Final = "https://schema.org/"
