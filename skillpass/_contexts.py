@@ -112,6 +112,21 @@ def _load_pinned(url: str) -> dict[str, Any]:
     return document
 
 
+def pinned_context_bytes(url: str) -> bytes | None:
+    """The bytes of a pinned context file (hash-checked), or None for any other URL. Used to
+    check a ``relatedResource`` digest, since the file is the resource that URL names."""
+    pinned = _PINNED.get(url)
+    if pinned is None:
+        return None
+    raw = data_path("contexts", pinned.file).read_bytes()
+    if hashlib.sha256(raw).hexdigest() != pinned.sha256:
+        raise ContextError(
+            f"pinned context {url} does not match its SHA-256; the installation is damaged",
+            code="context_hash_mismatch",
+        )
+    return raw
+
+
 def _refuse(url: str) -> ContextError:
     return ContextError(
         f"JSON-LD context {url!r} is not on the allow-list; contexts are never fetched",

@@ -37,6 +37,7 @@ __all__ = [
     "IdentityView",
     "PresentationView",
     "ProofView",
+    "RelatedResource",
     "StatusEntry",
     "SubjectView",
     "Text",
@@ -135,11 +136,22 @@ class StatusEntry:
     index: str | None
     list_credential: str | None
     size: int | None
+    #: The signed ``statusMessage`` as ``(status, message)`` pairs (``("0x2", "revoked")``).
+    messages: tuple[tuple[str, str], ...] = ()
 
     @property
     def type_names(self) -> tuple[str, ...]:
         """The entry's types as short names (``BitstringStatusListEntry``)."""
         return tuple(sorted(t.removeprefix(v.STATUS) for t in self.types))
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedResource:
+    """One ``relatedResource`` (VCDM 2.0 §5.3): a resource and the digests the issuer signed."""
+
+    id: str | None
+    digest_sri: tuple[str, ...]
+    digest_multibase: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +183,7 @@ class CredentialView:
     subjects: tuple[SubjectView, ...]
     statuses: tuple[StatusEntry, ...]
     vcdm1: bool
+    related_resources: tuple[RelatedResource, ...] = ()
 
     @property
     def type_names(self) -> tuple[str, ...]:
@@ -388,6 +401,14 @@ def _status(node: _Node) -> StatusEntry:
         index=str(index) if isinstance(index, (str, int)) and not isinstance(index, bool) else None,
         list_credential=node.one_iri(v.STATUS_LIST_CREDENTIAL, "statusListCredential"),
         size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+        messages=tuple(
+            sorted(
+                (str(status), str(text))
+                for m in node.nodes(v.STATUS_MESSAGE, "statusMessage")
+                if isinstance(status := m.one_string(v.STATUS_MESSAGE_STATUS, "a status"), str)
+                and isinstance(text := m.one_string(v.STATUS_MESSAGE_TEXT, "a message"), str)
+            )
+        ),
     )
 
 
@@ -430,6 +451,16 @@ def credential_view(expanded: list[Any], *, vcdm1: bool) -> CredentialView:
         subjects=tuple(_subject(s) for s in subjects),
         statuses=tuple(_status(s) for s in top.nodes(v.CREDENTIAL_STATUS, "credentialStatus")),
         vcdm1=vcdm1,
+        related_resources=tuple(
+            RelatedResource(
+                id=r.id,
+                digest_sri=tuple(x for x in r.literals(v.DIGEST_SRI) if isinstance(x, str)),
+                digest_multibase=tuple(
+                    x for x in r.literals(v.DIGEST_MULTIBASE) if isinstance(x, str)
+                ),
+            )
+            for r in top.nodes(v.RELATED_RESOURCE, "relatedResource")
+        ),
     )
 
 

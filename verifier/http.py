@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import skillpass
 from skillpass import Check, VerificationPolicy, VerificationReport
-from skillpass.errors import MalformedValueError, RangeError, SkillpassError
+from skillpass.errors import MalformedValueError, RangeError, ResolutionError, SkillpassError
 
 from ._bundle import TrustBundle
 from ._policy import make_policy, with_bundle_info
@@ -182,18 +182,63 @@ def _options(body: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
+class _FirstKnown:
+    """A status checker that asks ``first`` and, where it does not know, ``then``."""
+
+    def __init__(self, first: skillpass.StatusChecker, then: skillpass.StatusChecker) -> None:
+        self.first, self.then = first, then
+
+    def check(
+        self, entry: Any, credential: skillpass.CheckedCredential, *, at: Any
+    ) -> skillpass.StatusDecision:
+        decision = self.first.check(entry, credential, at=at)
+        return (
+            decision if decision.status != "unknown" else self.then.check(entry, credential, at=at)
+        )
+
+
+class _FirstResolver:
+    """Resolves with ``first`` and, for DIDs it cannot resolve, with ``then``."""
+
+    def __init__(self, first: skillpass.DidResolver, then: skillpass.DidResolver) -> None:
+        self.first, self.then = first, then
+
+    def resolve(self, did: str) -> Any:
+        try:
+            return self.first.resolve(did)
+        except ResolutionError:
+            return self.then.resolve(did)
+
+
 class _Verifier:
-    def __init__(self, settings: VerifierSettings) -> None:
+    def __init__(
+        self,
+        settings: VerifierSettings,
+        status: skillpass.StatusChecker | None = None,
+        resolver: skillpass.DidResolver | None = None,
+    ) -> None:
         self.settings = settings
+        self._status = status
+        self._resolver = resolver
         self.require_trust = settings.require_trust and settings.bundle is not None
         self._lock = threading.Lock()
         self._stamp: tuple[int, int, int] | None = None
         # The bundle and the policy made from it, swapped together.
         self.current: tuple[TrustBundle | None, VerificationPolicy] = (
             None,
-            make_policy(allow_test_contexts=settings.allow_test_contexts),
+            self._local(make_policy(allow_test_contexts=settings.allow_test_contexts)),
         )
         self.refresh()
+
+    def _local(self, policy: VerificationPolicy) -> VerificationPolicy:
+        """``policy`` with the caller's own status checker and resolver asked first."""
+        if self._status is not None:
+            policy = dataclasses.replace(policy, status=_FirstKnown(self._status, policy.status))
+        if self._resolver is not None:
+            policy = dataclasses.replace(
+                policy, resolver=_FirstResolver(self._resolver, policy.resolver)
+            )
+        return policy
 
     def _file_stamp(self) -> tuple[int, int, int] | None:
         if self.settings.bundle is None:
@@ -228,8 +273,8 @@ class _Verifier:
                 log.error("the trust bundle could not be reloaded; keeping the last one")
                 self._stamp = stamp
                 return
-            policy = make_policy(
-                bundle=bundle, allow_test_contexts=self.settings.allow_test_contexts
+            policy = self._local(
+                make_policy(bundle=bundle, allow_test_contexts=self.settings.allow_test_contexts)
             )
             self.current, self._stamp = (bundle, policy), stamp
 
@@ -315,13 +360,22 @@ class _Verifier:
             )
 
 
-def create_router(settings: VerifierSettings | None = None) -> APIRouter:
+def create_router(
+    settings: VerifierSettings | None = None,
+    *,
+    status: skillpass.StatusChecker | None = None,
+    resolver: skillpass.DidResolver | None = None,
+) -> APIRouter:
     """The VC-API verify routes, configured by ``settings`` (default: no bundle).
+
+    ``status`` / ``resolver``: a status checker and a DID resolver asked before the bundle's
+    (the issuer service passes ones that read its own status lists and did:web documents, so
+    credentials it issued are checked live).
 
     The bundle is loaded and its trust lists and status snapshots verified here, once;
     a bundle that cannot be read raises :class:`skillpass.SkillpassError` at start-up.
     """
-    return _router(_Verifier(settings or VerifierSettings()))
+    return _router(_Verifier(settings or VerifierSettings(), status, resolver))
 
 
 def _router(verifier: _Verifier) -> APIRouter:

@@ -525,6 +525,14 @@ def verify(
     domain: Annotated[
         str | None, typer.Option("--domain", help="Presentations: your domain.")
     ] = None,
+    require_holder_binding: Annotated[
+        bool,
+        typer.Option(
+            "--require-holder-binding",
+            help="Presentations: invalid if a credential is about someone other than the "
+            "holder (by default this is only reported).",
+        ),
+    ] = False,
     allow_test_contexts: AllowTest = False,
     trust: Annotated[
         Path | None,
@@ -571,6 +579,7 @@ def verify(
             if trusted_issuer
             else NoTrustConfigured(),
             allow_test_contexts=allow_test_contexts,
+            require_holder_binding=require_holder_binding,
         )
         frameworks = tuple(framework or ())
         if trust is not None or online:
