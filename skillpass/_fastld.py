@@ -2,8 +2,13 @@
 
 pyld re-processes the pinned contexts, and every type- and property-scoped context in them, on
 every document: most of a verification went there. This module keeps each active context that
-pyld computes, keyed by the (already kept) context it was derived from and the context object
-applied, so a context is processed once per process. The walk over the document mirrors pyld's
+pyld computes, keyed by the (already kept) context it was derived from and the context applied,
+so a context is processed once per process. The contexts that ordinary credentials reach are
+shipped already processed (``schemas/contexts/processed-contexts.json``, written by pyld itself:
+``tools/processed_contexts.py``, and a test requires that regenerating it changes nothing), so
+the common path never imports pyld at all; a context not in that file is processed by pyld on
+first use. IRI expansion is pyld's ``_expand_iri`` (without a base) restated, and differential
+tests hold it to pyld's. The walk over the document mirrors pyld's
 expansion algorithm (pyld 3.3 ``_expand``, ``_expand_object``, ``_expand_value``) step for step,
 for the subset of JSON-LD that the JSON-level safety rules let through: the output is the same
 list of node objects, with the same keys in the same order, as pyld's.
@@ -17,16 +22,36 @@ so an unusual document is judged by the reference implementation rather than by 
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import json
 import re
+import sys
 from collections import Counter
+from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
-from pyld import jsonld
+from ._contexts import (
+    _PINNED,
+    PYLD_LOCK,
+    context_resolver,
+    document_loader,
+    is_allowed_context,
+    pyld_jsonld,
+)
+from ._resources import data_path
 
-from ._contexts import PYLD_LOCK, context_resolver, document_loader
+__all__ = [
+    "DroppedTerm",
+    "Fallback",
+    "build_snapshot",
+    "expand",
+    "expand_iri",
+    "fallback_counts",
+]
 
-__all__ = ["DroppedTerm", "Fallback", "expand", "fallback_counts"]
+SNAPSHOT_FILE = "processed-contexts.json"
 
 # More distinct active contexts than the pinned contexts can produce in real documents: past this,
 # a document is probably walking combinations of type-scoped contexts on purpose.
@@ -36,6 +61,16 @@ _MISSING = object()
 # pyld's _is_absolute_iri, compiled once ("$", as in pyld, also matches before a final newline).
 _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
 _UNSUPPORTED_CONTAINERS = ("@language", "@index", "@id", "@type")
+# pyld's KEYWORDS and KEYWORD_PATTERN (pyld 3.3 jsonld.py).
+_KEYWORDS = frozenset(
+    {
+        *("@base", "@container", "@context", "@default", "@direction", "@embed", "@explicit"),
+        *("@first", "@graph", "@id", "@import", "@included", "@index", "@json", "@language"),
+        *("@list", "@nest", "@none", "@omitDefault", "@propagate", "@protected", "@preserve"),
+        *("@requireAll", "@reverse", "@set", "@type", "@value", "@version", "@vocab"),
+    }
+)
+_KEYWORD_LIKE = re.compile(r"^@[a-zA-Z]+$")
 
 _FALLBACKS: Counter[str] = Counter()
 
@@ -70,27 +105,153 @@ def _arrayify(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _is_keyword(value: Any) -> bool:
+    return isinstance(value, str) and value in _KEYWORDS
+
+
+def expand_iri(ctx: Mapping[str, Any], value: Any, *, vocab: bool) -> Any:
+    """pyld's ``_expand_iri(ctx, value, vocab=vocab, base=None)`` outside context processing."""
+    if value is None or not isinstance(value, str) or value in _KEYWORDS:
+        return value
+    if _KEYWORD_LIKE.match(value):
+        return None  # looks like a keyword but is none: pyld ignores it
+    mappings = ctx["mappings"]
+    if vocab and value in mappings:
+        mapping = mappings[value]
+        return None if mapping is None else mapping["@id"]
+    if value.find(":") > 0:
+        prefix, suffix = value.split(":", 1)
+        if prefix == "_" or suffix.startswith("//"):
+            return value  # a blank node label or an absolute IRI
+        mapping = mappings.get(prefix)
+        if mapping and mapping["_prefix"]:
+            return mapping["@id"] + suffix
+        if _ABSOLUTE_IRI.match(value):
+            return value
+    if vocab and "@vocab" in ctx:
+        return ctx["@vocab"] + value
+    return value  # no base: a relative IRI stays relative
+
+
+def _plain(value: Any) -> Any:
+    """JSON data of a pyld structure (its contexts may be frozendicts)."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _content_key(local: Any) -> str:
+    return json.dumps(_plain(local), sort_keys=True, separators=(",", ":"))
+
+
+def _pinned_digests() -> dict[str, str]:
+    return {url: pinned.sha256 for url, pinned in sorted(_PINNED.items())}
+
+
+@cache
+def _load_snapshot() -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]] | None:
+    """The shipped processed contexts and the edges between them (None if out of date)."""
+    raw = json.loads(data_path("contexts", SNAPSHOT_FILE).read_bytes())
+    if raw.get("pinned") != _pinned_digests():
+        return None  # made for other context files: process them with pyld instead
+    definitions = raw["definitions"]
+    contexts: list[dict[str, Any]] = []
+    for item in raw["contexts"]:
+        ctx = {k: v for k, v in item.items() if k not in ("mappings", "previousContext")}
+        ctx["mappings"] = {
+            term: None if i is None else definitions[i] for term, i in item["mappings"].items()
+        }
+        if "previousContext" in item:
+            previous = item["previousContext"]
+            ctx["previousContext"] = None if previous is None else contexts[previous]
+        contexts.append(ctx)
+    edges = [
+        (contexts[parent], kind, local, propagate, override, contexts[child])
+        for parent, kind, local, propagate, override, child in raw["edges"]
+    ]
+    return contexts, edges
+
+
 class _Engine:
     """Active contexts and expansion for one context policy (strict or with test contexts)."""
 
-    def __init__(self, allow_test_contexts: bool) -> None:
-        self.processor = jsonld.JsonLdProcessor()
-        self.options: dict[str, Any] = {
-            "documentLoader": document_loader(allow_test_contexts=allow_test_contexts),
-            "contextResolver": context_resolver(allow_test_contexts=allow_test_contexts),
-            "base": None,
-            "processingMode": "json-ld-1.1",
-            "isFrame": False,
-            "keepFreeFloatingNodes": False,
-            "extractAllScripts": True,
-        }
-        self.initial = self.processor._get_initial_context(self.options)
+    def __init__(self, allow_test_contexts: bool, *, snapshot: bool = True) -> None:
+        self.allow_test_contexts = allow_test_contexts
+        self._pyld: tuple[Any, dict[str, Any]] | None = None
         # (id(active), key of the applied context, propagate, override) -> (active, applied,
         # result). Every active context in here is kept alive by the entry that made it, so ids
         # are never reused; the applied object is kept for the same reason.
         self._contexts: dict[tuple[int, Any, bool, bool], tuple[Any, Any, Any]] = {}
         # IRI expansions and term facts per (kind, id(active context), term).
         self._memo: dict[tuple[Any, ...], Any] = {}
+        # Scoped context objects (kept alive here) -> their content key.
+        self._local_keys: dict[int, tuple[Any, str]] = {}
+        # Shipped contexts: how each was made (to make pyld's own on a miss), and pyld's own.
+        self._origin: dict[int, tuple[Any, Any, bool, bool] | None] = {}
+        self._native: dict[int, Any] = {}
+        loaded = _load_snapshot() if snapshot else None
+        if loaded is None:
+            processor, options = self._pyld_state()
+            with PYLD_LOCK:
+                self.initial = processor._get_initial_context(options)
+            return
+        contexts, edges = loaded
+        self.initial = contexts[0]
+        self._origin[id(self.initial)] = None
+        for parent, kind, local, propagate, override, child in edges:
+            if kind == "urls":
+                if not all(
+                    is_allowed_context(url, allow_test_contexts=allow_test_contexts)
+                    for url in local
+                ):
+                    continue  # a test-only context under the strict policy
+                key: Any = ("urls", *local)
+            else:
+                key = ("scoped", _content_key(local))
+            entry = (parent, local, child)
+            self._contexts.setdefault((id(parent), key, propagate, override), entry)
+            self._origin.setdefault(id(child), (parent, local, propagate, override))
+
+    def _pyld_state(self) -> tuple[Any, dict[str, Any]]:
+        """pyld's processor and options, made (and pyld imported) on first need."""
+        if self._pyld is None:
+            jsonld = pyld_jsonld()
+            allow = self.allow_test_contexts
+            options: dict[str, Any] = {
+                "documentLoader": document_loader(allow_test_contexts=allow),
+                "contextResolver": context_resolver(allow_test_contexts=allow),
+                "base": None,
+                "processingMode": "json-ld-1.1",
+                "isFrame": False,
+                "keepFreeFloatingNodes": False,
+                "extractAllScripts": True,
+            }
+            self._pyld = (jsonld.JsonLdProcessor(), options)
+        return self._pyld
+
+    def _native_of(self, ctx: Any) -> Any:
+        """pyld's own active context equal to ``ctx`` (a shipped one is remade by pyld)."""
+        if id(ctx) not in self._origin:
+            return ctx  # made by pyld in this process
+        native = self._native.get(id(ctx))
+        if native is None:
+            processor, options = self._pyld_state()
+            origin = self._origin[id(ctx)]
+            if origin is None:
+                native = processor._get_initial_context(options)
+            else:
+                parent, local, propagate, override = origin
+                native = processor._process_context(
+                    self._native_of(parent),
+                    local,
+                    options,
+                    override_protected=override,
+                    propagate=propagate,
+                )
+            native = self._native.setdefault(id(ctx), native)
+        return native
 
     # -- context processing, once per (active context, applied context) -----------------------
 
@@ -109,11 +270,12 @@ class _Engine:
             return hit[2]
         if len(self._contexts) >= _MAX_CONTEXTS:
             raise Fallback("context_cache_full")
+        processor, options = self._pyld_state()
         with PYLD_LOCK:
-            result = self.processor._process_context(
-                active,
+            result = processor._process_context(
+                self._native_of(active),
                 local,
-                self.options,
+                options,
                 override_protected=override_protected,
                 propagate=propagate,
             )
@@ -122,8 +284,12 @@ class _Engine:
         return self._contexts.setdefault(memo_key, (active, local, result))[2]
 
     def _scoped(self, active: Any, local: Any, **flags: bool) -> Any:
-        # A scoped context is an object inside a kept active context: its identity is stable.
-        return self._process(active, local, ("scoped", id(local)), **flags)
+        # A scoped context is an object inside a kept active context, so its identity is
+        # stable; it is keyed by content, as the shipped contexts are.
+        known = self._local_keys.get(id(local))
+        if known is None:
+            known = self._local_keys.setdefault(id(local), (local, _content_key(local)))
+        return self._process(active, local, ("scoped", known[1]), **flags)
 
     def _document_context(self, active: Any, local: Any) -> Any:
         urls = tuple(_arrayify(local))
@@ -155,8 +321,7 @@ class _Engine:
             mapping = ctx["mappings"][value]
             expanded = None if mapping is None else mapping["@id"]
         else:
-            with PYLD_LOCK:
-                expanded = self.processor._expand_iri(ctx, value, vocab=True, base=None)
+            expanded = expand_iri(ctx, value, vocab=True)
         return self._remember(memo_key, expanded)
 
     def _id(self, ctx: Any, value: str) -> Any:
@@ -165,9 +330,7 @@ class _Engine:
         hit = self._memo.get(memo_key, _MISSING)
         if hit is not _MISSING:
             return hit
-        with PYLD_LOCK:
-            expanded = self.processor._expand_iri(ctx, value, base=None)
-        return self._remember(memo_key, expanded)
+        return self._remember(memo_key, expand_iri(ctx, value, vocab=False))
 
     def _key(self, ctx: Any, key: str) -> tuple[Any, bool]:
         """A property's expansion in ``ctx`` and whether it is a keyword."""
@@ -176,7 +339,7 @@ class _Engine:
         if hit is not None:
             return hit  # type: ignore[no-any-return]
         expanded = self._vocab(ctx, key)
-        is_keyword = jsonld._is_keyword(expanded)
+        is_keyword = _is_keyword(expanded)
         if expanded is None or not (is_keyword or _ABSOLUTE_IRI.match(expanded)):
             raise DroppedTerm(expanded)
         return self._remember(memo_key, (expanded, is_keyword))  # type: ignore[no-any-return]
@@ -191,7 +354,7 @@ class _Engine:
         expanded = self._vocab(ctx, prop)
         shape = (
             expanded == "@graph",
-            jsonld._is_keyword(expanded),
+            _is_keyword(expanded),
             self._term(ctx, prop, "@type"),
             self._term(ctx, prop, "@language"),
             self._term(ctx, prop, "@direction"),
@@ -435,17 +598,80 @@ class _Engine:
 _ENGINES: dict[bool, _Engine] = {}
 
 
+def _engine(allow_test_contexts: bool) -> _Engine:
+    engine = _ENGINES.get(allow_test_contexts)
+    if engine is None:
+        engine = _ENGINES.setdefault(allow_test_contexts, _Engine(allow_test_contexts))
+    return engine
+
+
+def _is_pyld_error(exc: Exception) -> bool:
+    jsonld = sys.modules.get("pyld.jsonld")  # only pyld raises these, so it is loaded then
+    return jsonld is not None and isinstance(exc, jsonld.JsonLdError)
+
+
 def expand(doc: dict[str, Any], *, allow_test_contexts: bool) -> list[Any]:
     """pyld's expansion of ``doc`` (same output), or :class:`Fallback`, or :class:`DroppedTerm`.
 
     The document must have passed the JSON-level safety rules.
     """
-    engine = _ENGINES.get(allow_test_contexts)
-    if engine is None:
-        engine = _ENGINES[allow_test_contexts] = _Engine(allow_test_contexts)
     try:
-        return engine.expand(doc)
-    except jsonld.JsonLdError:
-        raise Fallback("jsonld_error") from None
+        return _engine(allow_test_contexts).expand(doc)
+    except (Fallback, DroppedTerm):
+        raise
     except RecursionError:
         raise Fallback("recursion") from None
+    except Exception as exc:
+        if _is_pyld_error(exc):
+            raise Fallback("jsonld_error") from None
+        raise
+
+
+def build_snapshot(documents: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The processed-contexts file: every context pyld computes expanding ``documents``
+    (under the permissive policy), as JSON data. Used by ``tools/processed_contexts.py``."""
+    engine = _Engine(True, snapshot=False)
+    for doc in documents:
+        with contextlib.suppress(Fallback, DroppedTerm):
+            engine.expand(doc)
+    index = {id(engine.initial): 0}
+    contexts = [engine.initial]
+    edges = []
+    for key, (parent, local, child) in engine._contexts.items():
+        if id(child) not in index:
+            index[id(child)] = len(contexts)
+            contexts.append(child)
+        kind = key[1][0]
+        edges.append([index[id(parent)], kind, _plain(local), key[2], key[3], index[id(child)]])
+    definitions: list[Any] = []
+    numbers: dict[str, int] = {}
+
+    def number(definition: Any) -> int | None:
+        if definition is None:
+            return None
+        text = _content_key(definition)
+        if text not in numbers:
+            numbers[text] = len(definitions)
+            definitions.append(_plain(definition))
+        return numbers[text]
+
+    out = []
+    for ctx in contexts:
+        item: dict[str, Any] = {
+            k: _plain(v)
+            for k, v in ctx.items()
+            if k not in ("mappings", "previousContext", "_uuid")
+        }
+        item["mappings"] = {term: number(d) for term, d in ctx["mappings"].items()}
+        if "previousContext" in ctx:
+            previous = ctx["previousContext"]
+            item["previousContext"] = None if previous is None else index[id(previous)]
+        out.append(item)
+    return {
+        "about": "JSON-LD active contexts processed by pyld; regenerate with "
+        "tools/processed_contexts.py, never edit",
+        "pinned": _pinned_digests(),
+        "definitions": definitions,
+        "contexts": out,
+        "edges": edges,
+    }
