@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 SNAPSHOT_FILE = "processed-contexts.json"
+_SNAPSHOT_FORMAT = 2
 
 # More distinct active contexts than the pinned contexts can produce in real documents: past this,
 # a document is probably walking combinations of type-scoped contexts on purpose.
@@ -154,9 +155,15 @@ def _pinned_digests() -> dict[str, str]:
 def _load_snapshot() -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]] | None:
     """The shipped processed contexts and the edges between them (None if out of date)."""
     raw = json.loads(data_path("contexts", SNAPSHOT_FILE).read_bytes())
-    if raw.get("pinned") != _pinned_digests():
+    if raw.get("format") != _SNAPSHOT_FORMAT or raw.get("pinned") != _pinned_digests():
         return None  # made for other context files: process them with pyld instead
+    # Every scoped context once, shared by the definitions that hold it: the engine keys a
+    # scoped context by its identity, as it does pyld's own.
+    scoped = raw["scoped"]
     definitions = raw["definitions"]
+    for definition in definitions:
+        if "@context" in definition:
+            definition["@context"] = scoped[definition["@context"]]
     contexts: list[dict[str, Any]] = []
     for item in raw["contexts"]:
         ctx = {k: v for k, v in item.items() if k not in ("mappings", "previousContext")}
@@ -168,7 +175,14 @@ def _load_snapshot() -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]] | Non
             ctx["previousContext"] = None if previous is None else contexts[previous]
         contexts.append(ctx)
     edges = [
-        (contexts[parent], kind, local, propagate, override, contexts[child])
+        (
+            contexts[parent],
+            kind,
+            local if kind == "urls" else scoped[local],
+            propagate,
+            override,
+            contexts[child],
+        )
         for parent, kind, local, propagate, override, child in raw["edges"]
     ]
     return contexts, edges
@@ -186,7 +200,10 @@ class _Engine:
         self._contexts: dict[tuple[int, Any, bool, bool], tuple[Any, Any, Any]] = {}
         # IRI expansions and term facts per (kind, id(active context), term).
         self._memo: dict[tuple[Any, ...], Any] = {}
-        # Scoped context objects (kept alive here) -> their content key.
+        # Scoped contexts are keyed by identity (each is an object inside a kept active
+        # context), except while the shipped file is made: by content then, so that equal
+        # scoped contexts in pyld's copies of a definition make one entry.
+        self._by_content = not snapshot
         self._local_keys: dict[int, tuple[Any, str]] = {}
         # Shipped contexts: how each was made (to make pyld's own on a miss), and pyld's own.
         self._origin: dict[int, tuple[Any, Any, bool, bool] | None] = {}
@@ -209,7 +226,7 @@ class _Engine:
                     continue  # a test-only context under the strict policy
                 key: Any = ("urls", *local)
             else:
-                key = ("scoped", _content_key(local))
+                key = ("scoped", id(local))
             entry = (parent, local, child)
             self._contexts.setdefault((id(parent), key, propagate, override), entry)
             self._origin.setdefault(id(child), (parent, local, propagate, override))
@@ -284,8 +301,9 @@ class _Engine:
         return self._contexts.setdefault(memo_key, (active, local, result))[2]
 
     def _scoped(self, active: Any, local: Any, **flags: bool) -> Any:
-        # A scoped context is an object inside a kept active context, so its identity is
-        # stable; it is keyed by content, as the shipped contexts are.
+        if not self._by_content:
+            # An object inside a kept active context: its identity is stable.
+            return self._process(active, local, ("scoped", id(local)), **flags)
         known = self._local_keys.get(id(local))
         if known is None:
             known = self._local_keys.setdefault(id(local), (local, _content_key(local)))
@@ -636,13 +654,24 @@ def build_snapshot(documents: Iterable[dict[str, Any]]) -> dict[str, Any]:
             engine.expand(doc)
     index = {id(engine.initial): 0}
     contexts = [engine.initial]
+    scoped: list[Any] = []
+    scoped_numbers: dict[str, int] = {}
+
+    def scoped_number(local: Any) -> int:
+        text = _content_key(local)
+        if text not in scoped_numbers:
+            scoped_numbers[text] = len(scoped)
+            scoped.append(_plain(local))
+        return scoped_numbers[text]
+
     edges = []
     for key, (parent, local, child) in engine._contexts.items():
         if id(child) not in index:
             index[id(child)] = len(contexts)
             contexts.append(child)
         kind = key[1][0]
-        edges.append([index[id(parent)], kind, _plain(local), key[2], key[3], index[id(child)]])
+        applied = _plain(local) if kind == "urls" else scoped_number(local)
+        edges.append([index[id(parent)], kind, applied, key[2], key[3], index[id(child)]])
     definitions: list[Any] = []
     numbers: dict[str, int] = {}
 
@@ -652,7 +681,10 @@ def build_snapshot(documents: Iterable[dict[str, Any]]) -> dict[str, Any]:
         text = _content_key(definition)
         if text not in numbers:
             numbers[text] = len(definitions)
-            definitions.append(_plain(definition))
+            plain = _plain(definition)
+            if "@context" in plain:
+                plain["@context"] = scoped_number(definition["@context"])
+            definitions.append(plain)
         return numbers[text]
 
     out = []
@@ -670,7 +702,9 @@ def build_snapshot(documents: Iterable[dict[str, Any]]) -> dict[str, Any]:
     return {
         "about": "JSON-LD active contexts processed by pyld; regenerate with "
         "tools/processed_contexts.py, never edit",
+        "format": _SNAPSHOT_FORMAT,
         "pinned": _pinned_digests(),
+        "scoped": scoped,
         "definitions": definitions,
         "contexts": out,
         "edges": edges,

@@ -9,10 +9,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from . import sealing
 from ._multibase import ED25519_PRIV, ED25519_PUB, decode_multibase, encode_multibase
 from .errors import CryptographicSecurityError, KeyFileError, ParsingError, SealingError
-from .sealing import KEY_FILE_SCRYPT
 
 _P = 2**255 - 19
 
@@ -212,6 +210,10 @@ class KeyPair:
 
 
 def _encrypt_seed(seed: bytes, passphrase: str, public_multibase: str) -> dict[str, Any]:
+    # Imported here: verification never reads a key file, and start-up time counts.
+    from . import sealing
+    from .sealing import KEY_FILE_SCRYPT
+
     # The public key is authenticated data, so a file cannot pair it with another private key.
     return sealing.seal(
         seed, passphrase, associated_data=public_multibase.encode(), params=KEY_FILE_SCRYPT
@@ -219,6 +221,8 @@ def _encrypt_seed(seed: bytes, passphrase: str, public_multibase: str) -> dict[s
 
 
 def _decrypt_seed(blob: object, passphrase: str, public_multibase: object) -> bytes:
+    from . import sealing
+
     # Key files keep the codes they had before sealing became shared (codes are a contract).
     try:
         sealing.envelope_params(blob)  # an unreadable envelope is reported before the DID
