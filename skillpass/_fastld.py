@@ -188,6 +188,24 @@ def _load_snapshot() -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]] | Non
     return contexts, edges
 
 
+_Plan = tuple[Any, bool, Any, bool, bool, bool, bool, Any]
+
+
+class _Tables:
+    """What the engine has worked out about one active context (kept alive here)."""
+
+    __slots__ = ("aliases", "ctx", "ids", "plans", "props", "shapes", "vocab")
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.vocab: dict[Any, Any] = {}
+        self.ids: dict[str, Any] = {}
+        self.shapes: dict[Any, tuple[bool, bool, Any, Any, Any]] = {}
+        self.props: dict[Any, tuple[Any, Any, bool]] = {}
+        self.plans: dict[str, _Plan] = {}
+        self.aliases: frozenset[str] | None = None
+
+
 class _Engine:
     """Active contexts and expansion for one context policy (strict or with test contexts)."""
 
@@ -198,8 +216,9 @@ class _Engine:
         # result). Every active context in here is kept alive by the entry that made it, so ids
         # are never reused; the applied object is kept for the same reason.
         self._contexts: dict[tuple[int, Any, bool, bool], tuple[Any, Any, Any]] = {}
-        # IRI expansions and term facts per (kind, id(active context), term).
-        self._memo: dict[tuple[Any, ...], Any] = {}
+        # IRI expansions and term facts, per id(active context).
+        self._tables: dict[int, _Tables] = {}
+        self._entries = 0
         # Scoped contexts are keyed by identity (each is an object inside a kept active
         # context), except while the shipped file is made: by content then, so that equal
         # scoped contexts in pyld's copies of a definition make one entry.
@@ -315,21 +334,30 @@ class _Engine:
             raise Fallback("inline_context")
         return self._process(active, list(urls), ("urls", *urls))
 
-    # -- IRI expansion --------------------------------------------------------------------------
+    # -- IRI expansion and term facts, remembered per active context -------------------------
 
-    def _remember(self, key: tuple[Any, ...], value: Any) -> Any:
-        if len(self._memo) >= _MAX_MEMO:
-            self._memo.clear()  # keys come from documents: bound what they can make us keep
-        self._memo[key] = value
+    def _t(self, ctx: Any) -> _Tables:
+        tables = self._tables.get(id(ctx))
+        if tables is None:
+            if self._entries >= _MAX_MEMO:
+                # Keys come from documents: bound what they can make us keep.
+                self._tables = {}
+                self._entries = 0
+            tables = self._tables.setdefault(id(ctx), _Tables(ctx))
+        return tables
+
+    def _remember(self, table: dict[Any, Any], key: Any, value: Any) -> Any:
+        self._entries += 1
+        table[key] = value
         return value
 
     def _vocab(self, ctx: Any, value: Any) -> Any:
         """pyld's ``_expand_iri(ctx, value, vocab=True)``, remembered per context."""
         if value is None:
             return None
-        memo_key = ("v", id(ctx), value)
+        table = self._t(ctx).vocab
         try:
-            return self._memo[memo_key]
+            return table[value]
         except KeyError:
             pass
         except TypeError:
@@ -340,35 +368,31 @@ class _Engine:
             expanded = None if mapping is None else mapping["@id"]
         else:
             expanded = expand_iri(ctx, value, vocab=True)
-        return self._remember(memo_key, expanded)
+        return self._remember(table, value, expanded)
 
     def _id(self, ctx: Any, value: str) -> Any:
         """pyld's ``_expand_iri(ctx, value)`` with no base, remembered per context."""
-        memo_key = ("i", id(ctx), value)
-        hit = self._memo.get(memo_key, _MISSING)
+        table = self._t(ctx).ids
+        hit = table.get(value, _MISSING)
         if hit is not _MISSING:
             return hit
-        return self._remember(memo_key, expand_iri(ctx, value, vocab=False))
+        return self._remember(table, value, expand_iri(ctx, value, vocab=False))
 
     def _key(self, ctx: Any, key: str) -> tuple[Any, bool]:
         """A property's expansion in ``ctx`` and whether it is a keyword."""
-        memo_key = ("k", id(ctx), key)
-        hit = self._memo.get(memo_key)
-        if hit is not None:
-            return hit  # type: ignore[no-any-return]
         expanded = self._vocab(ctx, key)
         is_keyword = _is_keyword(expanded)
         if expanded is None or not (is_keyword or _ABSOLUTE_IRI.match(expanded)):
             raise DroppedTerm(expanded)
-        return self._remember(memo_key, (expanded, is_keyword))  # type: ignore[no-any-return]
+        return expanded, is_keyword
 
     def _value_shape(self, ctx: Any, prop: Any) -> tuple[bool, bool, Any, Any, Any]:
         """What expanding a scalar reads about ``prop``: @graph?, keyword?, @type, @language,
         @direction."""
-        memo_key = ("s", id(ctx), prop)
-        hit = self._memo.get(memo_key)
+        table = self._t(ctx).shapes
+        hit = table.get(prop)
         if hit is not None:
-            return hit  # type: ignore[no-any-return]
+            return hit
         expanded = self._vocab(ctx, prop)
         shape = (
             expanded == "@graph",
@@ -377,41 +401,40 @@ class _Engine:
             self._term(ctx, prop, "@language"),
             self._term(ctx, prop, "@direction"),
         )
-        return self._remember(memo_key, shape)  # type: ignore[no-any-return]
+        return self._remember(table, prop, shape)  # type: ignore[no-any-return]
 
     def _prop(self, ctx: Any, prop: Any) -> tuple[Any, Any, bool]:
         """An active property's expansion, scoped context, and whether it is an @list container."""
-        memo_key = ("p", id(ctx), prop)
-        hit = self._memo.get(memo_key)
+        table = self._t(ctx).props
+        hit = table.get(prop)
         if hit is not None:
-            return hit  # type: ignore[no-any-return]
+            return hit
         info = (
             self._vocab(ctx, prop),
             self._term(ctx, prop, "@context"),
             "@list" in _arrayify(self._term(ctx, prop, "@container")),
         )
-        return self._remember(memo_key, info)  # type: ignore[no-any-return]
+        return self._remember(table, prop, info)  # type: ignore[no-any-return]
 
-    def _type_aliases(self, ctx: Any) -> frozenset[str]:
-        """The keys that expand to ``@type`` in ``ctx``."""
-        memo_key = ("t", id(ctx))
-        hit = self._memo.get(memo_key)
-        if hit is not None:
-            return hit  # type: ignore[no-any-return]
-        aliases = frozenset(
-            [term for term, m in ctx["mappings"].items() if m is not None and m["@id"] == "@type"]
-            + ["@type"]
-        )
-        return self._remember(memo_key, aliases)  # type: ignore[no-any-return]
+    def _type_aliases(self, tables: _Tables) -> frozenset[str]:
+        """The keys that expand to ``@type`` in the tables' context."""
+        if tables.aliases is None:
+            mappings = tables.ctx["mappings"]
+            tables.aliases = frozenset(
+                [term for term, m in mappings.items() if m is not None and m["@id"] == "@type"]
+                + ["@type"]
+            )
+        return tables.aliases
 
-    def _plan(self, ctx: Any, key: str) -> tuple[Any, bool, Any, bool, bool, bool, bool]:
+    def _plan(self, ctx: Any, key: str) -> _Plan:
         """How a node's property expands in ``ctx``: its IRI, whether a keyword, the context
-        for its value, @list, @graph wrapping, a map container, @json. Raises
-        :class:`DroppedTerm` for an undefined term, as pyld's drop callback would."""
-        memo_key = ("n", id(ctx), key)
-        hit = self._memo.get(memo_key)
+        for its value, @list, @graph wrapping, a map container, @json, and what expanding a
+        scalar value reads (see :meth:`_value_shape`). Raises :class:`DroppedTerm` for an
+        undefined term, as pyld's drop callback would."""
+        table = self._t(ctx).plans
+        hit = table.get(key)
         if hit is not None:
-            return hit  # type: ignore[no-any-return]
+            return hit
         expanded, is_keyword = self._key(ctx, key)
         mapping = None if is_keyword else ctx["mappings"].get(key)
         term_ctx = ctx
@@ -430,8 +453,9 @@ class _Engine:
             "@graph" in container and "@id" not in container and "@index" not in container,
             any(c in container for c in _UNSUPPORTED_CONTAINERS),
             mapping is not None and mapping.get("@type") == "@json",
+            None if is_keyword else self._value_shape(term_ctx, key),
         )
-        return self._remember(memo_key, plan)  # type: ignore[no-any-return]
+        return self._remember(table, key, plan)  # type: ignore[no-any-return]
 
     @staticmethod
     def _term(ctx: Any, key: Any, entry: str) -> Any:
@@ -501,7 +525,7 @@ class _Engine:
             ctx = self._document_context(ctx, element["@context"])
         type_scoped = ctx
         type_key = None
-        type_aliases = self._type_aliases(ctx)
+        type_aliases = self._type_aliases(self._t(ctx))
         for key in keys:
             if key not in type_aliases:
                 continue
@@ -538,12 +562,16 @@ class _Engine:
                 first = first[0]
             if isinstance(first, str) and self._vocab(ctx, first) == "@json":
                 raise Fallback("json_type_node")
+        plans = self._t(ctx).plans
         for key in keys:
             if key == "@context":
                 continue
             value = element[key]
-            expanded, is_keyword, term_ctx, has_list, graph_wrap, map_container, is_json = (
-                self._plan(ctx, key)
+            plan = plans.get(key)
+            if plan is None:
+                plan = self._plan(ctx, key)
+            expanded, is_keyword, term_ctx, has_list, graph_wrap, map_container, is_json, shape = (
+                plan
             )
             if is_keyword:
                 if expanded_prop == "@reverse" or expanded in node:
@@ -569,7 +597,7 @@ class _Engine:
                 # pyld expands a deep copy of the input; so must we.
                 result: Any = {"@type": "@json", "@value": copy.deepcopy(value)}
             elif isinstance(value, (str, int, float)):
-                result = self._value(term_ctx, key, value, False)  # _expand's scalar branch
+                result = self._scalar(term_ctx, shape, value, False)  # _expand's scalar branch
             else:
                 result = self._expand(term_ctx, key, value, False, None)
             if result is None:
@@ -589,7 +617,12 @@ class _Engine:
 
     def _value(self, ctx: Any, prop: Any, value: Any, inside_list: bool) -> Any:
         """pyld's scalar branch of ``_expand``, then ``_expand_value``."""
-        is_graph, is_keyword, type_, language, direction = self._value_shape(ctx, prop)
+        return self._scalar(ctx, self._value_shape(ctx, prop), value, inside_list)
+
+    def _scalar(
+        self, ctx: Any, shape: tuple[bool, bool, Any, Any, Any], value: Any, inside_list: bool
+    ) -> Any:
+        is_graph, is_keyword, type_, language, direction = shape
         if is_graph and not inside_list:
             return None  # a free-floating scalar
         if is_keyword:
