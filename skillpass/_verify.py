@@ -34,6 +34,7 @@ from ._keys import KeyPair
 from ._policy import StatusDecision, TrustDecision, TrustedIssuers, VerificationPolicy
 from ._proofs import (
     CRYPTOSUITES,
+    RDFC,
     DocumentCache,
     create_proof,
     prepare,
@@ -345,9 +346,13 @@ def _format_check(
             )
         expanded = unsecured_base(doc, cache)
         # Every eddsa-rdfc-2022 chain link canonicalizes the document again: refuse at once
-        # what the node-map budget cannot cover, before any of that work.
-        links = {tuple(_as_ids(p.get("previousProof"))) for p in proofs}
-        check_node_map_work(cache.work_of(()) * len(links), cache.limits)
+        # what the node-map budget cannot cover, before any of that work. (eddsa-jcs-2022
+        # never builds a node map: its cost is bounded by the JSON-level caps.)
+        links = {
+            tuple(_as_ids(p.get("previousProof"))) for p in proofs if p["cryptosuite"] == RDFC
+        }
+        if links:
+            check_node_map_work(cache.work_of(()) * len(links), cache.limits)
         view: CredentialView | PresentationView
         if kind == "credential":
             view = credential_view(expanded, vcdm1=_is_v1(doc))
