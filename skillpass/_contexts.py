@@ -16,9 +16,8 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._resources import data_path
 from .errors import ContextError
@@ -43,8 +42,7 @@ CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 
-@dataclass(frozen=True, slots=True)
-class _Pinned:
+class _Pinned(NamedTuple):  # not a dataclass: start-up time counts, and this is all it needs
     file: str
     sha256: str
     test_only: bool = False
