@@ -40,6 +40,21 @@ def test_regenerating_the_processed_contexts_with_pyld_changes_nothing() -> None
     assert _tool().generate() == shipped, "run: python tools/processed_contexts.py --write"
 
 
+def test_every_shipped_context_is_what_pyld_makes_of_its_origin() -> None:
+    # Independent of the corpus the file was made from: each context, remade by pyld from the
+    # (pyld-made) context and the context object it was derived from, is the one shipped.
+    engine = _fastld._Engine(True)
+    for ctx in CONTEXTS:
+        with PYLD_LOCK:
+            native = engine._native_of(ctx)
+        shipped = {k: v for k, v in ctx.items() if k != "previousContext"}
+        made = {k: v for k, v in native.items() if k not in ("previousContext", "_uuid")}
+        assert _fastld._plain(shipped) == _fastld._plain(made)
+        assert ("previousContext" in ctx) == ("previousContext" in native)
+        if "previousContext" in ctx:
+            assert engine._native_of(ctx["previousContext"]) is native["previousContext"]
+
+
 def test_the_shipped_contexts_are_for_the_pinned_files() -> None:
     # The file names the SHA-256 of every pinned context it was made from; a re-pinned context
     # without a regenerated file would make the engine ignore the file (and use pyld).
