@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
 import json
 import re
 import sys
@@ -53,6 +54,9 @@ __all__ = [
 
 SNAPSHOT_FILE = "processed-contexts.json"
 _SNAPSHOT_FORMAT = 2
+# The file decides which terms are defined, so it is pinned like the contexts it was made from
+# (tools/processed_contexts.py --write updates this line).
+SNAPSHOT_SHA256 = "fbb312c08c55518285afe5875af640e754a8a05835893878e49196ffecbf6bc6"
 
 # More distinct active contexts than the pinned contexts can produce in real documents: past this,
 # a document is probably walking combinations of type-scoped contexts on purpose.
@@ -154,7 +158,10 @@ def _pinned_digests() -> dict[str, str]:
 @cache
 def _load_snapshot() -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]] | None:
     """The shipped processed contexts and the edges between them (None if out of date)."""
-    raw = json.loads(data_path("contexts", SNAPSHOT_FILE).read_bytes())
+    data = data_path("contexts", SNAPSHOT_FILE).read_bytes()
+    if hashlib.sha256(data).hexdigest() != SNAPSHOT_SHA256:
+        return None  # damaged or not the file this code was released with: pyld decides
+    raw = json.loads(data)
     if raw.get("format") != _SNAPSHOT_FORMAT or raw.get("pinned") != _pinned_digests():
         return None  # made for other context files: process them with pyld instead
     # Every scoped context once, shared by the definitions that hold it: the engine keys a

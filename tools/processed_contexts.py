@@ -3,7 +3,7 @@
 Run from the repository root:
 
     .venv/bin/python tools/processed_contexts.py            # says whether the file is current
-    .venv/bin/python tools/processed_contexts.py --write    # rewrites it
+    .venv/bin/python tools/processed_contexts.py --write    # rewrites it, and its SHA-256 pin
 
 The fast JSON-LD engine (skillpass/_fastld.py) starts from this file, so the common path of a
 verification never imports pyld. Every active context in it is pyld's own result for the
@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import importlib.util
 import json
+import re
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -28,6 +30,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "schemas" / "contexts" / "processed-contexts.json"
+PIN = ROOT / "skillpass" / "_fastld.py"
 V1 = "https://www.w3.org/2018/credentials/v1"
 DATA_INTEGRITY = "https://w3id.org/security/data-integrity/v2"
 CREATED = datetime(2026, 3, 14, tzinfo=UTC)
@@ -108,7 +111,13 @@ def main() -> int:
     text = generate()
     if args.write:
         TARGET.write_text(text, encoding="utf-8")
-        print(f"wrote {TARGET.relative_to(ROOT)} ({len(text.encode()):,} bytes)")
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        source = PIN.read_text(encoding="utf-8")
+        pinned = re.sub(
+            r'^SNAPSHOT_SHA256 = "[0-9a-f]*"$', f'SNAPSHOT_SHA256 = "{digest}"', source, flags=re.M
+        )
+        PIN.write_text(pinned, encoding="utf-8")
+        print(f"wrote {TARGET.relative_to(ROOT)} ({len(text.encode()):,} bytes), SHA-256 {digest}")
         return 0
     current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else None
     print("current" if current == text else "out of date: run with --write")

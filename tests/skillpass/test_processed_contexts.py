@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import hashlib
 import importlib.util
 import json
 import subprocess
@@ -59,6 +60,8 @@ def test_the_shipped_contexts_are_for_the_pinned_files() -> None:
     # The file names the SHA-256 of every pinned context it was made from; a re-pinned context
     # without a regenerated file would make the engine ignore the file (and use pyld).
     assert _fastld._load_snapshot() is not None
+    shipped = data_path("contexts", _fastld.SNAPSHOT_FILE).read_bytes()
+    assert hashlib.sha256(shipped).hexdigest() == _fastld.SNAPSHOT_SHA256
 
 
 def _pyld_expand(doc: dict[str, Any]) -> list[Any]:
