@@ -229,6 +229,17 @@ _CREDENTIAL_BODY = {
 def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> FastAPI:
     """Build the issuer application (engine, migrations, master-key check happen here)."""
     settings = settings or Settings()
+    # VC-API verification (POST /credentials/verify, /presentations/verify) from the verifier
+    # package; made first, so a bad trust bundle stops start-up before anything is opened.
+    from verifier import VerifierSettings, create_router
+
+    verify_router = create_router(
+        VerifierSettings(
+            bundle=settings.trust_bundle,
+            require_trust=settings.require_trust,
+            max_body_bytes=settings.max_body_bytes,
+        )
+    )
     engine = make_engine(settings.resolved_database_url())
     metrics = Metrics()
     try:
@@ -486,6 +497,12 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         """The institute's did:web document, every key it ever used."""
         return JSONResponse(service.did_document(slug), media_type="application/did+json")
 
+    @app.get("/institutes/{slug}/status-lists", tags=["public"])
+    def status_list_index(slug: str) -> dict[str, list[str]]:
+        """The URLs of the institute's status lists (named by its DID document's
+        ``BitstringStatusListIndex`` service), so a trust bundle can gather them all."""
+        return {"statusLists": service.status_list_urls(slug)}
+
     @app.get("/.well-known/did.json", tags=["public"])
     def root_did_json() -> JSONResponse:
         """The root institute's did:web document."""
@@ -502,6 +519,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     def metrics_text() -> Response:
         """Prometheus text format (this process's counters)."""
         return Response(metrics.render(), media_type="text/plain; version=0.0.4")
+
+    app.include_router(verify_router)
 
     # The edge layer wraps everything, the error handlers included.
     app.add_middleware(_EdgeFactory, limit=settings.max_body_bytes, metrics=metrics)

@@ -466,7 +466,27 @@ class IssuerService:
                 )
                 for k in keys
             ]
-            return skillpass.did_web_document(inst.did, web_keys)
+            document = skillpass.did_web_document(inst.did, web_keys)
+            # Where a verifier building a trust bundle finds this institute's status lists.
+            document["service"] = [
+                {
+                    "id": f"{inst.did}#status-lists",
+                    "type": "BitstringStatusListIndex",
+                    "serviceEndpoint": f"{self.public_url}/institutes/{inst.slug}/status-lists",
+                }
+            ]
+            return document
+
+    def status_list_urls(self, slug: str) -> list[str]:
+        """The URLs of every status list of an institute (public: they are in its credentials)."""
+        with self.session() as session:
+            inst = self._institute(session, slug)
+            ids = session.execute(
+                select(StatusList.public_id)
+                .where(StatusList.institute_id == inst.id)
+                .order_by(StatusList.id)
+            ).scalars()
+            return [f"{self.public_url}/status-lists/{public_id}" for public_id in ids]
 
     # -- issuance ---------------------------------------------------------------------------
 

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     offer_ttl_seconds: int = 900
     # Fill a status list up to this many entries, then open a new one (random allocation stays
     # cheap: at most a quarter of the tries collide).
+    # The VC-API verify routes (the verifier package): a trust bundle to judge issuers and
+    # status with, and whether an issuer the bundle does not accredit is refused.
+    trust_bundle: Path | None = None
+    require_trust: bool = False
     status_list_entries: int = 131_072
     status_list_capacity: int = 98_304
 

@@ -31,6 +31,7 @@ def source_codes() -> set[str]:
         *(ROOT / "skillpass").rglob("*.py"),
         *(ROOT / "wallet").rglob("*.py"),
         *(ROOT / "issuer").rglob("*.py"),
+        *(ROOT / "verifier").rglob("*.py"),
     ]
     for path in paths:
         text = path.read_text(encoding="utf-8")

@@ -18,6 +18,7 @@ import skillpass.errors
 import skillpass.frameworks
 import skillpass.qr
 import skillpass.sealing
+import verifier
 from tests.conftest import EXAMPLES, ROOT
 
 # Changing a public API is a decision: update these lists on purpose (as httpx pins __all__).
@@ -112,6 +113,22 @@ PUBLIC = {
         "unseal",
     ],
     skillpass.cli: ["CORE_COMMANDS", "ROLE_COMMANDS", "LazyCommand", "PlainCommand", "app", "main"],
+    verifier: [
+        "Accreditation",
+        "BundlePart",
+        "BundleStatus",
+        "BundleTrust",
+        "KeyRecord",
+        "ListedIssuer",
+        "TrustBundle",
+        "TrustList",
+        "VerifierSettings",
+        "create_app",
+        "create_router",
+        "load_input",
+        "make_policy",
+        "verify",
+    ],
 }
 
 
@@ -263,4 +280,17 @@ def test_a_plain_verify_does_not_import_rich_or_pydantic(tmp_path: Path) -> None
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert "UNKNOWN" in result.stdout
+    assert ast.literal_eval(result.stderr.strip().splitlines()[-1]) == []
+
+
+def test_importing_the_verifier_loads_no_web_stack() -> None:
+    code = (
+        "import sys, verifier\n"
+        "verifier.TrustBundle, verifier.verify, verifier.VerifierSettings\n"
+        "names = ('fastapi', 'starlette', 'uvicorn', 'httpx', 'sqlalchemy', 'pydantic')\n"
+        "sys.stderr.write(repr(sorted({m.split('.')[0] for m in sys.modules} & set(names))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert ast.literal_eval(result.stderr.strip().splitlines()[-1]) == []

@@ -347,6 +347,13 @@ def _print_report(report: "VerificationReport", *, indent: str = "") -> None:
     c.stdout.print(f"{indent}{report.kind} {escape(report.document_id or '')}")
     if report.issuer:
         c.stdout.print(f"{indent}issuer: {escape(report.issuer)}")
+    bundle = report.extras.get("trust_bundle")
+    if isinstance(bundle, dict):
+        state = "EXPIRED" if bundle.get("expired") else f"valid until {bundle.get('valid_until')}"
+        c.stdout.print(
+            f"{indent}trust bundle: created {escape(str(bundle.get('created')))} "
+            f"({escape(str(bundle.get('age')))} old), {escape(state)}"
+        )
     identity = report.extras.get("identity")
     if identity is not None:
         c.stdout.print(f"{indent}identity: {escape(_IDENTITY_TEXT.get(identity, identity))}")
@@ -517,6 +524,23 @@ def verify(
         str | None, typer.Option("--domain", help="Presentations: your domain.")
     ] = None,
     allow_test_contexts: AllowTest = False,
+    trust: Annotated[
+        Path | None,
+        typer.Option(
+            "--trust",
+            metavar="BUNDLE",
+            help="A trust bundle (skillpass trust bundle build): trust lists, DID documents and"
+            " status-list snapshots, used offline.",
+        ),
+    ] = None,
+    online: Annotated[
+        bool,
+        typer.Option(
+            "--online",
+            help="Also fetch the issuer's did:web document and the status lists over https"
+            " (timeouts, size limits). Without it nothing touches the network.",
+        ),
+    ] = False,
 ) -> None:
     """Verify offline; exit 0 valid, 1 invalid, 3 unknown, 2 unreadable input.
 
@@ -547,7 +571,20 @@ def verify(
             allow_test_contexts=allow_test_contexts,
         )
         frameworks = tuple(framework or ())
-        if "VerifiablePresentation" in types_of(doc):
+        if trust is not None or online:
+            report = _verify_with_trust(
+                doc,
+                trust=trust,
+                online=online,
+                policy=policy,
+                did_documents=did_document,
+                trusted_issuers=trusted_issuer,
+                frameworks=frameworks,
+                challenge=challenge,
+                domain=domain,
+                id_number=number,
+            )
+        elif "VerifiablePresentation" in types_of(doc):
             report = verify_presentation(
                 doc,
                 policy=policy,
@@ -568,6 +605,47 @@ def verify(
     except SkillpassError as exc:
         c.fail(exc)
     raise typer.Exit(_exit_for(report))
+
+
+def _verify_with_trust(
+    doc: Any,
+    *,
+    trust: Path | None,
+    online: bool,
+    policy: Any,
+    did_documents: list[Path] | None,
+    trusted_issuers: list[str] | None,
+    frameworks: tuple[str, ...],
+    challenge: str | None,
+    domain: str | None,
+    id_number: str | None,
+) -> "VerificationReport":
+    """Trust bundles and online fetching belong to the verifier role package, imported only
+    here, by name, like the role commands: a plain ``skillpass verify`` never loads it."""
+    import importlib
+
+    try:
+        role = importlib.import_module(ROLE_COMMANDS["trust"].module.partition(".")[0])
+    except ImportError:
+        raise MalformedValueError(
+            "--trust and --online need the verifier package, which is not installed",
+            code="verifier_not_installed",
+        ) from None
+    documents = [c.read_json_file(str(p), what="DID document") for p in did_documents or []]
+    report: VerificationReport = role.verify(
+        doc,
+        bundle=trust,
+        now=policy.now,
+        framework=frameworks,
+        online=online,
+        challenge=challenge,
+        domain=domain,
+        id_number=id_number,
+        trusted_issuers=trusted_issuers or (),
+        did_documents=[d for d in documents if isinstance(d, dict)],
+        allow_test_contexts=policy.allow_test_contexts,
+    )
+    return report
 
 
 def main() -> None:

@@ -1,0 +1,584 @@
+"""The trust policy and status checker of a trust bundle, and ``verify`` (not public API).
+
+Which signed date the key history and the accreditation period rely on: the **latest** of the
+credential's ``validFrom`` (``issuanceDate`` in VCDM 1.1) and the ``created`` of the issuer's
+proofs. Both are signed, and a credential that claims to be valid from a date cannot have been
+issued, in any sense that matters, before it. A thief holding a compromised key can still
+backdate both: no offline check can tell, so the authority should date ``compromised`` to the
+earliest moment the key may have leaked, and the institute should re-issue what it signed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import skillpass
+from skillpass import (
+    CheckedCredential,
+    StatusDecision,
+    StatusEntry,
+    TrustDecision,
+    VerificationPolicy,
+    VerificationReport,
+)
+from skillpass.errors import SkillpassError
+
+from ._bundle import BundlePart, TrustBundle, human_age
+from ._trustlist import ListedIssuer, TrustList, level_in_range
+
+__all__ = ["BundleStatus", "BundleTrust", "load_input", "make_policy", "verify"]
+
+# A list's validity dates are judged at each verification's time (see BundleTrust.assess).
+_LIST_MUST_PASS = ("format", "proof", "issuer")
+_SKEW = timedelta(minutes=5)
+
+
+def _stamp(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _expired_message(bundle: TrustBundle, at: datetime) -> str:
+    return (
+        f"the trust bundle expired on {_stamp(bundle.valid_until)} (it is "
+        f"{human_age(bundle.age(at))} old): sync a fresh bundle to check trust and status"
+    )
+
+
+def signed_issuance(credential: CheckedCredential) -> datetime | None:
+    """The latest signed date of issuance: ``validFrom`` and the issuer's proofs' ``created``."""
+    issuer = credential.view.issuer
+    dates = [*credential.view.valid_from]
+    dates += [p.created for p in credential.proofs if p.controller == issuer and p.created]
+    return max(dates) if dates else None
+
+
+def _method_key(resolver: skillpass.DidResolver, method: str) -> str | None:
+    """The ``publicKeyMultibase`` the resolver gives verification method ``method``."""
+    did, _, fragment = method.partition("#")
+    try:
+        document = resolver.resolve(did)
+    except SkillpassError:
+        return None
+    candidates: list[Any] = []
+    for name in ("verificationMethod", "assertionMethod"):
+        value = document.get(name)
+        if isinstance(value, list):
+            candidates += [m for m in value if isinstance(m, Mapping)]
+    for item in candidates:
+        mid = item.get("id")
+        if mid == method or mid == "#" + fragment:
+            key = item.get("publicKeyMultibase")
+            return key if isinstance(key, str) else None
+    return None
+
+
+class BundleTrust:
+    """A :class:`skillpass.TrustPolicy` from a bundle's trust lists.
+
+    Trust lists are verified once, here: format, proof, validity, and the issuer must be one of
+    the ``anchors`` (by default the bundle's). A list that fails is left out and named in
+    :attr:`rejected` (source → code). An issuer is trusted for a credential when a list names
+    it, the credential's signed issuance date lies in its accreditation period, the signing key
+    is one the list pins and was neither retired nor compromised by then, and every framework
+    level the credential claims is one the issuer is accredited for.
+    """
+
+    def __init__(
+        self,
+        bundle: TrustBundle,
+        *,
+        anchors: Iterable[str] | None = None,
+        resolver: skillpass.DidResolver | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        self.bundle = bundle
+        self.anchors = tuple(anchors) if anchors is not None else bundle.anchors
+        self.resolver = resolver if resolver is not None else bundle.resolver()
+        self.rejected: dict[str, str] = {}
+        self.lists: list[tuple[str, TrustList]] = []
+        self._windows: list[tuple[datetime | None, datetime | None]] = []
+        for part in bundle.of_kind("trust-list"):
+            self._add(part, now)
+
+    def _add(self, part: BundlePart, now: datetime | None) -> None:
+        report = skillpass.verify_credential(
+            part.document, resolver=self.resolver, trusted_issuers=self.anchors, now=now
+        )
+        failed = [c for c in report.checks if c.id in _LIST_MUST_PASS and c.status != "valid"]
+        if failed:
+            code = failed[0].code
+            self.rejected[part.source] = (
+                "trust_list_not_by_anchor" if failed[0].id == "issuer" else code
+            )
+            return
+        try:
+            trust_list = TrustList.from_credential(part.document)
+        except SkillpassError as exc:
+            self.rejected[part.source] = exc.code
+            return
+        view = report.checked.view if report.checked is not None else None
+        starts = view.valid_from if view is not None else ()
+        ends = view.valid_until if view is not None else ()
+        self.lists.append((str(report.issuer), trust_list))
+        self._windows.append((max(starts) if starts else None, min(ends) if ends else None))
+        if view is not None and not self._current(len(self.lists) - 1, now or datetime.now(UTC)):
+            self.rejected[part.source] = "trust_list_expired"
+
+    def _current(self, i: int, at: datetime) -> bool:
+        start, end = self._windows[i]
+        return (start is None or start <= at + _SKEW) and (end is None or end >= at - _SKEW)
+
+    def issuers(self) -> list[ListedIssuer]:
+        """Every listed issuer of the accepted lists."""
+        return [issuer for _, trust_list in self.lists for issuer in trust_list.issuers]
+
+    def assess(self, credential: CheckedCredential, *, at: datetime) -> TrustDecision:
+        """Whether the trust lists accredit the credential's issuer for this credential."""
+        if self.bundle.expired(at):
+            return TrustDecision(
+                "unknown", "trust_bundle_expired", _expired_message(self.bundle, at)
+            )
+        did = credential.view.issuer
+        found = [
+            (anchor, e)
+            for i, (anchor, tl) in enumerate(self.lists)
+            if (e := tl.get(did)) is not None and self._current(i, at)
+        ]
+        if not found:
+            why = f"{did} is not in any trust list of the bundle in force"
+            if self.rejected:
+                codes = ", ".join(sorted(set(self.rejected.values())))
+                why += f" ({len(self.rejected)} list(s) were rejected: {codes})"
+            return TrustDecision("unknown", "issuer_not_trusted", why)
+        decisions = [self._judge(anchor, entry, credential) for anchor, entry in found]
+        for decision in decisions:
+            if decision.status == "valid":
+                return decision
+        return decisions[0]
+
+    def _judge(
+        self, anchor: str, entry: ListedIssuer, credential: CheckedCredential
+    ) -> TrustDecision:
+        issued = signed_issuance(credential)
+        who = f"{entry.name} ({entry.country}, {entry.id})"
+        if entry.valid_from is not None or entry.valid_until is not None:
+            if issued is None:
+                return TrustDecision(
+                    "invalid",
+                    "issuance_date_unknown",
+                    f"{who} is accredited for a limited period, and the credential carries no "
+                    "signed issuance date to compare with it",
+                )
+            if (entry.valid_from and issued < entry.valid_from) or (
+                entry.valid_until and issued > entry.valid_until
+            ):
+                period = (
+                    f"{_stamp(entry.valid_from) if entry.valid_from else 'the start'} to "
+                    f"{_stamp(entry.valid_until) if entry.valid_until else 'now'}"
+                )
+                return TrustDecision(
+                    "invalid",
+                    "issuer_not_accredited_then",
+                    f"the credential was issued on {_stamp(issued)}, outside the accreditation "
+                    f"of {who} ({period})",
+                )
+        if entry.keys:
+            failed = self._key_history(entry, credential, issued)
+            if failed is not None:
+                return failed
+        for framework, level in credential.view.levels:
+            if not level_in_range(entry.accreditations, framework, level):
+                allowed = ", ".join(f"{a.framework} {a.text}" for a in entry.accreditations)
+                return TrustDecision(
+                    "invalid",
+                    "level_not_accredited",
+                    f"the credential claims {framework} level {level}, but {who} is accredited "
+                    f"only for {allowed}",
+                )
+        scope = ", ".join(f"{a.framework} {a.text}" for a in entry.accreditations)
+        keys = (
+            "its key is pinned by the list"
+            if entry.keys or entry.id.startswith("did:key:")
+            else "its key is taken from the DID document in the bundle (not pinned by the list)"
+        )
+        return TrustDecision(
+            "valid",
+            "ok",
+            f"{who} is accredited for {scope} by the trust list of {anchor}; {keys}",
+            name=entry.name,
+        )
+
+    def _key_history(
+        self, entry: ListedIssuer, credential: CheckedCredential, issued: datetime | None
+    ) -> TrustDecision | None:
+        records = {k.id: k for k in entry.keys}
+        own = [p for p in credential.proofs if p.controller == entry.id]
+        for proof in own:
+            record = records.get(proof.verification_method)
+            if record is None:
+                return TrustDecision(
+                    "invalid",
+                    "key_not_listed",
+                    f"the credential was signed with {proof.verification_method}, which is not "
+                    f"a key the trust list records for {entry.name}",
+                )
+            if _method_key(self.resolver, record.id) != record.public_key_multibase:
+                return TrustDecision(
+                    "invalid",
+                    "key_mismatch",
+                    f"the DID document gives {record.id} another public key than the one the "
+                    "trust list pins",
+                )
+            if record.compromised is not None and (issued is None or issued >= record.compromised):
+                return TrustDecision(
+                    "invalid",
+                    "key_compromised",
+                    f"key {record.id} is recorded as compromised from "
+                    f"{_stamp(record.compromised)}, and the credential is dated "
+                    f"{_stamp(issued) if issued else 'nowhere'} (after it)",
+                )
+            if record.valid_until is not None and (issued is None or issued > record.valid_until):
+                return TrustDecision(
+                    "invalid",
+                    "key_retired",
+                    f"key {record.id} was retired on {_stamp(record.valid_until)}, before the "
+                    f"credential's date {_stamp(issued) if issued else '(none)'}",
+                )
+            if record.valid_from is not None and issued is not None and issued < record.valid_from:
+                return TrustDecision(
+                    "invalid",
+                    "key_not_yet_valid",
+                    f"key {record.id} was put in use on {_stamp(record.valid_from)}, after the "
+                    f"credential's date {_stamp(issued)}",
+                )
+        return None
+
+
+class BundleStatus:
+    """A :class:`skillpass.StatusChecker` over a bundle's status-list snapshots.
+
+    The lists are read with :class:`skillpass.status.StatusListChecker` (verified once, here).
+    A snapshot older than its TTL, or a bundle past its date, answers ``unknown``: a credential
+    revoked since would otherwise pass as active. Every answer says how old the snapshot is.
+    """
+
+    def __init__(
+        self,
+        bundle: TrustBundle,
+        *,
+        resolver: skillpass.DidResolver | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        from skillpass.status import StatusListChecker
+
+        self.bundle = bundle
+        parts = bundle.of_kind("status-list")
+        self._parts: dict[str, BundlePart] = {}
+        for part in parts:
+            url = part.document.get("id")
+            if isinstance(url, str):
+                self._parts[url] = part
+        self._checker = StatusListChecker(
+            [p.document for p in self._parts.values()],
+            resolver=resolver if resolver is not None else bundle.resolver(),
+            now=now,
+        )
+        self.rejected = dict(self._checker.rejected)
+
+    def check(
+        self, entry: StatusEntry, credential: CheckedCredential, *, at: datetime
+    ) -> StatusDecision:
+        """The snapshot's answer for ``entry``, or ``unknown`` when there is none fresh enough."""
+        if self.bundle.expired(at):
+            return StatusDecision(
+                "unknown", "trust_bundle_expired", _expired_message(self.bundle, at)
+            )
+        url = entry.list_credential
+        part = self._parts.get(url) if url is not None else None
+        if part is None:
+            return StatusDecision(
+                "unknown",
+                "status_not_checked",
+                f"the trust bundle has no snapshot of the status list {url}",
+            )
+        age = human_age(part.age(at))
+        if at > part.expires:
+            return StatusDecision(
+                "unknown",
+                "status_list_stale",
+                f"the snapshot of the status list {url} is {age} old, older than the "
+                f"{human_age(part.ttl)} it may be used for: the credential may have been revoked "
+                "since",
+            )
+        if url in self.rejected:
+            return StatusDecision(
+                "unknown",
+                "status_not_checked",
+                f"the snapshot of the status list {url} did not verify ({self.rejected[url]})",
+            )
+        decision = self._checker.check(entry, credential, at=at)
+        return StatusDecision(
+            decision.status, decision.code, f"{decision.message} (snapshot {age} old)"
+        )
+
+
+class _Either:
+    """Trusted when the quick list names the issuer, else whatever the bundle says."""
+
+    def __init__(self, quick: skillpass.TrustedIssuers, bundle: BundleTrust) -> None:
+        self.quick, self.bundle = quick, bundle
+
+    def assess(self, credential: CheckedCredential, *, at: datetime) -> TrustDecision:
+        decision = self.quick.assess(credential, at=at)
+        return decision if decision.status == "valid" else self.bundle.assess(credential, at=at)
+
+
+def _as_bundle(bundle: TrustBundle | str | Path | None) -> TrustBundle | None:
+    if bundle is None or isinstance(bundle, TrustBundle):
+        return bundle
+    return TrustBundle.load(bundle)
+
+
+def make_policy(
+    *,
+    bundle: TrustBundle | str | Path | None = None,
+    now: datetime | None = None,
+    anchors: Iterable[str] | None = None,
+    trusted_issuers: Iterable[str] | None = None,
+    did_documents: Iterable[Mapping[str, Any]] = (),
+    allow_test_contexts: bool = False,
+    challenge: str | None = None,
+    domain: str | None = None,
+    require_challenge: bool = True,
+) -> VerificationPolicy:
+    """The :class:`skillpass.VerificationPolicy` :func:`verify` uses: DID documents from the
+    bundle (and ``did_documents``), its trust lists and status snapshots, all offline."""
+    loaded = _as_bundle(bundle)
+    documents = list(did_documents)
+    quick = skillpass.TrustedIssuers(list(trusted_issuers or ()))
+    if loaded is None:
+        resolver = skillpass.OfflineResolver({str(d["id"]): d for d in documents if "id" in d})
+        trust: skillpass.TrustPolicy = quick if quick.dids else skillpass.NoTrustConfigured()
+        status: skillpass.StatusChecker = skillpass.NoStatusLists()
+    else:
+        key = (tuple(anchors) if anchors is not None else None, allow_test_contexts)
+        cached = loaded.cache.get(key) if not documents else None
+        if cached is None:
+            resolver = loaded.resolver(documents)
+            cached = (
+                resolver,
+                BundleTrust(loaded, anchors=anchors, resolver=resolver, now=now),
+                BundleStatus(loaded, resolver=resolver, now=now),
+            )
+            if not documents:
+                loaded.cache[key] = cached
+        resolver, bundle_trust, status = cached
+        if not bundle_trust.anchors:
+            # Only what --online fetched: no trust list to consult.
+            trust = quick if quick.dids else skillpass.NoTrustConfigured()
+        else:
+            trust = _Either(quick, bundle_trust) if quick.dids else bundle_trust
+    return VerificationPolicy(
+        now=now,
+        resolver=resolver,
+        trust=trust,
+        status=status,
+        challenge=challenge,
+        domain=domain,
+        require_challenge=require_challenge,
+        allow_test_contexts=allow_test_contexts,
+    )
+
+
+def load_input(data: Any) -> Any:
+    """A document from a dict, JSON text, QR text (``SP2:…``) or a path (JSON, QR text, or a
+    QR image / certificate PDF). Raises :class:`skillpass.SkillpassError` when unreadable."""
+    import skillpass.qr as qr
+
+    if isinstance(data, Mapping):
+        return dict(data)
+    if isinstance(data, Path):
+        try:
+            raw = data.read_bytes()
+        except OSError as exc:
+            raise skillpass.errors.MalformedValueError(
+                f"cannot read {data}: {exc.strerror or exc}", code="input_unreadable"
+            ) from None
+        if qr.image_kind(raw) is not None:
+            return qr.read_document(raw)
+        data = raw
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise skillpass.errors.ParsingError(
+                "the input is not UTF-8 text", code="not_json"
+            ) from None
+    if isinstance(data, str):
+        if qr.is_qr_text(data):
+            return qr.decode(data.strip())
+        return skillpass.parse_json(data, what="the input")
+    raise TypeError("input is a dict, JSON or QR text (str/bytes), or a pathlib.Path")
+
+
+def _unreadable(
+    exc: SkillpassError, kind: Literal["credential", "presentation"]
+) -> VerificationReport:
+    fmt = skillpass.Check("format", "invalid", exc.code, exc.message)
+    rest = (
+        ("proof", "issuer", "validity", "status")
+        if kind == "credential"
+        else (
+            "proof",
+            "holder",
+            "validity",
+        )
+    )
+    return VerificationReport(
+        kind,
+        (
+            fmt,
+            *(
+                skillpass.Check(c, "unknown", "not_checked", "not checked: the input is unreadable")
+                for c in rest
+            ),
+        ),
+    )
+
+
+def online_sources(document: Any) -> tuple[list[str], list[str]]:
+    """The did:web issuers and the status-list URLs a document names (raw JSON: what is
+    fetched here is verified by the pipeline like any other part)."""
+    dids: list[str] = []
+    urls: list[str] = []
+    docs = [document]
+    if isinstance(document, dict) and "VerifiablePresentation" in skillpass.types_of(document):
+        vcs = document.get("verifiableCredential", [])
+        docs = vcs if isinstance(vcs, list) else [vcs]
+        holder = document.get("holder")
+        if isinstance(holder, str):
+            dids.append(holder)
+    for doc in docs[:32]:
+        if not isinstance(doc, dict):
+            continue
+        issuer = doc.get("issuer")
+        issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+        if isinstance(issuer, str):
+            dids.append(issuer)
+        statuses = doc.get("credentialStatus", [])
+        for status in statuses if isinstance(statuses, list) else [statuses]:
+            if isinstance(status, dict) and isinstance(status.get("statusListCredential"), str):
+                urls.append(status["statusListCredential"])
+    webs = [d for d in dict.fromkeys(dids) if d.startswith("did:web:")]
+    return webs, list(dict.fromkeys(urls))[:32]
+
+
+def _online_bundle(document: Any, bundle: TrustBundle | None, now: datetime) -> TrustBundle:
+    """``bundle`` plus what the document needs, fetched now (failures leave parts out: the
+    checks that needed them say ``unknown``)."""
+    from ._fetch import did_web_url, fetch_json
+
+    dids, urls = online_sources(document)
+    have = set(bundle.did_documents()) if bundle is not None else set()
+    parts: list[BundlePart] = []
+    for did in dids:
+        if did in have:
+            continue
+        try:
+            fetched = fetch_json(did_web_url(did))
+        except SkillpassError:
+            continue
+        parts.append(
+            BundlePart("did-document", fetched.url, now, timedelta(hours=1), fetched.document)
+        )
+    for url in urls:
+        try:
+            fetched = fetch_json(url)
+        except SkillpassError:
+            continue
+        parts.append(BundlePart("status-list", url, now, timedelta(hours=1), fetched.document))
+    if bundle is None:
+        return TrustBundle((), tuple(parts), now, now + timedelta(hours=1))
+    return TrustBundle(
+        bundle.anchors,
+        (*bundle.parts, *parts),
+        bundle.created,
+        bundle.valid_until,
+        bundle.framework_tables,
+    )
+
+
+def verify(
+    input: Any,
+    *,
+    bundle: TrustBundle | str | Path | None = None,
+    now: datetime | None = None,
+    framework: str | Iterable[str] | None = None,
+    online: bool = False,
+    challenge: str | None = None,
+    domain: str | None = None,
+    id_number: str | None = None,
+    anchors: Iterable[str] | None = None,
+    trusted_issuers: Iterable[str] | None = None,
+    did_documents: Iterable[Mapping[str, Any]] = (),
+    allow_test_contexts: bool = False,
+    require_challenge: bool = True,
+) -> VerificationReport:
+    """Verify a credential or presentation with a trust bundle, offline unless ``online``.
+
+    ``input``: a dict, JSON text, QR text (``SP2:…``) or a :class:`~pathlib.Path` (JSON, QR
+    text, a QR image or certificate PDF). An unreadable input gives a report whose ``format``
+    check is ``invalid``; only a caller's mistake raises (an unknown ``framework``, a bundle
+    file that cannot be read: ``trust_bundle_unreadable``, ``invalid_trust_bundle``). With
+    ``online=True`` the issuers' did:web documents and the status lists the document names are
+    fetched (https, timeouts, size limits) and used beside the bundle's.
+    """
+    loaded = _as_bundle(bundle)
+    frameworks = (framework,) if isinstance(framework, str) else tuple(framework or ())
+    try:
+        document = load_input(input)
+    except SkillpassError as exc:
+        return _unreadable(exc, "credential")
+    at = now or datetime.now(UTC)
+    if online:
+        loaded = _online_bundle(document, loaded, at)
+    policy = make_policy(
+        bundle=loaded,
+        now=at,
+        anchors=anchors,
+        trusted_issuers=trusted_issuers,
+        did_documents=did_documents,
+        allow_test_contexts=allow_test_contexts,
+        challenge=challenge,
+        domain=domain,
+        require_challenge=require_challenge,
+    )
+    if isinstance(document, dict) and "VerifiablePresentation" in skillpass.types_of(document):
+        report = skillpass.verify_presentation(
+            document, policy=policy, frameworks=frameworks, id_number=id_number
+        )
+    else:
+        report = skillpass.verify_credential(
+            document, policy=policy, frameworks=frameworks, id_number=id_number
+        )
+    return with_bundle_info(report, loaded, at)
+
+
+def with_bundle_info(
+    report: VerificationReport, bundle: TrustBundle | None, at: datetime
+) -> VerificationReport:
+    """``report`` with ``trust_bundle``: the bundle's date, age and whether it expired."""
+    if bundle is None or not bundle.anchors:
+        return report
+    return report.with_extras(
+        trust_bundle={
+            "created": _stamp(bundle.created),
+            "valid_until": _stamp(bundle.valid_until),
+            "age_seconds": int(bundle.age(at).total_seconds()),
+            "age": human_age(bundle.age(at)),
+            "expired": bundle.expired(at),
+        }
+    )
