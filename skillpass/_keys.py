@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -77,6 +78,14 @@ class PublicKey:
     @classmethod
     def from_multibase(cls, value: object) -> PublicKey:
         """Parse a Multikey ``publicKeyMultibase`` (``z6Mk…``)."""
+        if cls is PublicKey and type(value) is str:
+            # A verification decodes its did:key twice (the DID document, then the method);
+            # keys are immutable, so a parsed one is kept (a bad one raises, and is not kept).
+            return _public_key_from_multibase(value)
+        return cls._parse_multibase(value)
+
+    @classmethod
+    def _parse_multibase(cls, value: object) -> PublicKey:
         data = decode_multibase(value, what="publicKeyMultibase")
         if len(data) != 34 or data[:2] != ED25519_PUB:
             raise CryptographicSecurityError(
@@ -99,6 +108,11 @@ class PublicKey:
         except InvalidSignature:
             return False
         return True
+
+
+@lru_cache(maxsize=1024)
+def _public_key_from_multibase(value: str) -> PublicKey:
+    return PublicKey._parse_multibase(value)
 
 
 class KeyPair:
