@@ -30,10 +30,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pyld import jsonld
-from pyld.canon import URDNA2015
-from pyld.identifier_issuer import IdentifierIssuer
-
 from . import _fastld, _rdfc
 from ._contexts import (
     CREDENTIALS_V1,
@@ -41,6 +37,7 @@ from ._contexts import (
     PYLD_LOCK,
     context_resolver,
     document_loader,
+    pyld_jsonld,
 )
 from ._contexts import is_allowed_context as _is_allowed_context
 from .errors import ContextError, MalformedValueError, RangeError, SkillpassError
@@ -485,6 +482,7 @@ def _expand(doc: dict[str, Any], allow_test_contexts: bool) -> list[Any]:
 
 
 def _pyld_expand(doc: dict[str, Any], allow_test_contexts: bool) -> list[Any]:
+    jsonld = pyld_jsonld()  # imported only when the fast engine steps aside
     processor = jsonld.JsonLdProcessor(on_property_dropped=_on_dropped)
     options = {
         "documentLoader": document_loader(allow_test_contexts=allow_test_contexts),
@@ -725,25 +723,6 @@ class _ExpandedChecker:
         )
 
 
-class _DeadlineURDNA2015(URDNA2015):  # type: ignore[misc]
-    """URDNA2015 that gives up after a deadline (RDFC-1.0 §4.4 warns of poison graphs)."""
-
-    def __init__(self, deadline: float) -> None:
-        super().__init__()
-        self._deadline = deadline
-
-    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
-        if time.monotonic() > self._deadline:
-            raise RangeError(
-                "canonicalization took too long (too many interlinked blank nodes)",
-                code="canonicalization_timeout",
-            )
-        return super().hash_n_degree_quads(id_, issuer)
-
-
-_RDF_PROCESSOR = jsonld.JsonLdProcessor()
-
-
 def node_map_work(expanded: list[Any]) -> int:
     """How many value comparisons pyld's node map makes for ``expanded``: it merges each new
     value of a node's property into the values already there, one comparison each, per graph."""
@@ -835,12 +814,33 @@ def _pyld_canonicalize(expanded: list[Any], deadline: float) -> str:
         return _pyld_canonicalize_locked(expanded, deadline)
 
 
+def _deadline_urdna2015(deadline: float) -> Any:
+    """pyld's URDNA2015 that gives up after a deadline (RDFC-1.0 §4.4 warns of poison graphs)."""
+    pyld_jsonld()
+    from pyld.canon import URDNA2015
+
+    class DeadlineURDNA2015(URDNA2015):  # type: ignore[misc]
+        def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
+            if time.monotonic() > deadline:
+                raise RangeError(
+                    "canonicalization took too long (too many interlinked blank nodes)",
+                    code="canonicalization_timeout",
+                )
+            return super().hash_n_degree_quads(id_, issuer)
+
+    return DeadlineURDNA2015()
+
+
 def _pyld_canonicalize_locked(expanded: list[Any], deadline: float) -> str:
     # The same steps as pyld's to_rdf, without expanding a second time.
+    jsonld = pyld_jsonld()  # imported only when the fast engine steps aside
+    from pyld.identifier_issuer import IdentifierIssuer
+
+    processor = jsonld.JsonLdProcessor()
     issuer = IdentifierIssuer("_:b")
     node_map: dict[str, Any] = {"@default": {}}
     try:
-        _RDF_PROCESSOR._create_node_map(expanded, node_map, "@default", issuer)
+        processor._create_node_map(expanded, node_map, "@default", issuer)
         options = {
             "produceGeneralizedRdf": False,
             # A value's base direction becomes its datatype (https://www.w3.org/ns/i18n#en_rtl)
@@ -850,11 +850,11 @@ def _pyld_canonicalize_locked(expanded: list[Any], deadline: float) -> str:
             "processingMode": "json-ld-1.1",
         }
         dataset = {
-            name: _RDF_PROCESSOR._graph_to_rdf(graph, issuer, options)
+            name: processor._graph_to_rdf(graph, issuer, options)
             for name, graph in sorted(node_map.items())
             if name == "@default" or jsonld._is_absolute_iri(name)
         }
-        canonical: str = _DeadlineURDNA2015(deadline).main(
+        canonical: str = _deadline_urdna2015(deadline).main(
             dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"}
         )
     except jsonld.JsonLdError as exc:

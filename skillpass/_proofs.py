@@ -13,8 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import rfc8785
-
 from . import _jcsfast
 from ._canon import (
     DEFAULT_LIMITS,
@@ -239,6 +237,8 @@ def _jcs(value: Any) -> bytes:
     fast = _jcsfast.dumps(value)
     if fast is not None:
         return fast
+    import rfc8785  # the reference, for what the C encoder cannot write (see _jcsfast)
+
     try:
         out: bytes = rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, ValueError, TypeError) as exc:
