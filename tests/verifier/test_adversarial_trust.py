@@ -1,0 +1,263 @@
+"""Attacks on the verifier's verdicts: a forged or untrusted credential must never get a better
+verdict than it deserves (trust lists, bundles from someone else, key history, status)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import skillpass
+import verifier
+from tests.verifier.common import DID, NOW, T0, World, checks
+from verifier import KeyRecord, TrustBundle, TrustList
+
+MINISTRY = "did:web:ministry.example.ph"
+
+
+def _pinned_world() -> World:
+    """An institute whose one key the trust list pins."""
+    world = World()
+    world.records = [KeyRecord(world.vm(0), world.keys[0].public_key.multibase)]
+    return world
+
+
+def _sign_list_as(
+    trust_list: TrustList, did: str, key: skillpass.KeyPair, *, when: datetime
+) -> dict[str, Any]:
+    """A trust-list credential of the did:web authority ``did`` signed with ``key``."""
+    signed = trust_list.sign(key, now=when, valid_from=when)
+    signed.pop("proof")
+    signed["issuer"] = did
+    signed["credentialSubject"]["id"] = did
+    return skillpass.sign_credential(signed, key, verification_method=f"{did}#key-1", created=when)
+
+
+def _web_doc(did: str, key: skillpass.KeyPair) -> dict[str, Any]:
+    return skillpass.did_web_document(did, [skillpass.WebKey(key.public_key.multibase, "key-1")])
+
+
+# --------------------------------------------------------------------------- status lists
+
+
+def test_a_forged_did_document_cannot_sign_a_status_list_for_a_pinned_issuer() -> None:
+    """The list pins the institute's key; a bundle from someone else adds a second key to the
+    institute's DID document and signs an "active" snapshot of a revoked credential with it."""
+    world = _pinned_world()
+    world.status_value = 2  # revoked at the institute
+    real = world.bundle()
+    revoked = world.credential()
+    assert checks(verifier.verify(revoked, bundle=real, now=NOW))["status"] == (
+        "invalid",
+        "revoked",
+    )
+    thief = skillpass.KeyPair.generate()
+    forged_doc = skillpass.did_web_document(
+        DID,
+        [
+            skillpass.WebKey(world.keys[0].public_key.multibase, "key-1"),
+            skillpass.WebKey(thief.public_key.multibase, "key-2"),
+        ],
+    )
+    clean = World(keys=[world.keys[0], thief], authority=world.authority)
+    clean.records = world.records
+    clean.status_value = 0  # the forger's "active" snapshot, signed with key-2
+    forged = TrustBundle.build(
+        anchors=[world.authority.did],
+        trust_lists=[world.signed_list()],
+        did_documents=[forged_doc],
+        status_lists=[clean.status_list()],
+        now=T0,
+        ttl=timedelta(days=30),
+        status_ttl=timedelta(days=30),
+    )
+    report = verifier.verify(revoked, bundle=forged, now=NOW)
+    assert checks(report)["proof"] == ("valid", "ok")
+    assert checks(report)["status"][0] != "valid"
+    assert report.status != "valid"
+
+
+def test_the_newest_snapshot_of_a_status_list_counts_whatever_the_part_order() -> None:
+    """Two snapshots of one list: the later (signed) one, which revokes, wins."""
+    world = World()
+    old = world.status_list(0)
+    world_later = copy.deepcopy(world)
+    newer_bits = world_later.status_list(2)
+    # Re-sign the revoking snapshot with a later signed date.
+    newer_bits.pop("proof")
+    newer_bits["validFrom"] = "2026-03-10T00:00:00Z"
+    newer = skillpass.sign_credential(
+        newer_bits, world.keys[0], verification_method=world.vm(0), created=T0
+    )
+    for order in ([newer, old], [old, newer]):
+        bundle = TrustBundle.build(
+            anchors=[world.authority.did],
+            trust_lists=[world.signed_list()],
+            did_documents=[world.did_document()],
+            status_lists=order,
+            now=datetime(2026, 3, 11, tzinfo=UTC),
+            ttl=timedelta(days=30),
+            status_ttl=timedelta(days=30),
+        )
+        report = verifier.verify(world.credential(), bundle=bundle, now=NOW)
+        assert checks(report)["status"] == ("invalid", "revoked"), order[0] is old
+
+
+# --------------------------------------------------------------------------- trust lists
+
+
+def test_a_superseded_trust_list_cannot_revive_a_compromised_key() -> None:
+    """The authority re-signed its list to record a compromise; the old list (still within its
+    dates) in the same bundle must not make the thief's credential pass."""
+    world = _pinned_world()
+    old_list = world.signed_list()
+    compromised = datetime(2026, 3, 5, tzinfo=UTC)
+    world.records = [
+        KeyRecord(world.vm(0), world.keys[0].public_key.multibase, compromised=compromised)
+    ]
+    new_list = world.trust_list().sign(world.authority, now=T0, valid_from=T0)
+    stolen = world.credential(created=datetime(2026, 3, 14, tzinfo=UTC))
+    for lists in ([old_list, new_list], [new_list, old_list]):
+        report = verifier.verify(stolen, bundle=world.bundle(trust_lists=lists), now=NOW)
+        assert checks(report)["issuer"] == ("invalid", "key_compromised")
+
+
+def test_a_compromise_any_anchor_records_is_decisive() -> None:
+    """Two anchors list the institute; one has recorded the key's compromise."""
+    world = _pinned_world()
+    other = skillpass.KeyPair.generate()
+    unaware = world.trust_list().sign(other, now=T0, valid_from=T0)
+    world.records = [
+        KeyRecord(
+            world.vm(0),
+            world.keys[0].public_key.multibase,
+            compromised=datetime(2026, 3, 5, tzinfo=UTC),
+        )
+    ]
+    aware = world.signed_list()
+    bundle = world.bundle(trust_lists=[unaware, aware], anchors=[other.did, world.authority.did])
+    stolen = world.credential(created=datetime(2026, 3, 14, tzinfo=UTC))
+    assert checks(verifier.verify(stolen, bundle=bundle, now=NOW))["issuer"] == (
+        "invalid",
+        "key_compromised",
+    )
+
+
+def test_a_forged_did_document_of_a_did_web_anchor_cannot_sign_a_trust_list() -> None:
+    """The verifier pins a did:web anchor; a bundle from someone else carries a forged DID
+    document for it and a list, signed with the forger's key, that accredits the forger."""
+    forger = skillpass.KeyPair.generate()
+    world = World(authority=forger)
+    forged_list = _sign_list_as(world.trust_list(), MINISTRY, forger, when=T0)
+    bundle = TrustBundle.build(
+        anchors=[MINISTRY],
+        trust_lists=[forged_list],
+        did_documents=[world.did_document(), _web_doc(MINISTRY, forger)],
+        status_lists=[world.status_list()],
+        now=T0,
+        ttl=timedelta(days=30),
+        status_ttl=timedelta(days=30),
+    )
+    report = verifier.verify(world.credential(), bundle=bundle, now=NOW, anchors=[MINISTRY])
+    assert checks(report)["issuer"] == ("unknown", "issuer_not_trusted")
+    assert "anchor_key_not_pinned" in report.check("issuer").message
+    # The verifier's own copy of the ministry's DID document is what counts.
+    ministry = skillpass.KeyPair.generate()
+    report = verifier.verify(
+        world.credential(),
+        bundle=bundle,
+        now=NOW,
+        anchors=[MINISTRY],
+        did_documents=[_web_doc(MINISTRY, ministry)],
+    )
+    assert checks(report)["issuer"][0] == "unknown"
+    # A genuine list signed with the key of that document passes.
+    genuine_list = _sign_list_as(world.trust_list(), MINISTRY, ministry, when=T0)
+    genuine = TrustBundle.build(
+        anchors=[MINISTRY],
+        trust_lists=[genuine_list],
+        did_documents=[world.did_document()],
+        status_lists=[world.status_list()],
+        now=T0,
+        ttl=timedelta(days=30),
+        status_ttl=timedelta(days=30),
+    )
+    world.records = [KeyRecord(world.vm(0), world.keys[0].public_key.multibase)]
+    report = verifier.verify(
+        world.credential(),
+        bundle=genuine,
+        now=NOW,
+        anchors=[MINISTRY],
+        did_documents=[_web_doc(MINISTRY, ministry)],
+    )
+    # The institute's key is not pinned by that list: unknown until pinned or opted in.
+    assert checks(report)["issuer"] == ("unknown", "key_not_pinned")
+    report = verifier.verify(
+        world.credential(),
+        bundle=genuine,
+        now=NOW,
+        anchors=[MINISTRY],
+        did_documents=[_web_doc(MINISTRY, ministry)],
+        bundle_did_documents=True,
+    )
+    assert checks(report)["issuer"] == ("valid", "ok")
+
+
+def test_a_bundle_from_someone_else_cannot_lend_an_unpinned_issuer_a_forged_key() -> None:
+    """With the verifier's own anchors, a did:web key the list does not pin is taken from the
+    bundle only when the caller opts in."""
+    world = World()  # the list names the institute without keys
+    thief = skillpass.KeyPair.generate()
+    forged_world = World(keys=[thief], authority=world.authority)
+    bundle = forged_world.bundle(trust_lists=[world.signed_list()])
+    forged = forged_world.credential()
+    pinned_anchor = verifier.verify(forged, bundle=bundle, now=NOW, anchors=[world.authority.did])
+    assert checks(pinned_anchor)["proof"] == ("valid", "ok")
+    assert checks(pinned_anchor)["issuer"] == ("unknown", "key_not_pinned")
+    assert pinned_anchor.status == "unknown"
+    assert "name" not in (pinned_anchor.summary or {}).get("issuer", {}) or (
+        pinned_anchor.summary["issuer"].get("name_source") != "trust_list"
+    )
+    # The caller's own copy of the institute's DID document vouches for its key.
+    genuine = verifier.verify(
+        world.credential(),
+        bundle=world.bundle(),
+        now=NOW,
+        anchors=[world.authority.did],
+        did_documents=[world.did_document()],
+    )
+    assert checks(genuine)["issuer"] == ("valid", "ok")
+    # Opting in trusts the bundle's documents (a bundle the caller built, e.g. with --fetch).
+    opted = verifier.verify(
+        world.credential(),
+        bundle=world.bundle(),
+        now=NOW,
+        anchors=[world.authority.did],
+        bundle_did_documents=True,
+    )
+    assert checks(opted)["issuer"] == ("valid", "ok")
+
+
+def test_the_bundle_anchors_default_is_reported() -> None:
+    """Without anchors= the bundle's own anchors decide: the report says so."""
+    world = World()
+    report = verifier.verify(world.credential(), bundle=world.bundle(), now=NOW)
+    assert report.extras["trust_bundle"]["anchors_from"] == "bundle"
+    report = verifier.verify(
+        world.credential(), bundle=world.bundle(), now=NOW, anchors=[world.authority.did]
+    )
+    assert report.extras["trust_bundle"]["anchors_from"] == "caller"
+
+
+def test_duplicate_keys_in_the_signed_records_are_refused() -> None:
+    world = World()
+    text = json.dumps(world.trust_list().to_json(), sort_keys=True, separators=(",", ":"))
+    doubled = text.replace('"country":"PH"', '"country":"PH","country":"DE"', 1)
+    unsigned = world.trust_list().sign(world.authority, now=T0)
+    unsigned.pop("proof")
+    unsigned["credentialSubject"]["endorsementComment"] = doubled
+    signed = skillpass.sign_credential(unsigned, world.authority, created=T0)
+    bundle = world.bundle(trust_lists=[signed])
+    report = verifier.verify(world.credential(), bundle=bundle, now=NOW)
+    assert checks(report)["issuer"][0] == "unknown"
