@@ -226,7 +226,9 @@ class _Verifier:
                 self._stamp = stamp
                 return
             policy = make_policy(
-                bundle=bundle, allow_test_contexts=self.settings.allow_test_contexts
+                bundle=bundle,
+                allow_test_contexts=self.settings.allow_test_contexts,
+                anchors=self.settings.anchors,
             )
             self.current, self._stamp = (bundle, policy), stamp
 
@@ -234,7 +236,9 @@ class _Verifier:
         self.refresh()
         bundle, policy = self.current
         report = skillpass.verify_credential(document, policy=policy)
-        return with_bundle_info(report, bundle, policy.instant())
+        return with_bundle_info(
+            report, bundle, policy.instant(), anchors_pinned=self.settings.anchors is not None
+        )
 
     def presentation(self, document: Any, options: dict[str, Any]) -> VerificationReport:
         self.refresh()
@@ -250,7 +254,9 @@ class _Verifier:
             require_holder_binding=False,
         )
         report = skillpass.verify_presentation(document, policy=policy)
-        return with_bundle_info(report, bundle, policy.instant())
+        return with_bundle_info(
+            report, bundle, policy.instant(), anchors_pinned=self.settings.anchors is not None
+        )
 
     async def handle(
         self,

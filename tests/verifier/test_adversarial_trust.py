@@ -6,7 +6,10 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 import skillpass
 import verifier
@@ -261,3 +264,65 @@ def test_duplicate_keys_in_the_signed_records_are_refused() -> None:
     bundle = world.bundle(trust_lists=[signed])
     report = verifier.verify(world.credential(), bundle=bundle, now=NOW)
     assert checks(report)["issuer"][0] == "unknown"
+
+
+# --------------------------------------------------------------------------- CLI and routes
+
+
+def _forged_setup(tmp_path: Path, at: datetime = T0) -> tuple[World, Path, Path, Path]:
+    """A bundle from someone else: the genuine list (no pinned keys) beside a forged DID
+    document of the institute; the forger's credential; the institute's real document."""
+    world = World()
+    thief = skillpass.KeyPair.generate()
+    forged_world = World(keys=[thief], authority=world.authority)
+    bundle = forged_world.bundle(trust_lists=[world.signed_list()], at=at)
+    bundle_path = tmp_path / "bundle.json"
+    bundle.save(bundle_path)
+    vc = tmp_path / "vc.json"
+    vc.write_text(json.dumps(forged_world.credential()), "utf-8")
+    doc = tmp_path / "did.json"
+    doc.write_text(json.dumps(world.did_document()), "utf-8")
+    return world, bundle_path, vc, doc
+
+
+def test_cli_verify_with_anchor_does_not_take_keys_from_the_bundle(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from skillpass.cli import app as cli
+
+    world, bundle, vc, _ = _forged_setup(tmp_path)
+    base = ["verify", str(vc), "--trust", str(bundle), "--now", "2026-03-20T00:00:00Z", "--json"]
+    runner = CliRunner()
+    trusting = runner.invoke(cli, base)
+    # The bundle's own anchors: its author is trusted whole (the report says so).
+    assert json.loads(trusting.stdout)["trust_bundle"]["anchors_from"] == "bundle"
+    pinned = runner.invoke(cli, [*base, "--anchor", world.authority.did])
+    assert pinned.exit_code == 3, pinned.output
+    report = json.loads(pinned.stdout)
+    issuer = next(c for c in report["checks"] if c["id"] == "issuer")
+    assert (issuer["status"], issuer["code"]) == ("unknown", "key_not_pinned")
+    assert report["trust_bundle"]["anchors_from"] == "caller"
+    text = runner.invoke(cli, [*base[:-1], "--anchor", world.authority.did])
+    assert "anchors: your --anchor" in text.stdout
+    bad = runner.invoke(cli, [*base, "--anchor", "not-a-did"])
+    assert bad.exit_code == 2 and "invalid_did" in bad.stderr
+
+
+def test_routes_with_pinned_anchors_do_not_take_keys_from_the_bundle(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    world, bundle, vc, _ = _forged_setup(tmp_path, at=datetime.now(UTC))
+    body = {"verifiableCredential": json.loads(vc.read_text("utf-8"))}
+    settings = verifier.VerifierSettings(
+        bundle=bundle, require_trust=True, anchors=(world.authority.did,)
+    )
+    reply = TestClient(verifier.create_app(settings)).post("/credentials/verify", json=body)
+    assert reply.status_code == 422
+    assert reply.json()["code"] == "key_not_pinned"
+
+
+def test_anchors_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SKILLPASS_TRUST_ANCHORS", "did:key:z6MkA, did:web:b.example")
+    assert verifier.VerifierSettings.from_env().anchors == ("did:key:z6MkA", "did:web:b.example")
+    monkeypatch.delenv("SKILLPASS_TRUST_ANCHORS")
+    assert verifier.VerifierSettings.from_env().anchors is None
