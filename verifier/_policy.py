@@ -206,7 +206,13 @@ class BundleTrust:
                 codes = ", ".join(sorted(set(self.rejected.values())))
                 why += f" ({len(self.rejected)} list(s) were rejected: {codes})"
             return TrustDecision("unknown", "issuer_not_trusted", why)
-        decisions = [self._judge(anchor, entry, credential) for anchor, entry in found]
+        # When a list pins the issuer's keys, those pins decide which keys are its own: another
+        # list naming it without keys must not let a key from an unsigned document through.
+        pinned_elsewhere = any(entry.keys for _, entry in found)
+        decisions = [
+            self._judge(anchor, entry, credential, pinned_elsewhere=pinned_elsewhere)
+            for anchor, entry in found
+        ]
         for decision in decisions:
             # A compromise any anchor records is a fact about the key, whoever else lists it.
             if decision.code == "key_compromised":
@@ -214,10 +220,17 @@ class BundleTrust:
         for decision in decisions:
             if decision.status == "valid":
                 return decision
-        return decisions[0]
+        # No list accredits it for this credential: a list's "invalid" says more than another's
+        # "unknown".
+        return next((d for d in decisions if d.status == "invalid"), decisions[0])
 
     def _judge(
-        self, anchor: str, entry: ListedIssuer, credential: CheckedCredential
+        self,
+        anchor: str,
+        entry: ListedIssuer,
+        credential: CheckedCredential,
+        *,
+        pinned_elsewhere: bool = False,
     ) -> TrustDecision:
         issued = signed_issuance(credential)
         who = f"{entry.name} ({entry.country}, {entry.id})"
@@ -255,6 +268,18 @@ class BundleTrust:
                     f"the credential claims {framework} level {level}, but {who} is accredited "
                     f"only for {allowed}",
                 )
+        if (
+            not entry.keys
+            and pinned_elsewhere
+            and not entry.id.startswith("did:key:")
+            and entry.id not in self.vouched
+        ):
+            return TrustDecision(
+                "unknown",
+                "key_not_pinned",
+                f"{who} is listed without keys here, and another trust list pins its keys: "
+                "those decide",
+            )
         if not entry.keys and not self.vouched_for(entry.id):
             return TrustDecision(
                 "unknown",
@@ -452,14 +477,20 @@ class BundleStatus:
 
 
 class _Either:
-    """Trusted when the quick list names the issuer, else whatever the bundle says."""
+    """Trusted when the quick list names the issuer and no trust list says otherwise, else
+    whatever the bundle says."""
 
     def __init__(self, quick: skillpass.TrustedIssuers, bundle: BundleTrust) -> None:
         self.quick, self.bundle = quick, bundle
 
     def assess(self, credential: CheckedCredential, *, at: datetime) -> TrustDecision:
+        listed = self.bundle.assess(credential, at=at)
+        if listed.status == "invalid":
+            # What a trust list says against the credential (a compromised key, a level not
+            # accredited) stands, whoever the caller trusts by name.
+            return listed
         decision = self.quick.assess(credential, at=at)
-        return decision if decision.status == "valid" else self.bundle.assess(credential, at=at)
+        return decision if decision.status == "valid" else listed
 
 
 def _as_bundle(bundle: TrustBundle | str | Path | None) -> TrustBundle | None:

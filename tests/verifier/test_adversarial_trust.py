@@ -326,3 +326,49 @@ def test_anchors_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert verifier.VerifierSettings.from_env().anchors == ("did:key:z6MkA", "did:web:b.example")
     monkeypatch.delenv("SKILLPASS_TRUST_ANCHORS")
     assert verifier.VerifierSettings.from_env().anchors is None
+
+
+# --------------------------------------------------------------------------- several lists
+
+
+def test_a_list_without_keys_cannot_override_another_lists_pins() -> None:
+    """Anchor A pins the institute's key, anchor B lists it without keys; a forged DID document
+    in the bundle must not pass through B's entry (even with the bundle's own anchors)."""
+    world = _pinned_world()
+    pins = world.signed_list()
+    other = skillpass.KeyPair.generate()
+    no_keys = World(authority=other)
+    unpinned = no_keys.trust_list().sign(other, now=T0, valid_from=T0)
+    thief = skillpass.KeyPair.generate()
+    forged_world = World(keys=[thief], authority=world.authority)
+    bundle = forged_world.bundle(
+        trust_lists=[unpinned, pins], anchors=[other.did, world.authority.did]
+    )
+    report = verifier.verify(forged_world.credential(), bundle=bundle, now=NOW)
+    assert checks(report)["proof"] == ("valid", "ok")
+    assert checks(report)["issuer"] == ("invalid", "key_mismatch")
+    # The genuine credential passes through either entry.
+    genuine = World(keys=world.keys, authority=world.authority)
+    report = verifier.verify(
+        genuine.credential(),
+        bundle=genuine.bundle(
+            trust_lists=[unpinned, pins], anchors=[other.did, world.authority.did]
+        ),
+        now=NOW,
+    )
+    assert checks(report)["issuer"] == ("valid", "ok")
+
+
+def test_quick_trust_does_not_hide_what_a_trust_list_says_against_the_key() -> None:
+    """--trust-issuer names the institute; the bundle's list records its key compromised."""
+    world = _pinned_world()
+    world.records = [
+        KeyRecord(
+            world.vm(0),
+            world.keys[0].public_key.multibase,
+            compromised=datetime(2026, 3, 5, tzinfo=UTC),
+        )
+    ]
+    stolen = world.credential(created=datetime(2026, 3, 14, tzinfo=UTC))
+    report = verifier.verify(stolen, bundle=world.bundle(), trusted_issuers=[DID], now=NOW)
+    assert checks(report)["issuer"] == ("invalid", "key_compromised")
