@@ -403,6 +403,7 @@ class BundleStatus:
         trust = trust if trust is not None else BundleTrust(bundle, resolver=resolver, now=now)
         rejected: dict[str, str] = {}
         newest: dict[str, tuple[BundlePart, datetime | None]] = {}
+        self._windows: dict[str, tuple[datetime | None, datetime | None]] = {}
         for part in bundle.of_kind("status-list"):
             url = part.document.get("id")
             if not isinstance(url, str):
@@ -424,6 +425,14 @@ class BundleStatus:
             signed = signed_issuance(report.checked)
             if url not in newest or _later(signed, newest[url][1]):
                 newest[url] = (part, signed)
+                view = report.checked.view
+                ends = [*view.valid_until, *(p.expires for p in report.checked.proofs if p.expires)]
+                # The list's own signed dates are judged at each verification's time: this
+                # checker may serve for days (the routes, a reused bundle).
+                self._windows[url] = (
+                    max(view.valid_from) if view.valid_from else None,
+                    min(ends) if ends else None,
+                )
         self._parts = {url: part for url, (part, _) in newest.items()}
         self._checker = StatusListChecker(
             [p.document for p in self._parts.values()], resolver=resolver, now=now
@@ -456,6 +465,15 @@ class BundleStatus:
                 f"the trust bundle has no snapshot of the status list {url}",
             )
         age = human_age(part.age(at))
+        start, end = self._windows.get(part.document["id"], (None, None))
+        if (start is not None and start > at + _SKEW) or (end is not None and end < at - _SKEW):
+            return StatusDecision(
+                "unknown",
+                "status_list_expired",
+                f"the status list {url} is signed as valid "
+                + (f"until {_stamp(end)}" if end is not None and end < at else "later")
+                + ": a fresh one is needed to check the credential",
+            )
         if at > part.expires:
             return StatusDecision(
                 "unknown",

@@ -372,3 +372,30 @@ def test_quick_trust_does_not_hide_what_a_trust_list_says_against_the_key() -> N
     stolen = world.credential(created=datetime(2026, 3, 14, tzinfo=UTC))
     report = verifier.verify(stolen, bundle=world.bundle(), trusted_issuers=[DID], now=NOW)
     assert checks(report)["issuer"] == ("invalid", "key_compromised")
+
+
+def test_a_status_list_past_its_signed_validity_is_not_used_by_a_long_lived_policy() -> None:
+    """A bundle object (or the routes' policy) is verified once and reused: the status list's
+    own signed validUntil must still be judged at each verification's time."""
+    world = World()
+    world.status_value = 0
+    bits = world.status_list()
+    bits.pop("proof")
+    bits["validUntil"] = "2026-03-05T00:00:00Z"  # the issuer vouches for 4 days
+    short = skillpass.sign_credential(
+        bits, world.keys[0], verification_method=world.vm(0), created=T0
+    )
+    bundle = TrustBundle.build(
+        anchors=[world.authority.did],
+        trust_lists=[world.signed_list()],
+        did_documents=[world.did_document()],
+        status_lists=[short],
+        now=T0,
+        ttl=timedelta(days=30),
+        status_ttl=timedelta(days=30),
+    )
+    early = datetime(2026, 3, 2, tzinfo=UTC)
+    credential = world.credential(created=T0, valid_from=T0)
+    assert checks(verifier.verify(credential, bundle=bundle, now=early))["status"][0] == "valid"
+    late = verifier.verify(credential, bundle=bundle, now=NOW)
+    assert checks(late)["status"] == ("unknown", "status_list_expired")
