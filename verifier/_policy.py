@@ -116,7 +116,9 @@ class BundleTrust:
         self.rejected: dict[str, str] = {}
         self.lists: list[tuple[str, TrustList]] = []
         self._windows: list[tuple[datetime | None, datetime | None]] = []
-        candidates: list[tuple[BundlePart, str, TrustList, Any, datetime | None]] = []
+        candidates: list[
+            tuple[BundlePart, str, TrustList, CheckedCredential | None, datetime | None]
+        ] = []
         for part in bundle.of_kind("trust-list"):
             added = self._check(part, now)
             if added is not None:
@@ -129,12 +131,17 @@ class BundleTrust:
             key = (anchor, trust_list.name)
             if key not in newest or _later(signed, newest[key]):
                 newest[key] = signed
-        for part, anchor, trust_list, view, signed in candidates:
+        for part, anchor, trust_list, checked, signed in candidates:
             if signed != newest[(anchor, trust_list.name)]:
                 self.rejected[part.source] = "trust_list_superseded"
                 continue
+            view = checked.view if checked is not None else None
             starts = view.valid_from if view is not None else ()
-            ends = view.valid_until if view is not None else ()
+            # The list's validUntil and its proofs' expires alike end its use.
+            ends = [
+                *(view.valid_until if view is not None else ()),
+                *(p.expires for p in (checked.proofs if checked else ()) if p.expires),
+            ]
             self.lists.append((anchor, trust_list))
             self._windows.append((max(starts) if starts else None, min(ends) if ends else None))
             if view is not None and not self._current(
@@ -150,7 +157,7 @@ class BundleTrust:
 
     def _check(
         self, part: BundlePart, now: datetime | None
-    ) -> tuple[BundlePart, str, TrustList, Any, datetime | None] | None:
+    ) -> tuple[BundlePart, str, TrustList, CheckedCredential | None, datetime | None] | None:
         issuer = part.document.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, Mapping) else issuer
         if isinstance(issuer, str) and issuer in self.anchors and not self.vouched_for(issuer):
@@ -176,9 +183,8 @@ class BundleTrust:
             self.rejected[part.source] = exc.code
             return None
         checked = report.checked
-        view = checked.view if checked is not None else None
         signed = signed_issuance(checked) if checked is not None else None
-        return part, str(report.issuer), trust_list, view, signed
+        return part, str(report.issuer), trust_list, checked, signed
 
     def _current(self, i: int, at: datetime) -> bool:
         start, end = self._windows[i]
