@@ -399,4 +399,3 @@ def test_a_status_list_past_its_signed_validity_is_not_used_by_a_long_lived_poli
     assert checks(verifier.verify(credential, bundle=bundle, now=early))["status"][0] == "valid"
     late = verifier.verify(credential, bundle=bundle, now=NOW)
     assert checks(late)["status"] == ("unknown", "status_list_expired")
-
