@@ -415,7 +415,12 @@ class BundleStatus:
             if not isinstance(url, str):
                 continue
             report = skillpass.verify_credential(part.document, resolver=resolver, now=now)
-            failed = [c for c in report.checks if c.id in _STATUS_MUST_PASS and c.status != "valid"]
+            failed = [
+                c
+                for c in report.checks
+                if (c.id in _STATUS_MUST_PASS and c.status != "valid")
+                or (c.id == "issuer" and c.status == "invalid")  # signed in someone's name
+            ]
             problem = (
                 failed[0].code
                 if failed

@@ -267,3 +267,21 @@ def test_status_list_checker() -> None:
     two.set(9, 3)
     assert _status_check(suspendable, signed(two, "message")) == ("invalid", "revoked")
     assert _status_check(suspendable, signed(two)) == ("invalid", "status_purpose_mismatch")
+
+
+def test_a_status_list_signed_by_someone_else_in_the_issuers_name_is_rejected() -> None:
+    """A list whose ``issuer`` names the credential's issuer but whose proof is by another key
+    must not decide the credential's status (it would un-revoke a revoked credential)."""
+    key = skillpass.KeyPair.generate()
+    revocable = _credential_with_entry(key, build_status_entry(URL, 42))
+    attacker = skillpass.KeyPair.generate()
+    unsigned = build_status_list_credential(URL, issuer=key.did, bitstring=Bitstring())
+    forged = skillpass.sign_credential(
+        unsigned, attacker, verification_method=attacker.verification_method
+    )
+    assert set(StatusListChecker([forged]).rejected) == {URL}
+    checker = StatusListChecker([forged])
+    policy = skillpass.VerificationPolicy(status=checker, trust=skillpass.TrustedIssuers([key.did]))
+    report = skillpass.verify_credential(revocable, policy=policy)
+    assert report.check("status").status == "unknown"
+    assert report.status != "valid"

@@ -399,3 +399,30 @@ def test_a_status_list_past_its_signed_validity_is_not_used_by_a_long_lived_poli
     assert checks(verifier.verify(credential, bundle=bundle, now=early))["status"][0] == "valid"
     late = verifier.verify(credential, bundle=bundle, now=NOW)
     assert checks(late)["status"] == ("unknown", "status_list_expired")
+
+
+def test_a_status_list_signed_in_the_issuers_name_by_another_key_is_not_used() -> None:
+    from skillpass.status import Bitstring, build_status_list_credential
+    from tests.verifier.common import LIST_URL
+
+    world = World()
+    world.status_value = 2
+    attacker = skillpass.KeyPair.generate()
+    unsigned = build_status_list_credential(
+        LIST_URL, issuer=DID, bitstring=Bitstring(status_size=2), purpose="message", valid_from=T0
+    )
+    forged = skillpass.sign_credential(
+        unsigned, attacker, verification_method=attacker.verification_method, created=T0
+    )
+    bundle = TrustBundle.build(
+        anchors=[world.authority.did],
+        trust_lists=[world.signed_list()],
+        did_documents=[world.did_document()],
+        status_lists=[forged],
+        now=T0,
+        ttl=timedelta(days=30),
+        status_ttl=timedelta(days=30),
+    )
+    report = verifier.verify(world.credential(), bundle=bundle, now=NOW)
+    assert checks(report)["status"] == ("unknown", "status_not_checked")
+    assert "issuer_mismatch" in report.check("status").message
