@@ -270,6 +270,14 @@ def list_add_issuer(
     except SkillpassError as exc:
         _fail(exc)
     _say(f"{did} listed in {list_file} ({len(trust_list.issuers)} issuer(s))")
+    if not entry.keys and not did.startswith("did:key:"):
+        # A did:web document is not signed: without pins, a verifier using its own anchors
+        # answers key_not_pinned for this issuer (see README, "Trust bundles").
+        typer.echo(
+            "note: its keys are not pinned; add --keys-from did.json (or `trust list key`) so "
+            "that verifiers can use a bundle from anyone",
+            err=True,
+        )
 
 
 @list_app.command("key", cls=PlainCommand)

@@ -426,3 +426,20 @@ def test_a_status_list_signed_in_the_issuers_name_by_another_key_is_not_used() -
     report = verifier.verify(world.credential(), bundle=bundle, now=NOW)
     assert checks(report)["status"] == ("unknown", "status_not_checked")
     assert "issuer_mismatch" in report.check("status").message
+
+
+def test_add_issuer_says_when_a_did_web_issuers_keys_are_not_pinned(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from skillpass.cli import app as cli
+
+    world = World()
+    doc = tmp_path / "did.json"
+    doc.write_text(json.dumps(world.did_document()), "utf-8")
+    base = ["trust", "list", "add-issuer", "--list", str(tmp_path / "l.json"), "--did", DID]
+    base += ["--name", "RTC 7", "--country", "PH", "--framework", "PH-PQF", "--levels", "1-5"]
+    runner = CliRunner()
+    bare = runner.invoke(cli, base)
+    assert bare.exit_code == 0 and "not pinned" in bare.stderr
+    pinned = runner.invoke(cli, [*base, "--keys-from", str(doc)])
+    assert pinned.exit_code == 0 and "not pinned" not in pinned.stderr
