@@ -572,6 +572,16 @@ def make_policy(
                 did_documents=documents,
                 bundle_did_documents=bundle_did_documents,
             )
+            if not made_trust.bundle_keys:
+                # The bundle's unsigned documents are used only for the issuers the accepted
+                # lists name (their keys are then judged by the lists' pins): a forged document
+                # of a holder or of an unlisted issuer must not vouch for anything.
+                listed = {issuer.id for issuer in made_trust.issuers()}
+                kept = [d for did, d in loaded.did_documents().items() if did in listed]
+                resolver = skillpass.OfflineResolver(
+                    {str(d["id"]): d for d in [*kept, *documents] if isinstance(d.get("id"), str)}
+                )
+                made_trust.resolver = resolver
             cached = (
                 resolver,
                 made_trust,

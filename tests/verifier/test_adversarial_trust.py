@@ -163,8 +163,10 @@ def test_a_forged_did_document_of_a_did_web_anchor_cannot_sign_a_trust_list() ->
         status_ttl=timedelta(days=30),
     )
     report = verifier.verify(world.credential(), bundle=bundle, now=NOW, anchors=[MINISTRY])
-    assert checks(report)["issuer"] == ("unknown", "issuer_not_trusted")
-    assert "anchor_key_not_pinned" in report.check("issuer").message
+    assert checks(report)["issuer"][0] == "unknown"
+    assert report.status == "unknown"
+    rejected = verifier.BundleTrust(bundle, anchors=[MINISTRY], now=NOW).rejected
+    assert set(rejected.values()) == {"anchor_key_not_pinned"}
     # The verifier's own copy of the ministry's DID document is what counts.
     ministry = skillpass.KeyPair.generate()
     report = verifier.verify(
@@ -443,3 +445,49 @@ def test_add_issuer_says_when_a_did_web_issuers_keys_are_not_pinned(tmp_path: Pa
     assert bare.exit_code == 0 and "not pinned" in bare.stderr
     pinned = runner.invoke(cli, [*base, "--keys-from", str(doc)])
     assert pinned.exit_code == 0 and "not pinned" not in pinned.stderr
+
+
+def test_a_bundle_from_someone_else_cannot_vouch_for_a_did_web_holder() -> None:
+    """With the verifier's own anchors, a forged did:web document of the credential's subject
+    in the bundle must not let a thief present the credential as its holder."""
+    maria = "did:web:maria.example.ph"
+    world = _pinned_world()
+    doc = copy.deepcopy(world.credential())
+    doc.pop("proof")
+    doc["credentialSubject"]["id"] = maria
+    signed = skillpass.sign_credential(
+        doc,
+        world.keys[0],
+        verification_method=world.vm(0),
+        created=datetime(2026, 3, 14, tzinfo=UTC),
+    )
+    thief = skillpass.KeyPair.generate()
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": maria,
+        "verifiableCredential": [signed],
+    }
+    presented = skillpass.sign_presentation(
+        vp,
+        thief,
+        verification_method=f"{maria}#key-1",
+        challenge="c-1",
+        created=datetime(2026, 3, 19, tzinfo=UTC),
+    )
+    bundle = TrustBundle.build(
+        anchors=[world.authority.did],
+        trust_lists=[world.signed_list()],
+        did_documents=[world.did_document(), _web_doc(maria, thief)],
+        status_lists=[world.status_list()],
+        now=T0,
+        ttl=timedelta(days=30),
+        status_ttl=timedelta(days=30),
+    )
+    trusting = verifier.verify(presented, bundle=bundle, now=NOW, challenge="c-1")
+    assert trusting.check("holder").status == "valid"  # the bundle's author is trusted whole
+    pinned = verifier.verify(
+        presented, bundle=bundle, now=NOW, challenge="c-1", anchors=[world.authority.did]
+    )
+    assert pinned.status != "valid"
+    assert pinned.credentials[0].check("issuer").status == "valid"  # the pinned issuer still is
