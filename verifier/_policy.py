@@ -33,6 +33,7 @@ __all__ = ["BundleStatus", "BundleTrust", "load_input", "make_policy", "verify"]
 
 # A list's validity dates are judged at each verification's time (see BundleTrust.assess).
 _LIST_MUST_PASS = ("format", "proof", "issuer")
+_STATUS_MUST_PASS = ("format", "proof", "validity")
 _SKEW = timedelta(minutes=5)
 
 
@@ -53,6 +54,11 @@ def signed_issuance(credential: CheckedCredential) -> datetime | None:
     dates = [*credential.view.valid_from]
     dates += [p.created for p in credential.proofs if p.controller == issuer and p.created]
     return max(dates) if dates else None
+
+
+def _later(a: datetime | None, b: datetime | None) -> bool:
+    """Whether signed date ``a`` is later than ``b`` (no date is the earliest)."""
+    return a is not None and (b is None or a > b)
 
 
 def _method_key(resolver: skillpass.DidResolver, method: str) -> str | None:
@@ -93,19 +99,76 @@ class BundleTrust:
         anchors: Iterable[str] | None = None,
         resolver: skillpass.DidResolver | None = None,
         now: datetime | None = None,
+        did_documents: Iterable[Mapping[str, Any]] = (),
+        bundle_did_documents: bool | None = None,
     ) -> None:
         self.bundle = bundle
         self.anchors = tuple(anchors) if anchors is not None else bundle.anchors
-        self.resolver = resolver if resolver is not None else bundle.resolver()
+        self.resolver = resolver if resolver is not None else bundle.resolver(did_documents)
+        # The DID documents the caller vouches for (its own copies, or fetched by it now).
+        self.vouched = {str(d["id"]) for d in did_documents if isinstance(d.get("id"), str)}
+        # A bundle's did:web documents are not signed: their keys count only when the bundle's
+        # own anchors are used (its author is trusted whole anyway) or when the caller says so.
+        self.bundle_keys = anchors is None if bundle_did_documents is None else bundle_did_documents
+        self._own = skillpass.OfflineResolver(
+            {str(d["id"]): d for d in did_documents if isinstance(d.get("id"), str)}
+        )
         self.rejected: dict[str, str] = {}
         self.lists: list[tuple[str, TrustList]] = []
         self._windows: list[tuple[datetime | None, datetime | None]] = []
+        candidates: list[
+            tuple[BundlePart, str, TrustList, CheckedCredential | None, datetime | None]
+        ] = []
         for part in bundle.of_kind("trust-list"):
-            self._add(part, now)
+            added = self._check(part, now)
+            if added is not None:
+                candidates.append(added)
+        # An authority re-signs its list to record a change (a compromise, a withdrawal): the
+        # newest list of an anchor with a given name replaces its earlier ones, whatever order
+        # the bundle gives them in, so an old list cannot revive what the new one withdrew.
+        newest: dict[tuple[str, str], datetime | None] = {}
+        for _, anchor, trust_list, _, signed in candidates:
+            key = (anchor, trust_list.name)
+            if key not in newest or _later(signed, newest[key]):
+                newest[key] = signed
+        for part, anchor, trust_list, checked, signed in candidates:
+            if signed != newest[(anchor, trust_list.name)]:
+                self.rejected[part.source] = "trust_list_superseded"
+                continue
+            view = checked.view if checked is not None else None
+            starts = view.valid_from if view is not None else ()
+            # The list's validUntil and its proofs' expires alike end its use.
+            ends = [
+                *(view.valid_until if view is not None else ()),
+                *(p.expires for p in (checked.proofs if checked else ()) if p.expires),
+            ]
+            self.lists.append((anchor, trust_list))
+            self._windows.append((max(starts) if starts else None, min(ends) if ends else None))
+            if view is not None and not self._current(
+                len(self.lists) - 1, now or datetime.now(UTC)
+            ):
+                self.rejected[part.source] = "trust_list_expired"
 
-    def _add(self, part: BundlePart, now: datetime | None) -> None:
+    def vouched_for(self, did: str) -> bool:
+        """Whether the keys of ``did``'s DID document may be used without a list pinning them:
+        ``did:key`` (self-certifying), a document the caller gave, or the bundle's documents
+        when they are trusted (see :attr:`bundle_keys`)."""
+        return did.startswith("did:key:") or did in self.vouched or self.bundle_keys
+
+    def _check(
+        self, part: BundlePart, now: datetime | None
+    ) -> tuple[BundlePart, str, TrustList, CheckedCredential | None, datetime | None] | None:
+        issuer = part.document.get("issuer")
+        issuer = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+        if isinstance(issuer, str) and issuer in self.anchors and not self.vouched_for(issuer):
+            # The anchor's key would come from an unsigned did:web document in the bundle.
+            self.rejected[part.source] = "anchor_key_not_pinned"
+            return None
         report = skillpass.verify_credential(
-            part.document, resolver=self.resolver, trusted_issuers=self.anchors, now=now
+            part.document,
+            resolver=self.resolver if self.bundle_keys else self._own,
+            trusted_issuers=self.anchors,
+            now=now,
         )
         failed = [c for c in report.checks if c.id in _LIST_MUST_PASS and c.status != "valid"]
         if failed:
@@ -113,19 +176,15 @@ class BundleTrust:
             self.rejected[part.source] = (
                 "trust_list_not_by_anchor" if failed[0].id == "issuer" else code
             )
-            return
+            return None
         try:
             trust_list = TrustList.from_credential(part.document)
         except SkillpassError as exc:
             self.rejected[part.source] = exc.code
-            return
-        view = report.checked.view if report.checked is not None else None
-        starts = view.valid_from if view is not None else ()
-        ends = view.valid_until if view is not None else ()
-        self.lists.append((str(report.issuer), trust_list))
-        self._windows.append((max(starts) if starts else None, min(ends) if ends else None))
-        if view is not None and not self._current(len(self.lists) - 1, now or datetime.now(UTC)):
-            self.rejected[part.source] = "trust_list_expired"
+            return None
+        checked = report.checked
+        signed = signed_issuance(checked) if checked is not None else None
+        return part, str(report.issuer), trust_list, checked, signed
 
     def _current(self, i: int, at: datetime) -> bool:
         start, end = self._windows[i]
@@ -153,14 +212,31 @@ class BundleTrust:
                 codes = ", ".join(sorted(set(self.rejected.values())))
                 why += f" ({len(self.rejected)} list(s) were rejected: {codes})"
             return TrustDecision("unknown", "issuer_not_trusted", why)
-        decisions = [self._judge(anchor, entry, credential) for anchor, entry in found]
+        # When a list pins the issuer's keys, those pins decide which keys are its own: another
+        # list naming it without keys must not let a key from an unsigned document through.
+        pinned_elsewhere = any(entry.keys for _, entry in found)
+        decisions = [
+            self._judge(anchor, entry, credential, pinned_elsewhere=pinned_elsewhere)
+            for anchor, entry in found
+        ]
+        for decision in decisions:
+            # A compromise any anchor records is a fact about the key, whoever else lists it.
+            if decision.code == "key_compromised":
+                return decision
         for decision in decisions:
             if decision.status == "valid":
                 return decision
-        return decisions[0]
+        # No list accredits it for this credential: a list's "invalid" says more than another's
+        # "unknown".
+        return next((d for d in decisions if d.status == "invalid"), decisions[0])
 
     def _judge(
-        self, anchor: str, entry: ListedIssuer, credential: CheckedCredential
+        self,
+        anchor: str,
+        entry: ListedIssuer,
+        credential: CheckedCredential,
+        *,
+        pinned_elsewhere: bool = False,
     ) -> TrustDecision:
         issued = signed_issuance(credential)
         who = f"{entry.name} ({entry.country}, {entry.id})"
@@ -198,10 +274,33 @@ class BundleTrust:
                     f"the credential claims {framework} level {level}, but {who} is accredited "
                     f"only for {allowed}",
                 )
+        if (
+            not entry.keys
+            and pinned_elsewhere
+            and not entry.id.startswith("did:key:")
+            and entry.id not in self.vouched
+        ):
+            return TrustDecision(
+                "unknown",
+                "key_not_pinned",
+                f"{who} is listed without keys here, and another trust list pins its keys: "
+                "those decide",
+            )
+        if not entry.keys and not self.vouched_for(entry.id):
+            return TrustDecision(
+                "unknown",
+                "key_not_pinned",
+                f"{who} is listed, but the trust list does not pin its keys and its DID document "
+                "comes from the trust bundle, which anyone could have written: pin the keys in "
+                "the list (--keys-from), give the issuer's DID document yourself "
+                "(--did-document), or trust the bundle's documents (--bundle-did-documents)",
+            )
         scope = ", ".join(f"{a.framework} {a.text}" for a in entry.accreditations)
         keys = (
             "its key is pinned by the list"
             if entry.keys or entry.id.startswith("did:key:")
+            else "its key is taken from a DID document you gave"
+            if entry.id in self.vouched
             else "its key is taken from the DID document in the bundle (not pinned by the list)"
         )
         return TrustDecision(
@@ -211,8 +310,32 @@ class BundleTrust:
             name=entry.name,
         )
 
+    def signer_problem(self, checked: CheckedCredential) -> str | None:
+        """Why the keys that signed ``checked`` (an issuer's status list) may not speak for its
+        issuer, or None. When a list pins the issuer's keys, one of them must have signed it, in
+        use and not compromised at the signed date (a forged DID document in the bundle could
+        otherwise add a key and sign an "active" snapshot of a revoked credential); otherwise
+        its DID document must be vouched for (:meth:`vouched_for`)."""
+        did = checked.view.issuer
+        entries = [e for _, tl in self.lists if (e := tl.get(did)) is not None and e.keys]
+        if not entries:
+            return None if self.vouched_for(did) else "key_not_pinned"
+        issued = signed_issuance(checked)
+        # A list dated before its key came into use is odd but harmless (only the key's holder
+        # could sign it); one signed by a key retired or compromised by then is not used.
+        results = [self._key_history(e, checked, issued, check_start=False) for e in entries]
+        codes = [r.code for r in results if r is not None]
+        if "key_compromised" in codes or len(codes) == len(results):
+            return "key_compromised" if "key_compromised" in codes else codes[0]
+        return None
+
     def _key_history(
-        self, entry: ListedIssuer, credential: CheckedCredential, issued: datetime | None
+        self,
+        entry: ListedIssuer,
+        credential: CheckedCredential,
+        issued: datetime | None,
+        *,
+        check_start: bool = True,
     ) -> TrustDecision | None:
         records = {k.id: k for k in entry.keys}
         own = [p for p in credential.proofs if p.controller == entry.id]
@@ -247,7 +370,12 @@ class BundleTrust:
                     f"key {record.id} was retired on {_stamp(record.valid_until)}, before the "
                     f"credential's date {_stamp(issued) if issued else '(none)'}",
                 )
-            if record.valid_from is not None and issued is not None and issued < record.valid_from:
+            if (
+                check_start
+                and record.valid_from is not None
+                and issued is not None
+                and issued < record.valid_from
+            ):
                 return TrustDecision(
                     "invalid",
                     "key_not_yet_valid",
@@ -271,22 +399,59 @@ class BundleStatus:
         *,
         resolver: skillpass.DidResolver | None = None,
         now: datetime | None = None,
+        trust: BundleTrust | None = None,
     ) -> None:
         from skillpass.status import StatusListChecker
 
         self.bundle = bundle
-        parts = bundle.of_kind("status-list")
-        self._parts: dict[str, BundlePart] = {}
-        for part in parts:
+        resolver = resolver if resolver is not None else bundle.resolver()
+        # Whose keys may sign a status list is the trust lists' business (see signer_problem).
+        trust = trust if trust is not None else BundleTrust(bundle, resolver=resolver, now=now)
+        rejected: dict[str, str] = {}
+        newest: dict[str, tuple[BundlePart, datetime | None]] = {}
+        self._windows: dict[str, tuple[datetime | None, datetime | None]] = {}
+        for part in bundle.of_kind("status-list"):
             url = part.document.get("id")
-            if isinstance(url, str):
-                self._parts[url] = part
+            if not isinstance(url, str):
+                continue
+            report = skillpass.verify_credential(part.document, resolver=resolver, now=now)
+            failed = [
+                c
+                for c in report.checks
+                if (c.id in _STATUS_MUST_PASS and c.status != "valid")
+                or (c.id == "issuer" and c.status == "invalid")  # signed in someone's name
+            ]
+            problem = (
+                failed[0].code
+                if failed
+                else "invalid_status_list"
+                if report.checked is None
+                else trust.signer_problem(report.checked)
+            )
+            if problem is not None or report.checked is None:
+                rejected.setdefault(url, problem or "invalid_status_list")
+                continue
+            # Several snapshots of one list: the newest signed one counts, whatever the order
+            # of the parts (an older one may predate a revocation).
+            signed = signed_issuance(report.checked)
+            if url not in newest or _later(signed, newest[url][1]):
+                newest[url] = (part, signed)
+                view = report.checked.view
+                ends = [*view.valid_until, *(p.expires for p in report.checked.proofs if p.expires)]
+                # The list's own signed dates are judged at each verification's time: this
+                # checker may serve for days (the routes, a reused bundle).
+                self._windows[url] = (
+                    max(view.valid_from) if view.valid_from else None,
+                    min(ends) if ends else None,
+                )
+        self._parts = {url: part for url, (part, _) in newest.items()}
         self._checker = StatusListChecker(
-            [p.document for p in self._parts.values()],
-            resolver=resolver if resolver is not None else bundle.resolver(),
-            now=now,
+            [p.document for p in self._parts.values()], resolver=resolver, now=now
         )
-        self.rejected = dict(self._checker.rejected)
+        self.rejected = {
+            **{u: c for u, c in rejected.items() if u not in self._parts},
+            **self._checker.rejected,
+        }
 
     def check(
         self, entry: StatusEntry, credential: CheckedCredential, *, at: datetime
@@ -298,6 +463,12 @@ class BundleStatus:
             )
         url = entry.list_credential
         part = self._parts.get(url) if url is not None else None
+        if part is None and url in self.rejected:
+            return StatusDecision(
+                "unknown",
+                "status_not_checked",
+                f"the snapshot of the status list {url} cannot be used ({self.rejected[url]})",
+            )
         if part is None:
             return StatusDecision(
                 "unknown",
@@ -305,6 +476,15 @@ class BundleStatus:
                 f"the trust bundle has no snapshot of the status list {url}",
             )
         age = human_age(part.age(at))
+        start, end = self._windows.get(part.document["id"], (None, None))
+        if (start is not None and start > at + _SKEW) or (end is not None and end < at - _SKEW):
+            return StatusDecision(
+                "unknown",
+                "status_list_expired",
+                f"the status list {url} is signed as valid "
+                + (f"until {_stamp(end)}" if end is not None and end < at else "later")
+                + ": a fresh one is needed to check the credential",
+            )
         if at > part.expires:
             return StatusDecision(
                 "unknown",
@@ -326,14 +506,20 @@ class BundleStatus:
 
 
 class _Either:
-    """Trusted when the quick list names the issuer, else whatever the bundle says."""
+    """Trusted when the quick list names the issuer and no trust list says otherwise, else
+    whatever the bundle says."""
 
     def __init__(self, quick: skillpass.TrustedIssuers, bundle: BundleTrust) -> None:
         self.quick, self.bundle = quick, bundle
 
     def assess(self, credential: CheckedCredential, *, at: datetime) -> TrustDecision:
+        listed = self.bundle.assess(credential, at=at)
+        if listed.status == "invalid":
+            # What a trust list says against the credential (a compromised key, a level not
+            # accredited) stands, whoever the caller trusts by name.
+            return listed
         decision = self.quick.assess(credential, at=at)
-        return decision if decision.status == "valid" else self.bundle.assess(credential, at=at)
+        return decision if decision.status == "valid" else listed
 
 
 def _as_bundle(bundle: TrustBundle | str | Path | None) -> TrustBundle | None:
@@ -353,9 +539,15 @@ def make_policy(
     challenge: str | None = None,
     domain: str | None = None,
     require_challenge: bool = True,
+    bundle_did_documents: bool | None = None,
 ) -> VerificationPolicy:
     """The :class:`skillpass.VerificationPolicy` :func:`verify` uses: DID documents from the
-    bundle (and ``did_documents``), its trust lists and status snapshots, all offline."""
+    bundle (and ``did_documents``), its trust lists and status snapshots, all offline.
+
+    ``anchors`` pins the trust anchors (by default the bundle's own: then the bundle's author
+    is trusted whole). With pinned anchors the bundle's unsigned did:web DID documents give no
+    key the trust lists do not pin (``key_not_pinned``, ``anchor_key_not_pinned``) unless
+    ``bundle_did_documents=True``; ``did_documents`` are the caller's own copies and count."""
     loaded = _as_bundle(bundle)
     documents = list(did_documents)
     quick = skillpass.TrustedIssuers(list(trusted_issuers or ()))
@@ -364,14 +556,36 @@ def make_policy(
         trust: skillpass.TrustPolicy = quick if quick.dids else skillpass.NoTrustConfigured()
         status: skillpass.StatusChecker = skillpass.NoStatusLists()
     else:
-        key = (tuple(anchors) if anchors is not None else None, allow_test_contexts)
+        key = (
+            tuple(anchors) if anchors is not None else None,
+            allow_test_contexts,
+            bundle_did_documents,
+        )
         cached = loaded.cache.get(key) if not documents else None
         if cached is None:
             resolver = loaded.resolver(documents)
+            made_trust = BundleTrust(
+                loaded,
+                anchors=anchors,
+                resolver=resolver,
+                now=now,
+                did_documents=documents,
+                bundle_did_documents=bundle_did_documents,
+            )
+            if not made_trust.bundle_keys:
+                # The bundle's unsigned documents are used only for the issuers the accepted
+                # lists name (their keys are then judged by the lists' pins): a forged document
+                # of a holder or of an unlisted issuer must not vouch for anything.
+                listed = {issuer.id for issuer in made_trust.issuers()}
+                kept = [d for did, d in loaded.did_documents().items() if did in listed]
+                resolver = skillpass.OfflineResolver(
+                    {str(d["id"]): d for d in [*kept, *documents] if isinstance(d.get("id"), str)}
+                )
+                made_trust.resolver = resolver
             cached = (
                 resolver,
-                BundleTrust(loaded, anchors=anchors, resolver=resolver, now=now),
-                BundleStatus(loaded, resolver=resolver, now=now),
+                made_trust,
+                BundleStatus(loaded, resolver=resolver, now=now, trust=made_trust),
             )
             if not documents:
                 loaded.cache[key] = cached
@@ -476,14 +690,19 @@ def online_sources(document: Any) -> tuple[list[str], list[str]]:
     return webs, list(dict.fromkeys(urls))[:32]
 
 
-def _online_bundle(document: Any, bundle: TrustBundle | None, now: datetime) -> TrustBundle:
+def _online_bundle(
+    document: Any, bundle: TrustBundle | None, now: datetime, *, refetch: bool = False
+) -> tuple[TrustBundle, list[dict[str, Any]]]:
     """``bundle`` plus what the document needs, fetched now (failures leave parts out: the
-    checks that needed them say ``unknown``)."""
+    checks that needed them say ``unknown``), and the DID documents fetched (from their own
+    hosts over https: the caller vouches for them). ``refetch``: fetch DID documents even
+    when the bundle has them (its documents are not trusted)."""
     from ._fetch import did_web_url, fetch_json
 
     dids, urls = online_sources(document)
-    have = set(bundle.did_documents()) if bundle is not None else set()
+    have = set(bundle.did_documents()) if bundle is not None and not refetch else set()
     parts: list[BundlePart] = []
+    fetched_documents: list[dict[str, Any]] = []
     for did in dids:
         if did in have:
             continue
@@ -491,6 +710,8 @@ def _online_bundle(document: Any, bundle: TrustBundle | None, now: datetime) -> 
             fetched = fetch_json(did_web_url(did))
         except SkillpassError:
             continue
+        if fetched.document.get("id") == did:
+            fetched_documents.append(fetched.document)
         parts.append(
             BundlePart("did-document", fetched.url, now, timedelta(hours=1), fetched.document)
         )
@@ -501,14 +722,15 @@ def _online_bundle(document: Any, bundle: TrustBundle | None, now: datetime) -> 
             continue
         parts.append(BundlePart("status-list", url, now, timedelta(hours=1), fetched.document))
     if bundle is None:
-        return TrustBundle((), tuple(parts), now, now + timedelta(hours=1))
-    return TrustBundle(
+        return TrustBundle((), tuple(parts), now, now + timedelta(hours=1)), fetched_documents
+    merged = TrustBundle(
         bundle.anchors,
         (*bundle.parts, *parts),
         bundle.created,
         bundle.valid_until,
         bundle.framework_tables,
     )
+    return merged, fetched_documents
 
 
 def verify(
@@ -526,6 +748,7 @@ def verify(
     did_documents: Iterable[Mapping[str, Any]] = (),
     allow_test_contexts: bool = False,
     require_challenge: bool = True,
+    bundle_did_documents: bool | None = None,
 ) -> VerificationReport:
     """Verify a credential or presentation with a trust bundle, offline unless ``online``.
 
@@ -535,6 +758,11 @@ def verify(
     file that cannot be read: ``trust_bundle_unreadable``, ``invalid_trust_bundle``). With
     ``online=True`` the issuers' did:web documents and the status lists the document names are
     fetched (https, timeouts, size limits) and used beside the bundle's.
+
+    ``anchors`` pins the trust anchors; without it the bundle's own are used, and whoever wrote
+    the bundle is trusted whole. With pinned anchors, a key a trust list does not pin counts
+    only from ``did_documents`` (the caller's copies), a ``did:key``, a document fetched now
+    (``online``), or the bundle's documents when ``bundle_did_documents=True``.
     """
     loaded = _as_bundle(bundle)
     frameworks = (framework,) if isinstance(framework, str) else tuple(framework or ())
@@ -543,18 +771,22 @@ def verify(
     except SkillpassError as exc:
         return _unreadable(exc, "credential")
     at = now or datetime.now(UTC)
+    documents = list(did_documents)
     if online:
-        loaded = _online_bundle(document, loaded, at)
+        bundle_keys = anchors is None if bundle_did_documents is None else bundle_did_documents
+        loaded, fetched = _online_bundle(document, loaded, at, refetch=not bundle_keys)
+        documents += fetched
     policy = make_policy(
         bundle=loaded,
         now=at,
         anchors=anchors,
         trusted_issuers=trusted_issuers,
-        did_documents=did_documents,
+        did_documents=documents,
         allow_test_contexts=allow_test_contexts,
         challenge=challenge,
         domain=domain,
         require_challenge=require_challenge,
+        bundle_did_documents=bundle_did_documents,
     )
     if isinstance(document, dict) and "VerifiablePresentation" in skillpass.types_of(document):
         report = skillpass.verify_presentation(
@@ -564,13 +796,18 @@ def verify(
         report = skillpass.verify_credential(
             document, policy=policy, frameworks=frameworks, id_number=id_number
         )
-    return with_bundle_info(report, loaded, at)
+    return with_bundle_info(report, loaded, at, anchors_pinned=anchors is not None)
 
 
 def with_bundle_info(
-    report: VerificationReport, bundle: TrustBundle | None, at: datetime
+    report: VerificationReport,
+    bundle: TrustBundle | None,
+    at: datetime,
+    *,
+    anchors_pinned: bool = False,
 ) -> VerificationReport:
-    """``report`` with ``trust_bundle``: the bundle's date, age and whether it expired."""
+    """``report`` with ``trust_bundle``: the bundle's date, age, whether it expired, and whose
+    anchors were used (``anchors_from``: ``"caller"`` when pinned, else ``"bundle"``)."""
     if bundle is None or not bundle.anchors:
         return report
     return report.with_extras(
@@ -580,5 +817,6 @@ def with_bundle_info(
             "age_seconds": int(bundle.age(at).total_seconds()),
             "age": human_age(bundle.age(at)),
             "expired": bundle.expired(at),
+            "anchors_from": "caller" if anchors_pinned else "bundle",
         }
     )

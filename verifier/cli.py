@@ -270,6 +270,14 @@ def list_add_issuer(
     except SkillpassError as exc:
         _fail(exc)
     _say(f"{did} listed in {list_file} ({len(trust_list.issuers)} issuer(s))")
+    if not entry.keys and not did.startswith("did:key:"):
+        # A did:web document is not signed: without pins, a verifier using its own anchors
+        # answers key_not_pinned for this issuer (see README, "Trust bundles").
+        typer.echo(
+            "note: its keys are not pinned; add --keys-from did.json (or `trust list key`) so "
+            "that verifiers can use a bundle from anyone",
+            err=True,
+        )
 
 
 @list_app.command("key", cls=PlainCommand)
@@ -556,6 +564,15 @@ def serve(
     ] = False,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port.")] = 8001,
+    anchor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--anchor",
+            metavar="DID",
+            help="Your trust anchor (repeatable), instead of the bundle's own: the bundle's"
+            " unsigned did:web documents then give no key the trust lists do not pin.",
+        ),
+    ] = None,
 ) -> None:
     """Serve POST /credentials/verify and POST /presentations/verify (VC-API)."""
     try:
@@ -569,7 +586,13 @@ def serve(
         )
         raise typer.Exit(2) from None
     try:
-        application = create_app(VerifierSettings(bundle=trust, require_trust=require_trust))
+        application = create_app(
+            VerifierSettings(
+                bundle=trust,
+                require_trust=require_trust,
+                anchors=tuple(a.strip() for a in anchor) if anchor else None,
+            )
+        )
     except SkillpassError as exc:
         _fail(exc)
     typer.echo(f"verifier listening on http://{host}:{port}", err=True)

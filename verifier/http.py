@@ -274,7 +274,11 @@ class _Verifier:
                 self._stamp = stamp
                 return
             policy = self._local(
-                make_policy(bundle=bundle, allow_test_contexts=self.settings.allow_test_contexts)
+                make_policy(
+                    bundle=bundle,
+                    allow_test_contexts=self.settings.allow_test_contexts,
+                    anchors=self.settings.anchors,
+                )
             )
             self.current, self._stamp = (bundle, policy), stamp
 
@@ -300,7 +304,9 @@ class _Verifier:
         self.refresh()
         bundle, policy = self.current
         report = skillpass.verify_credential(document, policy=policy)
-        return with_bundle_info(report, bundle, policy.instant())
+        return with_bundle_info(
+            report, bundle, policy.instant(), anchors_pinned=self.settings.anchors is not None
+        )
 
     def presentation(self, document: Any, options: dict[str, Any]) -> VerificationReport:
         self.refresh()
@@ -316,7 +322,9 @@ class _Verifier:
             require_holder_binding=False,
         )
         report = skillpass.verify_presentation(document, policy=policy)
-        return with_bundle_info(report, bundle, policy.instant())
+        return with_bundle_info(
+            report, bundle, policy.instant(), anchors_pinned=self.settings.anchors is not None
+        )
 
     async def handle(
         self,

@@ -350,9 +350,14 @@ def _print_report(report: "VerificationReport", *, indent: str = "") -> None:
     bundle = report.extras.get("trust_bundle")
     if isinstance(bundle, dict):
         state = "EXPIRED" if bundle.get("expired") else f"valid until {bundle.get('valid_until')}"
+        anchors = (
+            "your --anchor"
+            if bundle.get("anchors_from") == "caller"
+            else "the bundle's own (whoever wrote it is trusted)"
+        )
         c.stdout.print(
             f"{indent}trust bundle: created {escape(str(bundle.get('created')))} "
-            f"({escape(str(bundle.get('age')))} old), {escape(state)}"
+            f"({escape(str(bundle.get('age')))} old), {escape(state)}; anchors: {anchors}"
         )
     identity = report.extras.get("identity")
     if identity is not None:
@@ -549,6 +554,24 @@ def verify(
             " (timeouts, size limits). Without it nothing touches the network.",
         ),
     ] = False,
+    anchor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--anchor",
+            metavar="DID",
+            help="With --trust: your trust anchor (repeatable), instead of the bundle's own;"
+            " then a bundle from anyone can be used: its unsigned did:web documents give no"
+            " key the trust lists do not pin.",
+        ),
+    ] = None,
+    bundle_did_documents: Annotated[
+        bool,
+        typer.Option(
+            "--bundle-did-documents",
+            help="With --anchor: also take keys the trust lists do not pin from the bundle's"
+            " DID documents (a bundle you built yourself).",
+        ),
+    ] = False,
 ) -> None:
     """Verify offline; exit 0 valid, 1 invalid, 3 unknown, 2 unreadable input.
 
@@ -592,6 +615,8 @@ def verify(
                 challenge=challenge,
                 domain=domain,
                 id_number=number,
+                anchors=[c.check_did(a, "--anchor") for a in anchor] if anchor else None,
+                bundle_did_documents=True if bundle_did_documents else None,
             )
         elif "VerifiablePresentation" in types_of(doc):
             report = verify_presentation(
@@ -628,6 +653,8 @@ def _verify_with_trust(
     challenge: str | None,
     domain: str | None,
     id_number: str | None,
+    anchors: list[str] | None = None,
+    bundle_did_documents: bool | None = None,
 ) -> "VerificationReport":
     """Trust bundles and online fetching belong to the verifier role package, imported only
     here, by name, like the role commands: a plain ``skillpass verify`` never loads it."""
@@ -653,6 +680,8 @@ def _verify_with_trust(
         trusted_issuers=trusted_issuers or (),
         did_documents=[d for d in documents if isinstance(d, dict)],
         allow_test_contexts=policy.allow_test_contexts,
+        anchors=anchors,
+        bundle_did_documents=bundle_did_documents,
     )
     return report
 

@@ -23,8 +23,9 @@ class StatusListChecker:
     trust bundle), so verification can run offline.
 
     Each list credential is verified when the checker is made (format, proof and validity, with
-    ``resolver``); one that fails is left out and listed in :attr:`rejected`, so entries that
-    point at it stay ``unknown``. A list only counts for credentials of the same issuer.
+    ``resolver``, and its proof must be by a key of its issuer); one that fails is left out and
+    listed in :attr:`rejected`, so entries that point at it stay ``unknown``. A list only
+    counts for credentials of the same issuer.
     ``statusPurpose: "message"`` entries are read with their own signed ``statusMessage``
     (``"revoked"`` and ``"suspended"`` make the status invalid; another message for a set
     value is reported as ``unknown``), or, lacking one, with SkillPass's
@@ -47,9 +48,16 @@ class StatusListChecker:
             url = document.get("id")
             name = url if isinstance(url, str) else "(a list without an id)"
             report = verify_credential(document, resolver=resolver, now=now)
-            failed = [c for c in report.checks if c.id in _MUST_PASS and c.status != "valid"]
-            issuer = document.get("issuer")
-            issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+            # Trust in the list's issuer is not asked here (it must be the credential's), but
+            # the key must be that issuer's: a list signed by anyone else in its name is not
+            # the issuer's word on its credentials.
+            failed = [
+                c
+                for c in report.checks
+                if (c.id in _MUST_PASS and c.status != "valid")
+                or (c.id == "issuer" and c.status == "invalid")
+            ]
+            issuer_id = report.issuer
             if failed or not isinstance(url, str) or not isinstance(issuer_id, str):
                 self.rejected[name] = failed[0].code if failed else "invalid_status_list"
                 continue

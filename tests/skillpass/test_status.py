@@ -270,6 +270,24 @@ def test_status_list_checker() -> None:
     assert _status_check(suspendable, signed(two)) == ("invalid", "status_purpose_mismatch")
 
 
+def test_a_status_list_signed_by_someone_else_in_the_issuers_name_is_rejected() -> None:
+    """A list whose ``issuer`` names the credential's issuer but whose proof is by another key
+    must not decide the credential's status (it would un-revoke a revoked credential)."""
+    key = skillpass.KeyPair.generate()
+    revocable = _credential_with_entry(key, build_status_entry(URL, 42))
+    attacker = skillpass.KeyPair.generate()
+    unsigned = build_status_list_credential(URL, issuer=key.did, bitstring=Bitstring())
+    forged = skillpass.sign_credential(
+        unsigned, attacker, verification_method=attacker.verification_method
+    )
+    assert set(StatusListChecker([forged]).rejected) == {URL}
+    checker = StatusListChecker([forged])
+    policy = skillpass.VerificationPolicy(status=checker, trust=skillpass.TrustedIssuers([key.did]))
+    report = skillpass.verify_credential(revocable, policy=policy)
+    assert report.check("status").status == "unknown"
+    assert report.status != "valid"
+
+
 def test_a_message_entry_is_read_with_its_own_signed_messages() -> None:
     """An issuer may give its two-bit values other meanings than SkillPass's: the checker reads
     the entry's signed statusMessage, never assumes SkillPass's table."""
