@@ -244,6 +244,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             require_trust=settings.require_trust,
             max_body_bytes=settings.max_body_bytes,
             allow_test_contexts=settings.allow_test_contexts,
+            anchors=tuple(settings.trust_anchors.replace(",", " ").split()) or None,
         ),
         status=own_lists,
         resolver=own_dids,

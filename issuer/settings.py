@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # status with, and whether an issuer the bundle does not accredit is refused.
     trust_bundle: Path | None = None
     require_trust: bool = False
+    # The trust anchors' DIDs (space- or comma-separated, as for `skillpass verifier serve`):
+    # empty takes the bundle's own anchors; given, a bundle from anyone cannot lend keys.
+    trust_anchors: str = ""
     # Sign and verify documents that use the W3C test-only contexts (examples/v2 …): for
     # conformance runs (SKILLPASS_ALLOW_TEST_CONTEXTS=1), never for an institute's credentials.
     allow_test_contexts: bool = False

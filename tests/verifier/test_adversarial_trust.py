@@ -323,6 +323,39 @@ def test_routes_with_pinned_anchors_do_not_take_keys_from_the_bundle(tmp_path: P
     assert reply.json()["code"] == "key_not_pinned"
 
 
+def test_the_issuer_services_verify_routes_take_its_trust_anchors(tmp_path: Path) -> None:
+    """The issuer service mounts the same routes: SKILLPASS_TRUST_ANCHORS pins them there too,
+    and without it the bundle's own anchors lend the forged key (reported as such)."""
+    import base64
+
+    from fastapi.testclient import TestClient
+
+    import issuer
+
+    world, bundle, vc, _ = _forged_setup(tmp_path, at=datetime.now(UTC))
+    body = {"verifiableCredential": json.loads(vc.read_text("utf-8"))}
+
+    def post(**extra: Any) -> Any:
+        settings = issuer.Settings(
+            database_url=f"sqlite:///{tmp_path / 'issuer.db'}",
+            public_url="http://127.0.0.1:8000",
+            admin_token="admin-token-for-the-test",
+            master_key=base64.urlsafe_b64encode(b"k" * 32).decode(),
+            data_dir=tmp_path / "data",
+            trust_bundle=bundle,
+            require_trust=True,
+            **extra,
+        )
+        with TestClient(issuer.create_app(settings)) as client:
+            return client.post("/credentials/verify", json=body)
+
+    pinned = post(trust_anchors=world.authority.did)
+    assert pinned.status_code == 422
+    assert pinned.json()["code"] == "key_not_pinned"
+    lent = post()
+    assert lent.json()["report"]["trust_bundle"]["anchors_from"] == "bundle"
+
+
 def test_anchors_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SKILLPASS_TRUST_ANCHORS", "did:key:z6MkA, did:web:b.example")
     assert verifier.VerifierSettings.from_env().anchors == ("did:key:z6MkA", "did:web:b.example")
