@@ -132,7 +132,7 @@ def main() -> int:
     scanned = qr.decode(qr.read_image(png.read_bytes()))
     if scanned != signed:
         raise SystemExit("the QR round trip lost data")
-    # The officer's trust configuration (later: a signed trust list) names the institute.
+    # Here the officer trusts the institute by its DID; step 8 uses an authority's trust list.
     # The officer types the number printed in the worker's passport: it is checked against the
     # credential's salted hash, read (like every fact in the report) from the signed data.
     report = skillpass.verify_credential(
@@ -175,12 +175,13 @@ def main() -> int:
 
 
 def issuer_service_journey(out: Path, credential: dict[str, Any]) -> bool:
-    """Steps 7-9: the same certificate, issued by the issuer service over HTTP, then revoked."""
+    """Steps 7-9: the same certificate issued by the issuer service over HTTP, verified with a trust
+    bundle (the authority's list, the institute's DID document and status list), then revoked."""
     import httpx
     import uvicorn
 
+    import verifier
     from issuer import Settings, create_app
-    from skillpass.status import StatusListChecker
 
     step(7, "The institute runs the SkillPass issuer service (embedded SQLite)")
     data = out / "issuer"
@@ -230,26 +231,47 @@ def issuer_service_journey(out: Path, credential: dict[str, Any]) -> bool:
                 f"index {entry['statusListIndex']} (of 131,072) in {entry['statusListCredential']}"
             )
 
+            step(8, "The qualifications authority accredits it; the officer syncs a trust bundle")
+            # The authority (in the Philippines, TESDA) lists the institute: its registered
+            # name, the PH-PQF levels it may award, and its key, pinned from its DID document.
+            authority = skillpass.KeyPair.generate()
+            did_doc = http.get("/institutes/rtc7/did.json").json()
+            keys = tuple(
+                verifier.KeyRecord(method["id"], method["publicKeyMultibase"])
+                for method in did_doc["verificationMethod"]
+            )
+            listed = verifier.ListedIssuer(
+                id=institute["did"],
+                name="Regional Training Center VII, Cebu (TESDA-accredited)",
+                country="PH",
+                accreditations=(verifier.Accreditation.parse("PH-PQF", "1-3"),),
+                keys=keys,
+            )
+            trust_list = verifier.TrustList(name="TESDA accredited institutions (demo)")
+            signed_list = trust_list.with_issuer(listed).sign(authority)
+            console.print(
+                f"trust list signed by the authority {authority.did[:32]}…: "
+                f"{listed.name}, PH-PQF {listed.accreditations[0].text}, {len(keys)} key(s)"
+            )
+
             def officer_checks(label: str) -> str:
-                # While online, the officer's machine fetches the DID document and the status
-                # list; the verification itself uses only what was fetched.
-                did_doc = http.get("/institutes/rtc7/did.json").json()
-                status_list = http.get(entry["statusListCredential"].removeprefix(base)).json()
-                resolver = skillpass.OfflineResolver({institute["did"]: did_doc})
-                policy = skillpass.VerificationPolicy(
-                    resolver=resolver,
-                    trust=skillpass.TrustedIssuers({institute["did"]}),
-                    status=StatusListChecker([status_list], resolver=resolver),
+                # While online, the officer's machine syncs a bundle (the trust list, the
+                # institute's DID document and status lists, each with its fetch time); the
+                # verification itself then uses only the bundle, with no network.
+                bundle = verifier.TrustBundle.build(
+                    anchors=[authority.did], trust_lists=[signed_list], fetch=True
                 )
-                report = skillpass.verify_credential(issued, policy=policy)
-                console.print(f"[bold]{label}[/]")
+                bundle.save(out / "trust-bundle.json")
+                report = verifier.verify(
+                    issued, bundle=bundle, anchors=[authority.did], framework="DE-DQR"
+                )
+                console.print(f"[bold]{label}[/] ({len(bundle.parts)} parts in the bundle)")
                 show_report(report)
                 return report.status
 
-            step(8, "An officer verifies it with the institute's fresh status list")
-            before = officer_checks("with the status list as published now:")
+            before = officer_checks("with today's trust bundle:")
 
-            step(9, "The institute revokes it; the officer's next status list says so")
+            step(9, "The institute revokes it; the officer's next sync says so")
             change = {
                 "credentialId": issued["id"],
                 "credentialStatus": {"type": "BitstringStatusList", "statusPurpose": "revocation"},
@@ -257,7 +279,7 @@ def issuer_service_journey(out: Path, credential: dict[str, Any]) -> bool:
             }
             revoked = http.post("/credentials/status", json=change, headers=auth)
             console.print(f"POST /credentials/status -> {revoked.status_code}: {revoked.json()}")
-            after = officer_checks("with the fresh status list:")
+            after = officer_checks("with the next day's trust bundle:")
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -32,6 +32,10 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     # Steps 7-9: issued by the issuer service over HTTP, valid, then revoked.
     assert "POST /credentials/issue -> 201" in out
     assert "the issuer has revoked the credential" in out
+    # Step 8: the trust bundle's registry name, not the self-asserted one, and the pinned key.
+    assert "issued by Regional Training Center VII, Cebu (TESDA-accredited)" in out
+    assert "its key is pinned by the list" in out
+    assert (tmp_path / "trust-bundle.json").is_file()
     served = json.loads((tmp_path / "credential-from-service.json").read_text())
     assert served["credentialStatus"]["type"] == "BitstringStatusListEntry"
     signed = json.loads((tmp_path / "credential.json").read_text())
