@@ -11,7 +11,6 @@ them with ``anchors=`` / ``--anchor`` when the bundle comes from elsewhere).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,6 +21,8 @@ import skillpass
 from skillpass.errors import MalformedValueError, RangeError, SkillpassError
 
 from ._fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, did_web_url, fetch_json
+from ._files import replace_file
+from ._time import stamp, utc
 
 __all__ = ["BUNDLE_TYPE", "BundlePart", "PartKind", "Source", "TrustBundle"]
 
@@ -35,8 +36,7 @@ Source = str | Path | Mapping[str, Any]
 """A part's source: a file path, a URL (fetched only when asked), or the JSON object itself."""
 
 
-def _stamp(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+_stamp = stamp
 
 
 def _bad(message: str, path: str | None = None) -> MalformedValueError:
@@ -45,7 +45,7 @@ def _bad(message: str, path: str | None = None) -> MalformedValueError:
 
 def _when(value: Any, name: str, path: str) -> datetime:
     try:
-        return skillpass.parse_datetime(value, name=name)
+        return utc(value, name)
     except SkillpassError as exc:
         raise _bad(exc.message, path) from None
 
@@ -100,13 +100,12 @@ class BundlePart:
             raise _bad("source is a string", path + "/source")
         if not isinstance(data["document"], dict):
             raise _bad("document is a JSON object", path + "/document")
-        return cls(
-            kind,
-            data["source"],
-            _when(data["fetchedAt"], "fetchedAt", path + "/fetchedAt"),
-            timedelta(seconds=_seconds(data["ttl"], path + "/ttl")),
-            data["document"],
-        )
+        fetched = _when(data["fetchedAt"], "fetchedAt", path + "/fetchedAt")
+        ttl = timedelta(seconds=_seconds(data["ttl"], path + "/ttl"))
+        if fetched > datetime.max.replace(tzinfo=UTC) - ttl:
+            # Its expiry (fetchedAt + ttl) would overflow each time it is checked.
+            raise _bad("fetchedAt plus ttl passes the year 9999", path + "/ttl")
+        return cls(kind, data["source"], fetched, ttl, data["document"])
 
 
 def human_age(delta: timedelta) -> str:
@@ -213,10 +212,7 @@ class TrustBundle:
 
     def save(self, path: str | Path) -> None:
         """Write the bundle (atomically: a verifier never reads half a bundle)."""
-        target = Path(path)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n", "utf-8")
-        os.replace(tmp, target)
+        replace_file(path, json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n")
 
     # ----------------------------------------------------------------- building
 

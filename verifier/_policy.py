@@ -27,6 +27,7 @@ from skillpass import (
 from skillpass.errors import SkillpassError
 
 from ._bundle import BundlePart, TrustBundle, human_age
+from ._time import stamp
 from ._trustlist import ListedIssuer, TrustList, level_in_range
 
 __all__ = ["BundleStatus", "BundleTrust", "load_input", "make_policy", "verify"]
@@ -36,8 +37,7 @@ _LIST_MUST_PASS = ("format", "proof", "issuer")
 _SKEW = timedelta(minutes=5)
 
 
-def _stamp(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+_stamp = stamp
 
 
 def _expired_message(bundle: TrustBundle, at: datetime) -> str:

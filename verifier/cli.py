@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -18,6 +18,9 @@ import typer
 import skillpass
 from skillpass.cli import PlainCommand
 from skillpass.errors import KeyFileError, MalformedValueError, SkillpassError
+
+from ._files import replace_file
+from ._time import stamp, utc
 
 __all__ = ["app", "trust_app"]
 
@@ -95,7 +98,7 @@ def _when(text: str | None, option: str) -> datetime | None:
     if len(value) == 10 and value[4] == "-" and value[7] == "-":
         value += "T00:00:00Z"  # a date alone is its start, in UTC
     try:
-        return skillpass.parse_datetime(value, name=option)
+        return utc(value, option)
     except SkillpassError as exc:
         raise MalformedValueError(f"{option}: {exc.message}", code="invalid_datetime") from None
 
@@ -156,9 +159,7 @@ def _load_list(path: Path, *, create: bool = False) -> Any:
 
 
 def _save_list(path: Path, trust_list: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(trust_list.to_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
-    os.replace(tmp, path)
+    replace_file(path, json.dumps(trust_list.to_json(), indent=2, ensure_ascii=False) + "\n")
 
 
 def _keys_from_document(path: Path, did: str) -> tuple[Any, ...]:
@@ -325,7 +326,7 @@ def list_key(
         ):
             when = _when(value, option)
             if when is not None:
-                data[name] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+                data[name] = stamp(when)
         record = KeyRecord.from_json(data, "")
         if record.id.partition("#")[0] != did:
             raise MalformedValueError(f"{record.id} is not a key of {did}", code="invalid_option")
@@ -515,7 +516,15 @@ def bundle_show(
     from verifier import TrustBundle
 
     try:
-        summary = TrustBundle.load(bundle_file).summary(_when(now, "--now"))
+        at = _when(now, "--now")
+        if at is not None and not datetime(2, 1, 1, tzinfo=UTC) <= at <= datetime(
+            9998, 12, 31, tzinfo=UTC
+        ):
+            # The verification pipeline's clock range (it adds skew allowances to it).
+            raise MalformedValueError(
+                f"--now {now!r} is outside the years 0002-9998", code="invalid_datetime"
+            )
+        summary = TrustBundle.load(bundle_file).summary(at)
     except SkillpassError as exc:
         _fail(exc)
     if as_json:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -41,6 +42,7 @@ PROBLEM = "application/problem+json"
 _VCDM = "https://www.w3.org/TR/vc-data-model#"
 _SKILLPASS = "https://skillpass.dev/problems#"
 _MAX_DEPTH = 64
+_DIGITS = re.compile(r"[0-9]{1,20}")
 # Checks that may stay "unknown" without failing the route (unless trust is required).
 _TOLERATED = {"issuer", "status"}
 
@@ -155,7 +157,8 @@ def _depth_ok(data: Any) -> bool:
 
 async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+    # ASCII digits only: str.isdigit() accepts "²", which int() refuses (a 500).
+    if declared is not None and (not _DIGITS.fullmatch(declared) or int(declared) > limit):
         raise RangeError(f"the request body exceeds {limit} bytes", code="body_too_large")
     chunks: list[bytes] = []
     size = 0

@@ -1,0 +1,428 @@
+"""Attacks on the verifier's robustness (not its verdicts): inputs that used to crash it with a
+traceback, make it hang, or corrupt a trust list file. Each test failed before its fix.
+
+Servers here are raw sockets on 127.0.0.1, in this process, closed in ``finally``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import skillpass
+import verifier
+from skillpass.cli import app as cli
+from tests.verifier.common import NOW, T0, World
+from verifier import Accreditation, KeyRecord, TrustBundle, TrustList
+from verifier._fetch import fetch_json
+
+runner = CliRunner()
+
+
+def _cli(*args: str) -> Any:
+    return runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+# ------------------------------------------------------------------ levels of accreditations
+
+
+@pytest.mark.parametrize(
+    "levels",
+    [
+        "²-³",  # str.isdigit() says yes, int() says no
+        "1-" + "9" * 5000,  # past Python's int digit limit
+        ",".join(["1-99"] * 2000),  # 2000 parts of 99 labels each
+        "1-5\udcff",  # a lone surrogate: read, but never written back
+    ],
+    ids=["superscript", "huge-number", "many-parts", "surrogate"],
+)
+def test_odd_levels_are_refused_not_crashed(levels: str) -> None:
+    with pytest.raises(skillpass.SkillpassError) as caught:
+        Accreditation.parse("XX-NEW", levels)
+    assert caught.value.code == "invalid_trust_list"
+
+
+def test_odd_levels_on_the_command_line_are_an_error_not_a_traceback(tmp_path: Path) -> None:
+    target = tmp_path / "list.json"
+    result = _cli(
+        "trust", "list", "add-issuer", "--list", str(target), "--did", "did:web:a.example",
+        "--name", "A", "--country", "PH", "--framework", "XX-NEW", "--levels", "²-³",
+    )  # fmt: skip
+    assert result.exit_code == 2 and "invalid_trust_list" in result.stderr
+    assert not target.exists()
+
+
+def test_a_signed_list_with_odd_levels_is_rejected_not_fatal(tmp_path: Path) -> None:
+    """A trust list in a bundle is read with every check: one bad list is left out (and
+    named), the service still starts and verifies."""
+    world = World()
+    text = json.dumps(
+        {
+            "type": "SkillPassTrustList",
+            "version": 1,
+            "name": "odd",
+            "issuers": [
+                {
+                    "id": "did:web:rtc7.example.ph",
+                    "name": "A",
+                    "country": "PH",
+                    "accreditations": [{"framework": "XX-NEW", "levels": "²-³"}],
+                }
+            ],
+        }
+    )
+    signed = TrustList("x").sign(world.authority, now=T0 - timedelta(days=1))
+    signed.pop("proof")
+    signed["credentialSubject"]["endorsementComment"] = text
+    signed = skillpass.sign_credential(signed, world.authority, now=T0 - timedelta(days=1))
+    bundle = world.bundle(trust_lists=[signed])
+    policy = verifier.make_policy(bundle=bundle, now=NOW)
+    assert policy is not None
+    summary = bundle.summary(NOW)
+    assert summary["parts"][0]["problem"] == "invalid_trust_list"
+    path = tmp_path / "bundle.json"
+    bundle.save(path)
+    client = TestClient(verifier.create_app(verifier.VerifierSettings(bundle=path)))
+    response = client.post(
+        "/credentials/verify", json={"verifiableCredential": world.credential(status=False)}
+    )
+    assert response.status_code == 200, response.text
+
+
+# ------------------------------------------------------------------ dates at the edges
+
+
+def test_years_before_1000_survive_a_save(tmp_path: Path) -> None:
+    """strftime("%Y") writes year 999 as "999": the list was saved, then unreadable."""
+    target = tmp_path / "list.json"
+    result = _cli(
+        "trust", "list", "add-issuer", "--list", str(target), "--did", "did:web:a.example",
+        "--name", "A", "--country", "PH", "--framework", "PH-PQF", "--levels", "1-5",
+        "--valid-from", "0999-01-01",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(target.read_text("utf-8"))["issuers"][0]["validFrom"] == (
+        "0999-01-01T00:00:00Z"
+    )
+    again = _cli(
+        "trust", "list", "add-issuer", "--list", str(target), "--did", "did:web:b.example",
+        "--name", "B", "--country", "PH", "--framework", "PH-PQF", "--levels", "1-5",
+    )  # fmt: skip
+    assert again.exit_code == 0, again.stderr
+    shown = _cli("trust", "list", "show", str(target), "--json")
+    assert shown.exit_code == 0 and len(json.loads(shown.stdout)["issuers"]) == 2
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 2),
+        max_value=datetime(9999, 12, 30),
+        timezones=st.just(UTC),
+    )
+)
+@settings(max_examples=80, deadline=None)
+def test_key_record_dates_round_trip(when: datetime) -> None:
+    key = skillpass.KeyPair.generate()
+    record = KeyRecord(
+        key.did + "#" + key.did.removeprefix("did:key:"),
+        key.public_key.multibase,
+        when.replace(microsecond=0),
+        None,
+        when.replace(microsecond=0),
+    )
+    again = KeyRecord.from_json(json.loads(json.dumps(record.to_json())), "")
+    assert again == record
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00", "9999-12-31T24:00:00Z"]
+)
+def test_dates_with_no_utc_form_are_refused_where_read(value: str, tmp_path: Path) -> None:
+    key = skillpass.KeyPair.generate()
+    vm = key.did + "#" + key.did.removeprefix("did:key:")
+    with pytest.raises(skillpass.SkillpassError) as caught:
+        KeyRecord.from_json(
+            {"id": vm, "publicKeyMultibase": key.public_key.multibase, "compromised": value}, ""
+        )
+    assert caught.value.code == "invalid_trust_list"
+    target = tmp_path / "list.json"
+    result = _cli(
+        "trust", "list", "add-issuer", "--list", str(target), "--did", "did:web:a.example",
+        "--name", "A", "--country", "PH", "--framework", "PH-PQF", "--levels", "1-5",
+        "--valid-until", value,
+    )  # fmt: skip
+    assert result.exit_code == 2 and "invalid_datetime" in result.stderr
+    assert not target.exists()
+
+
+def _bundle_json(world: World) -> dict[str, Any]:
+    return world.bundle().to_json()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("fetchedAt", "9999-12-31T00:00:00Z"),  # + ttl passes the year 9999
+        ("fetchedAt", "0001-01-01T00:00:00+01:00"),  # no UTC form
+    ],
+)
+def test_bundle_parts_dated_at_the_edge_are_refused(field: str, value: str, tmp_path: Path) -> None:
+    data = _bundle_json(World())
+    data["parts"][-1][field] = value
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(skillpass.SkillpassError) as caught:
+        TrustBundle.load(path)
+    assert caught.value.code == "invalid_trust_bundle"
+    shown = _cli("trust", "bundle", "show", str(path))
+    assert shown.exit_code == 2 and "invalid_trust_bundle" in shown.stderr
+
+
+def test_bundle_show_now_at_the_edge_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "bundle.json"
+    World().bundle().save(path)
+    shown = _cli("trust", "bundle", "show", str(path), "--now", "0001-01-01T00:00:00+14:00")
+    assert shown.exit_code == 2 and "invalid_datetime" in shown.stderr
+    far = _cli("trust", "bundle", "show", str(path), "--now", "9999-12-31T23:59:59Z", "--json")
+    assert far.exit_code == 2 and "invalid_datetime" in far.stderr
+    late = _cli("trust", "bundle", "show", str(path), "--now", "9998-12-30T00:00:00Z", "--json")
+    assert late.exit_code == 0 and json.loads(late.stdout)["expired"] is True
+
+
+# ------------------------------------------------------------------ writing files
+
+
+def test_writing_over_a_directory_is_an_error_and_leaves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "bundle.json"
+    out.mkdir()
+    (out / "keep").write_text("x", "utf-8")
+    with pytest.raises(skillpass.SkillpassError) as caught:
+        World().bundle().save(out)
+    assert caught.value.code == "output_unwritable"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle.json"]
+    assert (out / "keep").read_text("utf-8") == "x"
+    result = _cli("trust", "bundle", "build", "--anchor", "did:key:z6MkTest", "--out", str(out))
+    assert result.exit_code == 2 and "output_unwritable" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle.json"]
+
+
+def test_saving_into_a_missing_directory_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(skillpass.SkillpassError) as caught:
+        World().bundle().save(tmp_path / "nowhere" / "bundle.json")
+    assert caught.value.code == "output_unwritable"
+
+
+def test_failed_edits_never_touch_the_list_file(tmp_path: Path) -> None:
+    target = tmp_path / "list.json"
+    ok = _cli(
+        "trust", "list", "add-issuer", "--list", str(target), "--did", "did:web:a.example",
+        "--name", "A", "--country", "PH", "--framework", "PH-PQF", "--levels", "1-5",
+    )  # fmt: skip
+    assert ok.exit_code == 0, ok.stderr
+    before = target.read_bytes()
+    mode = target.stat().st_mode
+    attempts = [
+        ("add-issuer", "--list", str(target), "--did", "did:web:b.example", "--name", "B",
+         "--country", "PH", "--framework", "XX", "--levels", "²-³"),
+        ("add-issuer", "--list", str(target), "--did", "did:web:b.example", "--name", "B",
+         "--country", "PH", "--framework", "PH-PQF", "--levels", "1-5",
+         "--valid-from", "0001-01-01T00:00:00+01:00"),
+        ("key", "--list", str(target), "--did", "did:web:a.example", "--id",
+         "did:web:a.example#k", "--public-key", "z6MkNotAKey"),
+        ("key", "--list", str(target), "--did", "did:web:a.example", "--id",
+         "did:web:a.example#k", "--compromised", "garbage"),
+        ("remove-issuer", "--list", str(target), "--did", "did:web:zzz.example"),
+    ]  # fmt: skip
+    for args in attempts:
+        result = _cli("trust", "list", *args)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert target.read_bytes() == before
+    assert target.stat().st_mode == mode
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["list.json"]
+
+
+# ------------------------------------------------------------------ the routes
+
+
+def _asgi_post(app: Any, headers: list[tuple[bytes, bytes]], body: bytes) -> int:
+    """POST straight through the ASGI interface: HTTP clients (and h11) fix or refuse odd
+    headers before they reach the app; other servers may pass them on."""
+    sent: list[dict[str, Any]] = []
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/credentials/verify",
+        "raw_path": b"/credentials/verify",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    return int(next(m["status"] for m in sent if m["type"] == "http.response.start"))
+
+
+@pytest.mark.parametrize(
+    # Latin-1 superscript digits: str.isdigit() says yes, int() says no.
+    "declared",
+    [b"\xb2", b"\xb9\xb2", b"-1", b"1e3", b"9" * 40, b""],
+)
+def test_a_content_length_of_odd_digits_is_a_problem_not_a_500(declared: bytes) -> None:
+    app = verifier.create_app()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", declared),
+    ]
+    assert _asgi_post(app, headers, b"{}") in (400, 413)
+
+
+# ------------------------------------------------------------------ fetching from bad servers
+
+
+@contextmanager
+def _raw_server(reply: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A one-thread-per-connection server on 127.0.0.1 that answers with ``reply``."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(5)
+                try:
+                    conn.recv(65536)
+                    reply(conn)
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+def _broken_chunks(conn: socket.socket) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
+
+
+def _too_many_headers(conn: socket.socket) -> None:
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(150)) + b"\r\n{}"
+    )
+
+
+def _trickle(conn: socket.socket) -> None:
+    # Each byte comes well within the read timeout; the whole body takes far longer than the
+    # fetch's total allowance (three read timeouts).
+    body = b'{"a": "' + b"x" * 40 + b'"}'
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body))
+    for byte in body:
+        conn.sendall(bytes([byte]))
+        time.sleep(0.1)
+
+
+def _redirect(conn: socket.socket) -> None:
+    conn.sendall(
+        b"HTTP/1.1 302 Found\r\nLocation: https://example.org/\r\nContent-Length: 0\r\n\r\n"
+    )
+
+
+def _lying_length(conn: socket.socket) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n{}")
+
+
+def _endless(conn: socket.socket) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n")
+    chunk = b" " * 65536
+    for _ in range(200):  # 13 MB, more than the cap
+        conn.sendall(chunk)
+
+
+def _server_error(conn: socket.socket) -> None:
+    conn.sendall(b"HTTP/1.1 500 Oops\r\nContent-Length: 2\r\n\r\n{}")
+
+
+@pytest.mark.parametrize(
+    ("reply", "codes"),
+    [
+        (_broken_chunks, {"fetch_failed"}),
+        (_too_many_headers, {"fetch_failed"}),
+        (_trickle, {"fetch_failed"}),
+        (_redirect, {"fetch_failed"}),
+        (_lying_length, {"fetch_failed", "not_json"}),
+        (_endless, {"response_too_large", "fetch_failed"}),
+        (_server_error, {"fetch_failed"}),
+    ],
+    ids=lambda v: getattr(v, "__name__", ""),
+)
+def test_bad_servers_give_a_fetch_error(
+    reply: Callable[[socket.socket], None], codes: set[str]
+) -> None:
+    with _raw_server(reply) as base, pytest.raises(skillpass.SkillpassError) as caught:
+        fetch_json(base + "/x", timeout=0.5, max_bytes=1024 * 1024)
+    assert caught.value.code in codes, caught.value
+
+
+def test_online_verification_survives_a_broken_server() -> None:
+    """``verify --online`` fetched with only SkillpassError caught: a broken chunked answer
+    escaped as http.client.IncompleteRead."""
+    with _raw_server(_broken_chunks) as base:
+        port = base.rsplit(":", 1)[1]
+        key = skillpass.KeyPair.generate()
+        world = World(keys=[key])
+        credential = world.credential(status=True)
+        credential_did = f"did:web:127.0.0.1%3A{port}"
+        credential["issuer"]["id"] = credential_did
+        credential["credentialStatus"]["statusListCredential"] = base + "/status/1"
+        report = verifier.verify(credential, online=True, now=NOW)
+    # Nothing raised: the DID document could not be fetched, so the proof is not checked.
+    assert report.status == "unknown"
+    assert {c.id: c.status for c in report.checks}["proof"] == "unknown"
+
+
+def test_bundle_build_fetch_from_a_broken_server_is_an_error(tmp_path: Path) -> None:
+    with _raw_server(_broken_chunks) as base:
+        result = _cli(
+            "trust", "bundle", "build", "--anchor", "did:key:z6MkTest", "--trust-list",
+            base + "/list", "--fetch", "--timeout", "2", "--out", str(tmp_path / "b.json"),
+        )  # fmt: skip
+    assert result.exit_code == 2 and "fetch_failed" in result.stderr
+    assert not (tmp_path / "b.json").exists()
