@@ -195,7 +195,9 @@ class TrustBundle:
                 f"the trust bundle {path} is larger than {MAX_BUNDLE_BYTES:,} bytes",
                 code="input_too_large",
             )
-        return cls.from_json(skillpass.parse_json(raw, what="the trust bundle"))
+        # Not the 4 MB default of one document: a bundle gathers many.
+        data = skillpass.parse_json(raw, what="the trust bundle", max_bytes=MAX_BUNDLE_BYTES)
+        return cls.from_json(data)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -212,7 +214,14 @@ class TrustBundle:
 
     def save(self, path: str | Path) -> None:
         """Write the bundle (atomically: a verifier never reads half a bundle)."""
-        replace_file(path, json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n")
+        text = json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n"
+        if len(text.encode("utf-8")) > MAX_BUNDLE_BYTES:
+            # Refused here rather than written and then refused by every verifier.
+            raise RangeError(
+                f"the trust bundle would be larger than {MAX_BUNDLE_BYTES:,} bytes",
+                code="input_too_large",
+            )
+        replace_file(path, text)
 
     # ----------------------------------------------------------------- building
 

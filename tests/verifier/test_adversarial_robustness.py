@@ -466,3 +466,29 @@ def test_status_values_read_without_copying_the_list(
     with pytest.raises(skillpass.SkillpassError) as caught:
         read_status(past, listed)
     assert caught.value.code == "status_index_out_of_range"
+
+
+# ------------------------------------------------------------------ bundle size
+
+
+def test_a_bundle_over_four_megabytes_is_read_back(tmp_path: Path) -> None:
+    """The bundle reader allowed 64 MB but parsed with the 4 MB limit of one document: a
+    bundle for many issuers was written by ``bundle build`` and refused by every verifier."""
+    world = World()
+    document = world.did_document()
+    document["alsoKnownAs"] = [f"https://rtc7.example.ph/alias/{i:06d}" for i in range(150_000)]
+    bundle = TrustBundle.build(
+        anchors=[world.authority.did],
+        trust_lists=[world.signed_list()],
+        did_documents=[document],
+        status_lists=[world.status_list()],
+        now=T0,
+        ttl=timedelta(days=30),
+        status_ttl=timedelta(days=30),
+    )
+    path = tmp_path / "bundle.json"
+    bundle.save(path)
+    assert path.stat().st_size > 4_000_000
+    again = TrustBundle.load(path)
+    assert again.to_json() == bundle.to_json()
+    assert verifier.verify(world.credential(), bundle=again, now=NOW).verified
