@@ -28,7 +28,7 @@ import verifier
 from skillpass.cli import app as cli
 from skillpass.status import MIN_ENTRIES, Bitstring, build_status_list_credential, read_status
 from tests.verifier.common import NOW, T0, World
-from verifier import Accreditation, KeyRecord, TrustBundle, TrustList
+from verifier import Accreditation, KeyRecord, ListedIssuer, TrustBundle, TrustList
 from verifier._fetch import fetch_json
 
 runner = CliRunner()
@@ -492,3 +492,123 @@ def test_a_bundle_over_four_megabytes_is_read_back(tmp_path: Path) -> None:
     again = TrustBundle.load(path)
     assert again.to_json() == bundle.to_json()
     assert verifier.verify(world.credential(), bundle=again, now=NOW).verified
+
+
+# ------------------------------------------------------------------ damaged files (fuzz)
+
+_JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    st.sampled_from(["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59Z", "did:web:x", "²-³"]),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            out += _paths(item, (*prefix, i))
+    return out
+
+
+def _damage(data: Any, draw: Any) -> Any:
+    """``data`` with a few values replaced by junk, or removed."""
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        paths = [p for p in _paths(data) if p]
+        if not paths:
+            return data
+        path = draw(st.sampled_from(paths))
+        parent = data
+        for step in path[:-1]:
+            parent = parent[step]
+        if isinstance(parent, dict) and draw(st.booleans()):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = draw(_JUNK)
+    return data
+
+
+_LIST_TEXT: dict[str, str] = {}
+
+
+def _list_file_text() -> str:
+    if not _LIST_TEXT:
+        world = World()
+        key = world.keys[0]
+        record = KeyRecord(world.vm(0), key.public_key.multibase, T0, None, None)
+        entry = ListedIssuer(
+            "did:web:rtc7.example.ph",
+            "RTC 7",
+            "PH",
+            (Accreditation.parse("PH-PQF", "1-5"),),
+            T0,
+            None,
+            (record,),
+        )
+        _LIST_TEXT["list"] = json.dumps(TrustList("L").with_issuer(entry).to_json())
+    return _LIST_TEXT["list"]
+
+
+@given(st.data())
+@settings(max_examples=40, deadline=None)
+def test_damaged_list_files_give_errors_and_stay_as_they_were(data: st.DataObject) -> None:
+    import tempfile
+
+    damaged = _damage(json.loads(_list_file_text()), data.draw)
+    text = json.dumps(damaged)
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "list.json"
+        target.write_text(text, "utf-8")
+        commands = [
+            ("show", str(target)),
+            ("add-issuer", "--list", str(target), "--did", "did:web:b.example", "--name", "B",
+             "--country", "PH", "--framework", "PH-PQF", "--levels", "1-3"),
+            ("key", "--list", str(target), "--did", "did:web:rtc7.example.ph", "--id",
+             "did:web:rtc7.example.ph#key-1", "--retired", "2026-06-01"),
+            ("remove-issuer", "--list", str(target), "--did", "did:web:rtc7.example.ph"),
+        ]  # fmt: skip
+        for args in commands:
+            before = target.read_bytes()
+            result = _cli("trust", "list", *args)
+            assert result.exit_code in (0, 2), (args, result.stderr)
+            if result.exit_code == 2:
+                assert result.stderr.startswith("error: "), result.stderr
+                assert target.read_bytes() == before
+            else:
+                # What was written reads back.
+                TrustList.from_json(json.loads(target.read_text("utf-8")))
+
+
+_BUNDLE_TEXT: dict[str, str] = {}
+
+
+@given(st.data())
+@settings(max_examples=40, deadline=None)
+def test_damaged_bundles_are_refused_or_used_never_crash(data: st.DataObject) -> None:
+    import tempfile
+
+    if not _BUNDLE_TEXT:
+        world = World()
+        _BUNDLE_TEXT["bundle"] = json.dumps(world.bundle().to_json())
+        _BUNDLE_TEXT["credential"] = json.dumps(world.credential())
+    damaged = _damage(json.loads(_BUNDLE_TEXT["bundle"]), data.draw)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bundle.json"
+        path.write_text(json.dumps(damaged), "utf-8")
+        shown = _cli("trust", "bundle", "show", str(path), "--now", "2026-03-20T00:00:00Z")
+        assert shown.exit_code in (0, 2), shown.stderr
+        try:
+            bundle = TrustBundle.load(path)
+        except skillpass.SkillpassError:
+            assert shown.exit_code == 2
+            return
+        report = verifier.verify(_BUNDLE_TEXT["credential"], bundle=bundle, now=NOW)
+        assert report.status in ("valid", "invalid", "unknown")
