@@ -11,6 +11,8 @@ them with ``anchors=`` / ``--anchor`` when the bundle comes from elsewhere).
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -183,7 +185,15 @@ class TrustBundle:
     def load(cls, path: str | Path) -> TrustBundle:
         """Read a bundle file (``trust_bundle_unreadable``, ``invalid_trust_bundle``)."""
         try:
-            with open(path, "rb") as handle:
+            # Non-blocking open: a FIFO put in the bundle's place must not hang the service
+            # (it re-reads the file when it changes); only a regular file is read.
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            with open(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise MalformedValueError(
+                        f"cannot read the trust bundle {path}: not a regular file",
+                        code="trust_bundle_unreadable",
+                    )
                 raw = handle.read(MAX_BUNDLE_BYTES + 1)
         except OSError as exc:
             raise MalformedValueError(
@@ -259,6 +269,12 @@ class TrustBundle:
         parts: list[BundlePart] = []
 
         def add(kind: PartKind, source: Source, part_ttl: timedelta) -> BundlePart:
+            if len(parts) >= MAX_PARTS:
+                # Lists name issuers, documents name status lists: what --fetch follows is
+                # the sources' say. A bigger bundle could be written but never loaded.
+                raise RangeError(
+                    f"a trust bundle holds at most {MAX_PARTS:,} parts", code="too_many_parts"
+                )
             name, document = _load_source(source, fetch, timeout, max_bytes)
             part = BundlePart(kind, name, when, part_ttl, document)
             parts.append(part)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import threading
 import time
@@ -612,3 +613,34 @@ def test_damaged_bundles_are_refused_or_used_never_crash(data: st.DataObject) ->
             return
         report = verifier.verify(_BUNDLE_TEXT["credential"], bundle=bundle, now=NOW)
         assert report.status in ("valid", "invalid", "unknown")
+
+
+@pytest.mark.timeout(60)
+def test_a_fifo_in_place_of_the_bundle_does_not_hang(tmp_path: Path) -> None:
+    """The service re-reads its bundle when the file changes; opening a FIFO blocked for ever
+    (until a writer came), and with it every request."""
+    fifo = tmp_path / "bundle.json"
+    os.mkfifo(fifo)
+    with pytest.raises(skillpass.SkillpassError) as caught:
+        TrustBundle.load(fifo)
+    assert caught.value.code == "trust_bundle_unreadable"
+    good = tmp_path / "good.json"
+    World().bundle().save(good)
+    app = verifier.create_app(verifier.VerifierSettings(bundle=good))
+    client = TestClient(app)
+    good.unlink()
+    os.mkfifo(good)
+    response = client.post("/credentials/verify", json={"verifiableCredential": {}})
+    assert response.status_code == 400 and response.json()["code"] != "verification_error"
+
+
+def test_bundle_build_stops_at_the_most_parts_a_verifier_loads(tmp_path: Path) -> None:
+    from verifier._bundle import MAX_PARTS
+
+    document = World().did_document()
+    with pytest.raises(skillpass.SkillpassError) as caught:
+        TrustBundle.build(anchors=["did:key:z6MkTest"], did_documents=[document] * (MAX_PARTS + 1))
+    assert caught.value.code == "too_many_parts"
+    built = TrustBundle.build(anchors=["did:key:z6MkTest"], did_documents=[document] * MAX_PARTS)
+    built.save(tmp_path / "b.json")
+    assert len(TrustBundle.load(tmp_path / "b.json").parts) == MAX_PARTS
