@@ -10,6 +10,7 @@ earliest moment the key may have leaked, and the institute should re-issue what 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +36,8 @@ __all__ = ["BundleStatus", "BundleTrust", "load_input", "make_policy", "verify"]
 # A list's validity dates are judged at each verification's time (see BundleTrust.assess).
 _LIST_MUST_PASS = ("format", "proof", "issuer")
 _SKEW = timedelta(minutes=5)
+ONLINE_BUDGET_SECONDS = 30.0
+"""How long ``verify(online=True)`` may spend fetching, in all."""
 
 
 _stamp = stamp
@@ -479,27 +482,34 @@ def online_sources(document: Any) -> tuple[list[str], list[str]]:
 def _online_bundle(document: Any, bundle: TrustBundle | None, now: datetime) -> TrustBundle:
     """``bundle`` plus what the document needs, fetched now (failures leave parts out: the
     checks that needed them say ``unknown``)."""
-    from ._fetch import did_web_url, fetch_json
+    from ._fetch import DEFAULT_TIMEOUT, did_web_url, fetch_json
 
     dids, urls = online_sources(document)
     have = set(bundle.did_documents()) if bundle is not None else set()
     parts: list[BundlePart] = []
-    for did in dids:
-        if did in have:
-            continue
+    # The document names what is fetched (up to 64 URLs): one budget for all of them, or a
+    # hostile credential's slow servers would hold the verifier for half an hour.
+    deadline = time.monotonic() + ONLINE_BUDGET_SECONDS
+    wanted = [("did-document", did) for did in dids if did not in have]
+    wanted += [("status-list", url) for url in urls]
+    for kind, name in wanted:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
         try:
-            fetched = fetch_json(did_web_url(did))
+            url = did_web_url(name) if kind == "did-document" else name
+            fetched = fetch_json(url, timeout=min(DEFAULT_TIMEOUT, left), total=left)
         except SkillpassError:
             continue
         parts.append(
-            BundlePart("did-document", fetched.url, now, timedelta(hours=1), fetched.document)
+            BundlePart(
+                "did-document" if kind == "did-document" else "status-list",
+                fetched.url,
+                now,
+                timedelta(hours=1),
+                fetched.document,
+            )
         )
-    for url in urls:
-        try:
-            fetched = fetch_json(url)
-        except SkillpassError:
-            continue
-        parts.append(BundlePart("status-list", url, now, timedelta(hours=1), fetched.document))
     if bundle is None:
         return TrustBundle((), tuple(parts), now, now + timedelta(hours=1))
     return TrustBundle(

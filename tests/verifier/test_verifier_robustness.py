@@ -644,3 +644,27 @@ def test_bundle_build_stops_at_the_most_parts_a_verifier_loads(tmp_path: Path) -
     built = TrustBundle.build(anchors=["did:key:z6MkTest"], did_documents=[document] * MAX_PARTS)
     built.save(tmp_path / "b.json")
     assert len(TrustBundle.load(tmp_path / "b.json").parts) == MAX_PARTS
+
+
+@pytest.mark.timeout(30)
+def test_online_fetches_share_one_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A credential names up to 64 URLs for --online; each fetch had 30 s, so slow servers
+    could hold one verification for half an hour. Here eleven fetches of 4 s each (44 s
+    before) stop when the budget (1 s here) is spent."""
+    from verifier import _policy
+
+    monkeypatch.setattr(_policy, "ONLINE_BUDGET_SECONDS", 1.0)
+    with _raw_server(_trickle) as base:
+        port = base.rsplit(":", 1)[1]
+        document = {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": f"did:web:127.0.0.1%3A{port}",
+            "credentialSubject": {"id": "did:example:x"},
+            "credentialStatus": [
+                {"type": "BitstringStatusListEntry", "statusListCredential": f"{base}/s/{i}"}
+                for i in range(10)
+            ],
+        }
+        report = verifier.verify(document, online=True, now=NOW)
+    assert report.status in ("invalid", "unknown")
