@@ -22,7 +22,7 @@ from typing import Any, Literal
 import skillpass
 from skillpass.errors import MalformedValueError, RangeError, SkillpassError
 
-from ._fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, did_web_url, fetch_json
+from ._fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, check_url, did_web_url, fetch_json
 from ._files import replace_file
 from ._time import stamp, utc
 
@@ -388,6 +388,13 @@ class TrustBundle:
 MAX_FOLLOWED_LISTS = 1000
 
 
+def _fetchable(url: object) -> bool:
+    try:
+        return isinstance(url, str) and "://" in url and check_url(url) == url
+    except SkillpassError:
+        return False
+
+
 def _status_list_urls(document: Mapping[str, Any], timeout: float, max_bytes: int) -> list[str]:
     """The status lists an issuer's DID document points to: a ``BitstringStatusListIndex``
     service whose endpoint answers ``{"statusLists": [URL, …]}`` (as the SkillPass issuer
@@ -402,9 +409,11 @@ def _status_list_urls(document: Mapping[str, Any], timeout: float, max_bytes: in
             continue
         index = fetch_json(endpoint, timeout=timeout, max_bytes=max_bytes).document
         found = index.get("statusLists")
-        if not isinstance(found, list) or not all(isinstance(u, str) for u in found):
+        if not isinstance(found, list) or not all(_fetchable(u) for u in found):
+            # URLs only: a bare name would be read as a local file (the index is the
+            # issuer's say, and a key file must never end up in a bundle).
             raise MalformedValueError(
-                f"{endpoint} does not list status lists", code="invalid_status_list_index"
+                f"{endpoint} does not list status-list URLs", code="invalid_status_list_index"
             )
         urls += found
     if len(urls) > MAX_FOLLOWED_LISTS:

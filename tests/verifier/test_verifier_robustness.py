@@ -668,3 +668,28 @@ def test_online_fetches_share_one_budget(monkeypatch: pytest.MonkeyPatch) -> Non
         }
         report = verifier.verify(document, online=True, now=NOW)
     assert report.status in ("invalid", "unknown")
+
+
+def test_fetched_status_list_index_cannot_name_local_files(tmp_path: Path) -> None:
+    """``bundle build --fetch`` follows the status lists an issuer's index names; a name
+    without "://" was read as a local file, so a hostile index could copy, say, the
+    authority's key file into a bundle that is then handed out."""
+    secret = tmp_path / "authority-key.json"
+    secret.write_text(json.dumps({"secret": "do not ship"}), "utf-8")
+    index = json.dumps({"statusLists": [str(secret)]}).encode()
+
+    def answer(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(index) + index)
+
+    with _raw_server(answer) as base:
+        document = World().did_document()
+        document["service"] = [
+            {
+                "id": document["id"] + "#status-lists",
+                "type": "BitstringStatusListIndex",
+                "serviceEndpoint": base + "/index",
+            }
+        ]
+        with pytest.raises(skillpass.SkillpassError) as caught:
+            TrustBundle.build(anchors=["did:key:z6MkTest"], did_documents=[document], fetch=True)
+    assert caught.value.code == "invalid_status_list_index"
