@@ -15,6 +15,7 @@ the W3C conformance suites send credentials of their own ``did:key`` issuers and
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 import re
@@ -57,6 +58,18 @@ _TYPES = {
 _KEY_NOT_ISSUERS = {"issuer_mismatch", "verification_relationship"}
 
 
+class _Json(JSONResponse):
+    """JSON that always renders: a report echoes parts of the document (its ``id``), and a
+    lone surrogate from a ``"\\ud800"`` escape cannot be encoded as UTF-8; such text is sent
+    escaped (``ensure_ascii``) instead of failing the response."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
 def _problem(
     status: int, code: str, detail: str, title: str, report: VerificationReport | None, check: str
 ) -> JSONResponse:
@@ -76,7 +89,7 @@ def _problem(
             if c.status != "valid"
         ]
         body["report"] = report.to_dict()
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return _Json(body, status_code=status, media_type=PROBLEM)
 
 
 def _all_checks(report: VerificationReport) -> list[Check]:
@@ -101,7 +114,7 @@ def _reply(report: VerificationReport, require_trust: bool) -> Response:
     failing = _failing(report, require_trust)
     if failing is None:
         checks = _all_checks(report)
-        return JSONResponse(
+        return _Json(
             {
                 "verified": True,
                 "checks": list(dict.fromkeys(c.id for c in checks if c.status == "valid")),

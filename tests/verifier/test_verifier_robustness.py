@@ -693,3 +693,22 @@ def test_fetched_status_list_index_cannot_name_local_files(tmp_path: Path) -> No
         with pytest.raises(skillpass.SkillpassError) as caught:
             TrustBundle.build(anchors=["did:key:z6MkTest"], did_documents=[document], fetch=True)
     assert caught.value.code == "invalid_status_list_index"
+
+
+def test_a_lone_surrogate_echoed_in_the_report_still_renders() -> None:
+    """The report echoes the credential's ``id``; a ``"\\ud800"`` escape there made the
+    problem body fail to encode (caught as a 400 verification_error, with a logged traceback)."""
+    key = skillpass.KeyPair.generate()
+    document = World().credential(status=False)
+    document["issuer"]["id"] = key.did
+    document.pop("proof")
+    signed = skillpass.sign_credential(document, key)
+    raw = json.dumps({"verifiableCredential": signed}).replace(signed["id"], "urn:\\ud800")
+    client = TestClient(verifier.create_app())
+    response = client.post(
+        "/credentials/verify", content=raw.encode(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code in (400, 422)
+    body = json.loads(response.content)
+    assert body["code"] != "verification_error"
+    assert body["report"]["id"] == "urn:\ud800"
