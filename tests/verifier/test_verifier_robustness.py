@@ -712,3 +712,59 @@ def test_a_lone_surrogate_echoed_in_the_report_still_renders() -> None:
     body = json.loads(response.content)
     assert body["code"] != "verification_error"
     assert body["report"]["id"] == "urn:\ud800"
+
+
+def test_a_chunked_body_over_the_limit_is_413_unread() -> None:
+    """No Content-Length (chunked): the limit is counted while reading, and reading stops."""
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(64):
+            yield b" " * 65536
+
+    client = TestClient(verifier.create_app(verifier.VerifierSettings(max_body_bytes=1_000_000)))
+    response = client.post(
+        "/credentials/verify", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413 and response.json()["code"] == "body_too_large"
+
+
+_ROUTE: dict[str, Any] = {}
+
+
+@given(st.data())
+@settings(max_examples=60, deadline=None)
+def test_damaged_documents_with_a_bundle_never_hit_the_catch_all(data: st.DataObject) -> None:
+    """With a bundle and require_trust every check runs (trust lists, key history, status
+    snapshots); a damaged credential or presentation gets a verdict, never the catch-all
+    ``verification_error`` that stands for a bug."""
+    import tempfile
+
+    if not _ROUTE:
+        world = World()
+        world.records = [KeyRecord(world.vm(0), world.keys[0].public_key.multibase, T0)]
+        folder = tempfile.mkdtemp()
+        path = Path(folder) / "bundle.json"
+        world.bundle(ttl=timedelta(days=3650), status_ttl=timedelta(days=3650)).save(path)
+        settings_ = verifier.VerifierSettings(bundle=path, require_trust=True)
+        _ROUTE["client"] = TestClient(verifier.create_app(settings_))
+        _ROUTE["credential"] = json.dumps(world.credential())
+        holder = skillpass.KeyPair.generate()
+        _ROUTE["presentation"] = json.dumps(
+            skillpass.sign_presentation(
+                {
+                    "@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "type": ["VerifiablePresentation"],
+                    "holder": holder.did,
+                    "verifiableCredential": [json.loads(_ROUTE["credential"])],
+                },
+                holder,
+                challenge="c",
+            )
+        )
+    kind = data.draw(st.sampled_from(["credential", "presentation"]))
+    document = _damage(json.loads(_ROUTE[kind]), data.draw)
+    key = "verifiableCredential" if kind == "credential" else "verifiablePresentation"
+    options = data.draw(st.one_of(st.just({"challenge": "c"}), _JUNK))
+    response = _ROUTE["client"].post(f"/{kind}s/verify", json={key: document, "options": options})
+    assert response.status_code in (200, 400, 422), response.text
+    assert response.json().get("code") != "verification_error", response.text
