@@ -42,7 +42,8 @@ from skillpass import verify_credential
 imported = time.perf_counter()
 report = verify_credential(json.loads(sys.stdin.read()))
 done = time.perf_counter()
-print((imported - start) * 1000, (done - imported) * 1000, report.check("proof").code)
+pyld = "pyld" in sys.modules
+print((imported - start) * 1000, (done - imported) * 1000, report.check("proof").code, pyld)
 """
 
 
@@ -132,9 +133,10 @@ def fallbacks_over_corpus() -> tuple[int, dict[str, int]]:
     return count, {k: v - before.get(k, 0) for k, v in after.items() if v != before.get(k, 0)}
 
 
-def cold_start(signed: dict[str, Any], runs: int = 5) -> tuple[float, float, set[str]]:
-    """Median import time and first-verification time in fresh processes, and the proof codes."""
-    imports, firsts, codes = [], [], set()
+def cold_start(signed: dict[str, Any], runs: int = 5) -> tuple[float, float, set[str], bool]:
+    """Median import time and first-verification time in fresh processes, the proof codes, and
+    whether any of those processes imported pyld."""
+    imports, firsts, codes, pyld = [], [], set(), False
     for _ in range(runs):
         out = subprocess.run(
             [sys.executable, "-c", COLD_START],
@@ -144,11 +146,12 @@ def cold_start(signed: dict[str, Any], runs: int = 5) -> tuple[float, float, set
             check=True,
             cwd=ROOT,
         )
-        imported, first, code = out.stdout.split()
+        imported, first, code, loaded = out.stdout.split()
         imports.append(float(imported))
         firsts.append(float(first))
         codes.add(code)
-    return statistics.median(imports), statistics.median(firsts), codes
+        pyld |= loaded == "True"
+    return statistics.median(imports), statistics.median(firsts), codes, pyld
 
 
 def main() -> int:
@@ -198,10 +201,11 @@ def main() -> int:
         )
     print("(pyld: the same full verification with the fast engine switched off)")
     print("wall-clock medians, ms:", "; ".join(walls))
-    imported, first, codes = cold_start(signed_rdfc)
+    imported, first, codes, pyld = cold_start(signed_rdfc)
     print(
         f"cold start in a fresh process: import {imported:.0f} ms, first verification (rdfc) "
-        f"{first:.0f} ms, proof check codes {sorted(codes)}"
+        f"{first:.0f} ms, proof check codes {sorted(codes)}, pyld imported: "
+        f"{'yes' if pyld else 'no'}"
     )
     documents, fallbacks = fallbacks_over_corpus()
     print(

@@ -28,8 +28,9 @@ from skillpass.errors import MalformedValueError, RangeError, SkillpassError
 from .db import make_engine, migrate
 from .errors import BodyTooLargeError, ServiceBusyError
 from .metrics import Metrics
-from .service import Actor, IssueItem, IssuerService
+from .service import Actor, IssueItem, IssuerService, OwnDids, OwnStatusLists
 from .settings import Settings, load_master_key
+from .staff import staff_router
 
 __all__ = ["JsonLogFormatter", "create_app"]
 
@@ -206,6 +207,7 @@ class InstituteIn(BaseModel):
     slug: str
     did_method: Literal["web", "key"]
     default_cryptosuite: str | None = None
+    key_type: Literal["Ed25519", "P-256", "P-384"] = "Ed25519"
     root: bool = False
 
 
@@ -233,20 +235,29 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     # package; made first, so a bad trust bundle stops start-up before anything is opened.
     from verifier import VerifierSettings, create_router
 
+    # The verify routes check this service's own status lists and did:web documents live.
+    own_lists = OwnStatusLists()
+    own_dids = OwnDids()
     verify_router = create_router(
         VerifierSettings(
             bundle=settings.trust_bundle,
             require_trust=settings.require_trust,
             max_body_bytes=settings.max_body_bytes,
-        )
+            allow_test_contexts=settings.allow_test_contexts,
+        ),
+        status=own_lists,
+        resolver=own_dids,
     )
     engine = make_engine(settings.resolved_database_url())
     metrics = Metrics()
     try:
         if run_migrations:
             migrate(engine)
-        service = IssuerService(settings, engine, load_master_key(settings), metrics)
+        master_key = load_master_key(settings)
+        service = IssuerService(settings, engine, master_key, metrics)
         service.check_master_key()
+        own_lists.bind(service)
+        own_dids.bind(service)
     except BaseException:
         engine.dispose()
         raise
@@ -521,6 +532,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         return Response(metrics.render(), media_type="text/plain; version=0.0.4")
 
     app.include_router(verify_router)
+    app.include_router(staff_router(service, master_key))
 
     # The edge layer wraps everything, the error handlers included.
     app.add_middleware(_EdgeFactory, limit=settings.max_body_bytes, metrics=metrics)

@@ -102,6 +102,35 @@ def serve(
     )
 
 
+@app.command("tls-cert", cls=PlainCommand)
+def tls_cert(
+    cert: Annotated[Path, typer.Option("--cert", help="Where to write the certificate (PEM).")],
+    key: Annotated[
+        Path, typer.Option("--key", help="Where to write the private key (PEM, owner-only).")
+    ],
+    host: Annotated[str, typer.Option(help="The address or name it is for.")] = "127.0.0.1",
+    days: Annotated[int, typer.Option(help="Days of validity.")] = 30,
+) -> None:
+    """Write a self-signed TLS certificate for local HTTPS (e.g. conformance runs):
+    skillpass issuer serve --ssl-certfile CERT --ssl-keyfile KEY. Never overwrites a file."""
+    from issuer.tls import self_signed_certificate
+
+    for path in (cert, key):
+        if path.exists():
+            raise _fail(f"{path} exists; SkillPass never overwrites a key", "output_exists")
+    try:
+        cert_pem, key_pem = self_signed_certificate(host, days=days)
+        fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key_pem)
+        cert.write_bytes(cert_pem)
+    except SkillpassError as exc:
+        raise _fail(exc.message, exc.code) from None
+    except OSError as exc:
+        raise _fail(f"cannot write: {exc.strerror}", "output_unwritable") from None
+    typer.echo(f"wrote {cert} and {key} (valid {days} days for {host})")
+
+
 @app.command("migrate", cls=PlainCommand)
 def migrate_command(db: Annotated[str | None, _DB] = None) -> None:
     """Create or upgrade the database schema (Alembic migrations shipped in the package)."""

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass, field
 from typing import Any
 
 from skillpass.credentials import build_qualification
 from skillpass.errors import MalformedValueError, SkillpassError
 
-__all__ = ["COLUMNS", "REQUIRED", "parse_cohort"]
+__all__ = ["COLUMNS", "REQUIRED", "CohortRow", "check_cohort", "parse_cohort"]
 
 REQUIRED = ("holder_name", "qualification_name", "achievement_type", "description", "criteria")
 COLUMNS = (
@@ -129,9 +130,37 @@ def _row_input(row: dict[str, str], line: int, issuer: dict[str, Any]) -> dict[s
     return data
 
 
-def parse_cohort(text: str, *, issuer: dict[str, Any], max_rows: int) -> list[dict[str, Any]]:
-    """Unsigned qualification credentials, one per CSV row, or a row error (line, column)."""
+@dataclass(frozen=True, slots=True)
+class CohortRow:
+    """One CSV row checked: its line, the unsigned credential, or the error that stops it."""
+
+    line: int
+    credential: dict[str, Any] | None
+    error: MalformedValueError | None
+    fields: dict[str, str] = field(default_factory=dict)
+    """The row as read (column -> text), to show beside its error."""
+
+
+def _credential(row: dict[str, str | None], line: int, issuer: dict[str, Any]) -> dict[str, Any]:
+    if None in row or any(v is None for v in row.values()):
+        raise _row_error(line, "*", "the row has a different number of fields")
+    data = _row_input({k: v or "" for k, v in row.items() if k is not None}, line, issuer)
+    try:
+        return build_qualification(data)
+    except SkillpassError as exc:
+        path = exc.path or ""
+        column = next(
+            (c for p, c in _PATH_TO_COLUMN.items() if path == p or path.startswith(p + "/")),
+            path.strip("/") or "*",
+        )
+        raise _row_error(line, column, exc.message) from None
+
+
+def check_cohort(text: str, *, issuer: dict[str, Any], max_rows: int) -> list[CohortRow]:
+    """Every row of a cohort CSV checked, each with its credential or its error (a preview
+    before issuing). A header that is wrong, or more than ``max_rows`` rows, raises."""
     reader = csv.DictReader(io.StringIO(text), strict=True)
+    rows: list[CohortRow] = []
     try:
         header = reader.fieldnames or []
         unknown = [c for c in header if c not in COLUMNS]
@@ -148,33 +177,33 @@ def parse_cohort(text: str, *, issuer: dict[str, Any], max_rows: int) -> list[di
                 code="invalid_cohort_csv",
                 path="/header",
             )
-        credentials: list[dict[str, Any]] = []
         for row in reader:
             line = reader.line_num
-            if len(credentials) >= max_rows:
+            if len(rows) >= max_rows:
                 raise MalformedValueError(
                     f"at most {max_rows} rows per cohort", code="batch_too_large"
                 )
-            if None in row or any(v is None for v in row.values()):
-                raise _row_error(line, "*", "the row has a different number of fields")
-            data = _row_input(row, line, issuer)
+            fields = {k: v for k, v in row.items() if isinstance(k, str) and isinstance(v, str)}
             try:
-                credentials.append(build_qualification(data))
-            except SkillpassError as exc:
-                path = exc.path or ""
-                column = next(
-                    (
-                        c
-                        for p, c in _PATH_TO_COLUMN.items()
-                        if path == p or path.startswith(p + "/")
-                    ),
-                    path.strip("/") or "*",
-                )
-                raise _row_error(line, column, exc.message) from None
+                rows.append(CohortRow(line, _credential(row, line, issuer), None, fields))
+            except MalformedValueError as exc:
+                rows.append(CohortRow(line, None, exc, fields))
     except csv.Error as exc:
         raise MalformedValueError(
             f"not a readable CSV file: {exc}", code="invalid_cohort_csv"
         ) from None
-    if not credentials:
+    if not rows:
         raise MalformedValueError("the cohort has no rows", code="empty_batch")
+    return rows
+
+
+def parse_cohort(text: str, *, issuer: dict[str, Any], max_rows: int) -> list[dict[str, Any]]:
+    """Unsigned qualification credentials, one per CSV row, or the first row error (line,
+    column)."""
+    credentials: list[dict[str, Any]] = []
+    for row in check_cohort(text, issuer=issuer, max_rows=max_rows):
+        if row.error is not None:
+            raise row.error
+        assert row.credential is not None
+        credentials.append(row.credential)
     return credentials

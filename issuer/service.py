@@ -26,10 +26,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import skillpass
-from skillpass.errors import KeyFileError, MalformedValueError, SkillpassError
+from skillpass.errors import KeyFileError, MalformedValueError, ResolutionError, SkillpassError
 from skillpass.status import (
     REVOCATION_AND_SUSPENSION_MESSAGES,
     Bitstring,
+    StatusListChecker,
     build_status_entry,
     build_status_list_credential,
 )
@@ -57,13 +58,14 @@ from .models import (
 )
 from .settings import Settings
 
-__all__ = ["CRYPTOSUITES", "Actor", "IssueItem", "IssuerService"]
+__all__ = ["CRYPTOSUITES", "Actor", "IssueItem", "IssuerService", "OwnDids", "OwnStatusLists"]
 
-CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-jcs-2019")
+KEY_TYPES = ("Ed25519", "P-256", "P-384")
+SigningKey = skillpass.KeyPair | skillpass.EcdsaKeyPair
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 STATUS_V1 = "https://www.w3.org/ns/credentials/status/v1"
-DI_V2 = "https://w3id.org/security/data-integrity/v2"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _CHECK_PLAINTEXT = b"skillpass-master-key-check-v1"
@@ -92,6 +94,15 @@ class IssueItem:
 
     credential: Any
     options: Any = None
+
+
+def _key_type(public_key_multibase: str) -> str:
+    """``Ed25519``, ``P-256`` or ``P-384``, from a Multikey's multibase prefix."""
+    if public_key_multibase.startswith("zDn"):
+        return "P-256"
+    if public_key_multibase.startswith("z82"):
+        return "P-384"
+    return "Ed25519"
 
 
 def _now() -> datetime:
@@ -190,14 +201,25 @@ class IssuerService:
         nonce = os.urandom(12)
         return nonce + self._aead.encrypt(nonce, seed, aad.encode())
 
-    def _key_pair(self, row: InstituteKey) -> skillpass.KeyPair:
+    def _key_pair(self, row: InstituteKey) -> SigningKey:
         blob = row.encrypted_seed
         seed = self._aead.decrypt(blob[:12], blob[12:], f"{row.institute_id}:{row.key_id}".encode())
+        # An Ed25519 key is stored as its 32-byte seed; a P-256/P-384 key as the ASCII text of
+        # its Multikey secretKeyMultibase (longer than 32 bytes).
+        if len(seed) != 32:
+            return skillpass.EcdsaKeyPair.from_secret_multibase(seed.decode("ascii"))
         return skillpass.KeyPair.from_seed(seed)
 
-    def _new_key(self, institute_id: int, key_id: str) -> tuple[InstituteKey, skillpass.KeyPair]:
-        seed = os.urandom(32)
-        pair = skillpass.KeyPair.from_seed(seed)
+    def _new_key(
+        self, institute_id: int, key_id: str, key_type: str = "Ed25519"
+    ) -> tuple[InstituteKey, SigningKey]:
+        pair: SigningKey
+        if key_type == "Ed25519":
+            seed = os.urandom(32)
+            pair = skillpass.KeyPair.from_seed(seed)
+        else:
+            pair = skillpass.EcdsaKeyPair.generate(key_type)
+            seed = str(pair.to_json()["secretKeyMultibase"]).encode("ascii")
         row = InstituteKey(
             institute_id=institute_id,
             key_id=key_id,
@@ -245,11 +267,13 @@ class IssuerService:
         return row
 
     def _institute_json(self, session: Session, inst: Institute) -> dict[str, Any]:
-        keys = session.execute(
-            select(InstituteKey)
-            .where(InstituteKey.institute_id == inst.id)
-            .order_by(InstituteKey.id)
-        ).scalars()
+        keys = list(
+            session.execute(
+                select(InstituteKey)
+                .where(InstituteKey.institute_id == inst.id)
+                .order_by(InstituteKey.id)
+            ).scalars()
+        )
         return {
             "slug": inst.slug,
             "name": inst.name,
@@ -257,6 +281,7 @@ class IssuerService:
             "did": inst.did,
             "did_method": inst.did_method,
             "default_cryptosuite": inst.default_cryptosuite,
+            "key_type": _key_type(keys[-1].public_key_multibase) if keys else None,
             "root": inst.is_root,
             "did_document_url": self._did_url(inst),
             "keys": [self._key_json(inst, k) for k in keys],
@@ -292,7 +317,9 @@ class IssuerService:
         self.require_admin(actor)
         slug, name, country = data["slug"], data["name"], data["country"]
         method = data["did_method"]
-        suite = data.get("default_cryptosuite") or CRYPTOSUITES[0]
+        key_type = data.get("key_type") or "Ed25519"
+        ecdsa_default = "ecdsa-rdfc-2019" if key_type != "Ed25519" else CRYPTOSUITES[0]
+        suite = data.get("default_cryptosuite") or ecdsa_default
         root = bool(data.get("root"))
         if not _SLUG.match(slug):
             raise MalformedValueError(
@@ -310,6 +337,19 @@ class IssuerService:
             raise MalformedValueError(
                 f"default_cryptosuite must be one of {', '.join(CRYPTOSUITES)}",
                 code="unsupported_cryptosuite",
+                path="/default_cryptosuite",
+            )
+        if key_type not in KEY_TYPES:
+            raise MalformedValueError(
+                f"key_type must be one of {', '.join(KEY_TYPES)}",
+                code="unsupported_key_type",
+                path="/key_type",
+            )
+        if suite.startswith("ecdsa-") != (key_type != "Ed25519"):
+            raise MalformedValueError(
+                f"{suite} does not sign with a {key_type} key (eddsa-* needs Ed25519, ecdsa-* "
+                "needs P-256 or P-384)",
+                code="key_cryptosuite_mismatch",
                 path="/default_cryptosuite",
             )
         if root and (method != "web" or not self._root_allowed):
@@ -340,7 +380,7 @@ class IssuerService:
                 )
                 session.add(inst)
                 session.flush()
-                key_row, pair = self._new_key(inst.id, "key-1")
+                key_row, pair = self._new_key(inst.id, "key-1", key_type)
                 session.add(key_row)
                 if method == "web":
                     inst.did = (
@@ -414,7 +454,8 @@ class IssuerService:
                         key.revoked = since or now
                 elif key.expires is None and key.revoked is None:
                     key.expires = now + grace
-            key_row, _ = self._new_key(inst.id, f"key-{len(keys) + 1}")
+            key_type = _key_type(keys[-1].public_key_multibase) if keys else "Ed25519"
+            key_row, _ = self._new_key(inst.id, f"key-{len(keys) + 1}", key_type)
             session.add(key_row)
             self._audit(
                 session, actor, "key.rotate", slug, key_id=key_row.key_id, compromised=compromised
@@ -422,7 +463,7 @@ class IssuerService:
             session.flush()
             return self._institute_json(session, inst)
 
-    def _signing_key(self, session: Session, inst: Institute) -> tuple[skillpass.KeyPair, str]:
+    def _signing_key(self, session: Session, inst: Institute) -> tuple[SigningKey, str]:
         row = session.execute(
             select(InstituteKey)
             .where(
@@ -438,6 +479,20 @@ class IssuerService:
         pair = self._key_pair(row)
         vm = f"{inst.did}#{row.key_id}" if inst.did_method == "web" else pair.verification_method
         return pair, vm
+
+    def resolver_for(self, did: object) -> skillpass.DidResolver:
+        """An offline resolver that knows the did:web document of this service's institute
+        ``did`` (did:key needs none)."""
+        documents: dict[str, dict[str, Any]] = {}
+        if isinstance(did, str) and did.startswith("did:web:"):
+            with self.session() as session:
+                inst = session.execute(
+                    select(Institute).where(Institute.did == did)
+                ).scalar_one_or_none()
+                slug = None if inst is None or inst.is_root else inst.slug
+            if inst is not None:
+                documents[did] = self.did_document(slug)
+        return skillpass.OfflineResolver(documents)
 
     def did_document(self, slug: str | None) -> dict[str, Any]:
         """The did:web document of an institute (``None``: the root institute)."""
@@ -536,17 +591,12 @@ class IssuerService:
             raise MalformedValueError(
                 "the credential is signed already", code="already_signed", path="/credential/proof"
             )
-        if "credentialStatus" in doc:
-            raise MalformedValueError(
-                "the service sets credentialStatus itself",
-                code="status_already_set",
-                path="/credential/credentialStatus",
-            )
         issuer = doc.get("issuer")
         issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-        if issuer is None:
+        # Only an absent issuer (or issuer id) is filled in: an explicit null is refused below.
+        if "issuer" not in doc:
             doc["issuer"] = inst.did
-        elif isinstance(issuer, dict) and issuer_id is None:
+        elif isinstance(issuer, dict) and "id" not in issuer:
             issuer["id"] = inst.did
         elif issuer_id != inst.did:
             raise MalformedValueError(
@@ -567,10 +617,16 @@ class IssuerService:
             doc.setdefault("validFrom", stamp)
         else:
             doc.setdefault("issuanceDate", stamp)
-            # VCDM 1.1's base context defines neither the proof's nor the status list's terms.
-            listed = contexts if isinstance(contexts, list) else [contexts]
-            doc["@context"] = [*listed, *(c for c in (DI_V2, STATUS_V1) if c not in listed)]
         return doc
+
+    @staticmethod
+    def _wants_status(doc: Mapping[str, Any], options: Mapping[str, Any]) -> bool:
+        """VCDM 2.0 credentials always get the service's status entry; VCDM 1.1 ones only when
+        ``options.credentialStatus`` asks, because the 1.1 base context does not define the
+        entry's terms and the status context it then needs is one many verifiers lack."""
+        contexts = doc.get("@context")
+        first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+        return first == VC_V2 or options.get("credentialStatus") is not None
 
     def _open_list(self, session: Session, inst: Institute, purpose: str) -> StatusList:
         row = session.execute(
@@ -682,6 +738,7 @@ class IssuerService:
             session.expunge(inst)
             key, vm = self._signing_key(session, inst)
         prepared: list[tuple[dict[str, Any], str, str]] = []
+        options_of: list[dict[str, Any]] = []
         seen: set[str] = set()
         for n, item in enumerate(items):
             prefix = f"/{n}" if batch else ""
@@ -704,6 +761,7 @@ class IssuerService:
                 )
             seen.add(doc["id"])
             prepared.append((doc, suite, purpose))
+            options_of.append(options)
         with self.session() as session:
             ids = [d["id"] for d, _, _ in prepared]
             for chunk in _chunks(ids, 500):
@@ -729,19 +787,39 @@ class IssuerService:
             lst, index = slots[purpose].pop()
             url = f"{self.public_url}/status-lists/{lst.public_id}"
             if purpose == "revocation":
-                doc["credentialStatus"] = build_status_entry(url, index)
+                entry = build_status_entry(url, index)
             else:
-                doc["credentialStatus"] = build_status_entry(
+                entry = build_status_entry(
                     url,
                     index,
                     "message",
                     status_size=2,
                     messages=REVOCATION_AND_SUSPENSION_MESSAGES,
                 )
+            given = doc.get("credentialStatus")
+            if not self._wants_status(doc, options_of[n]):
+                pass  # the reserved index stays unused (its bit stays 0)
+            elif given is None:
+                doc["credentialStatus"] = entry
+            else:
+                # Status entries the caller wrote are signed as given (VCDM 2.0 §4.10 allows
+                # any status type); the service's own entry is added, so revocation still works.
+                listed = given if isinstance(given, list) else [given]
+                doc["credentialStatus"] = [*listed, entry]
+            listed = doc["@context"] if isinstance(doc["@context"], list) else [doc["@context"]]
+            ours = self._wants_status(doc, options_of[n])
+            if listed[0] == VC_V1 and ours and STATUS_V1 not in listed:
+                # VCDM 1.1's base context does not define the status entry's terms.
+                doc["@context"] = [*listed, STATUS_V1]
             try:
                 with _CORE_LOCK:
                     result = skillpass.sign_credential(
-                        doc, key, cryptosuite=suite, verification_method=vm, now=now
+                        doc,
+                        key,
+                        cryptosuite=suite,
+                        verification_method=vm,
+                        now=now,
+                        allow_test_contexts=self.settings.allow_test_contexts,
                     )
             except SkillpassError as exc:
                 raise _with_path(exc, (f"/{n}" if batch else "") + "/credential") from None
@@ -790,9 +868,16 @@ class IssuerService:
     # -- status -----------------------------------------------------------------------------
 
     def set_status(
-        self, actor: Actor, credential_id: str, purpose: str, status: bool
+        self,
+        actor: Actor,
+        credential_id: str,
+        purpose: str,
+        status: bool,
+        *,
+        reason: str | None = None,
     ) -> dict[str, Any]:
-        """Revoke (for good), suspend or reinstate one of the institute's credentials."""
+        """Revoke (for good), suspend or reinstate one of the institute's credentials;
+        ``reason`` (what staff typed) is kept in the audit entry, never in the public list."""
         if actor.institute_id is None:
             raise ForbiddenError(
                 "status changes need an institute's API key", code="institute_only"
@@ -810,6 +895,12 @@ class IssuerService:
                 raise NotFoundError("no such credential", code="credential_not_found")
             lst = session.get(StatusList, row.status_list_id)
             assert lst is not None
+            if f"/status-lists/{lst.public_id}" not in row.document:
+                raise ConflictError(
+                    "the credential carries no status entry of this service (a VCDM 1.1 "
+                    "credential issued without options.credentialStatus)",
+                    code="no_status_entry",
+                )
             value = row.status_value
             if purpose == "revocation":
                 if status:
@@ -835,7 +926,10 @@ class IssuerService:
                     .where(StatusList.id == lst.id)
                     .values(version=StatusList.version + 1)
                 )
-                self._audit(session, actor, f"status.{purpose}", credential_id, status=status)
+                detail: dict[str, Any] = {"status": status}
+                if reason:
+                    detail["reason"] = reason[:500]
+                self._audit(session, actor, f"status.{purpose}", credential_id, **detail)
                 self.metrics.status_changed(purpose, status)
             revoked = bool(new & (1 if lst.status_size == 1 else 2))
             return {
@@ -915,21 +1009,26 @@ class IssuerService:
             "issued": _aware(row.created_at).isoformat(),
         }
 
-    def list_credentials(self, actor: Actor, *, page: int, per_page: int) -> dict[str, Any]:
-        """A page of the institute's credentials, newest first."""
+    def list_credentials(
+        self, actor: Actor, *, page: int, per_page: int, query: str | None = None
+    ) -> dict[str, Any]:
+        """A page of the institute's credentials, newest first; ``query`` keeps those whose
+        stored JSON contains it (a holder's name, a qualification, a credential id)."""
         if actor.institute_id is None:
             raise ForbiddenError(
                 "listing credentials needs an institute's API key", code="institute_only"
             )
+        where = [Credential.institute_id == actor.institute_id]
+        if query:
+            # autoescape: a % or _ typed by staff is a literal character, not a wildcard.
+            where.append(Credential.document.contains(query, autoescape=True))
         with self.session() as session:
             total = session.execute(
-                select(func.count())
-                .select_from(Credential)
-                .where(Credential.institute_id == actor.institute_id)
+                select(func.count()).select_from(Credential).where(*where)
             ).scalar_one()
             rows = session.execute(
                 select(Credential)
-                .where(Credential.institute_id == actor.institute_id)
+                .where(*where)
                 .order_by(Credential.id.desc())
                 .offset((page - 1) * per_page)
                 .limit(per_page)
@@ -1062,3 +1161,54 @@ class IssuerService:
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+class OwnStatusLists:
+    """Answers status entries that point at this service's ``/status-lists/…`` URLs from the
+    lists themselves (the signed list credential, verified like any other); any other entry
+    is ``unknown`` here, for the next checker to decide."""
+
+    def __init__(self, service: IssuerService | None = None) -> None:
+        self._service = service
+
+    def bind(self, service: IssuerService) -> None:
+        """Answer from ``service``'s lists (the verify routes are made before the service)."""
+        self._service = service
+
+    def check(
+        self, entry: Any, credential: skillpass.CheckedCredential, *, at: datetime
+    ) -> skillpass.StatusDecision:
+        url = entry.list_credential
+        prefix = f"{self._service.public_url}/status-lists/" if self._service else None
+        if self._service is None or not isinstance(url, str) or not url.startswith(prefix or ""):
+            return skillpass.StatusDecision(
+                "unknown", "status_not_checked", f"{url} is not one of this service's lists"
+            )
+        try:
+            document, _etag, _ttl = self._service.status_list(url[len(prefix or "") :])
+            resolver = self._service.resolver_for(document.get("issuer"))
+        except SkillpassError as exc:
+            return skillpass.StatusDecision("unknown", exc.code, exc.message)
+        checker = StatusListChecker([document], resolver=resolver, now=at)
+        return checker.check(entry, credential, at=at)
+
+
+class OwnDids:
+    """Resolves the did:web DIDs of this service's institutes from its database (the verify
+    routes are made before the service: :meth:`bind` it once it exists)."""
+
+    def __init__(self, service: IssuerService | None = None) -> None:
+        self._service = service
+
+    def bind(self, service: IssuerService) -> None:
+        """Resolve from ``service``'s institutes."""
+        self._service = service
+
+    def resolve(self, did: str) -> Mapping[str, Any]:
+        """The DID document of one of this service's did:web institutes."""
+        if self._service is not None and did.startswith("did:web:"):
+            try:
+                return self._service.resolver_for(did).resolve(did)
+            except NotFoundError:
+                pass
+        raise ResolutionError(f"{did} is not an institute of this service", code="did_not_found")

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # status with, and whether an issuer the bundle does not accredit is refused.
     trust_bundle: Path | None = None
     require_trust: bool = False
+    # Sign and verify documents that use the W3C test-only contexts (examples/v2 …): for
+    # conformance runs (SKILLPASS_ALLOW_TEST_CONTEXTS=1), never for an institute's credentials.
+    allow_test_contexts: bool = False
     status_list_entries: int = 131_072
     status_list_capacity: int = 98_304
 

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
         did_key_document,
         did_web_document,
     )
+    from ._ecdsa import (
+        EcdsaKeyPair,
+        EcPublicKey,
+    )
     from ._jsonio import (
         parse_json,
         types_of,
@@ -84,6 +88,8 @@ _LAZY = {
     "WebKey": "._did",
     "did_key_document": "._did",
     "did_web_document": "._did",
+    "EcdsaKeyPair": "._ecdsa",
+    "EcPublicKey": "._ecdsa",
     "KeyPair": "._keys",
     "PublicKey": "._keys",
     "NoStatusLists": "._policy",
@@ -125,6 +131,8 @@ __all__ = [
     "CheckedPresentation",
     "CredentialView",
     "DidResolver",
+    "EcPublicKey",
+    "EcdsaKeyPair",
     "IdentityView",
     "KeyPair",
     "Limits",

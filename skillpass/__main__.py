@@ -1,5 +1,5 @@
 """``python -m skillpass`` runs the command line."""
 
-from skillpass.cli import main
+from skillpass._entry import main
 
 main()

@@ -5,13 +5,16 @@ keywords from the RDF it produces, so a signature over its canonical form would 
 :func:`check_and_expand` therefore enforces, on issue and on verify alike, that every piece of
 the JSON reaches the signed RDF exactly once and in exactly one JSON spelling:
 
-* JSON level: only allow-listed contexts, at the top only; no other ``@`` keywords; no nulls,
-  empty arrays, non-finite or imprecise numbers, integers beyond 2^53, integral floats; bounded
-  size and nesting.
+* JSON level: only allow-listed context URLs, at the top only, and after the base context
+  inline context objects that define terms as absolute IRIs and nothing more (no ``@vocab``,
+  ``@base``, ``@import``, remote scoped contexts or keyword aliases besides ``@id``/``@type``);
+  no other ``@`` keywords except language value objects (``@value`` with ``@language`` and/or
+  ``@direction``); no nulls, empty arrays, non-finite or imprecise numbers, integers beyond
+  2^53, integral floats; bounded size and nesting.
 * Expanded level: every property is a defined term (pyld's drop callback), every ``@id`` and
   ``@type`` an absolute, well-formed IRI, no blank-node identifiers written by the author, typed
-  literals in their one canonical JSON spelling, no duplicate statements, no ``@index`` or
-  ``@direction``, a bounded number of blank nodes.
+  literals in their one canonical JSON spelling, no duplicate statements, no ``@index``, a
+  bounded number of blank nodes. A base direction is signed as the i18n datatype.
 
 Canonicalization (RDFC-1.0, pyld's URDNA2015) runs on the checked expanded form and under a
 deadline, because a crafted graph of blank nodes can make it exponential.
@@ -27,10 +30,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pyld import jsonld
-from pyld.canon import URDNA2015
-from pyld.identifier_issuer import IdentifierIssuer
-
 from . import _fastld, _rdfc
 from ._contexts import (
     CREDENTIALS_V1,
@@ -38,6 +37,7 @@ from ._contexts import (
     PYLD_LOCK,
     context_resolver,
     document_loader,
+    pyld_jsonld,
 )
 from ._contexts import is_allowed_context as _is_allowed_context
 from .errors import ContextError, MalformedValueError, RangeError, SkillpassError
@@ -160,7 +160,7 @@ def check_json(
 
     # context_ok: the value (or, for an array, each item) may carry an @context — the document,
     # the credentials embedded in a presentation, and their proofs (eddsa-jcs-2022); no other.
-    def walk(value: Any, path: str, depth: int, context_ok: bool) -> None:
+    def walk(value: Any, path: str, depth: int, context_ok: bool, in_context: bool = False) -> None:
         budget[1] -= 1
         if budget[1] < 0:
             raise RangeError(
@@ -209,15 +209,19 @@ def check_json(
             for i, item in enumerate(value):
                 if isinstance(item, list):
                     raise _fail("nested_array", "arrays of arrays are not allowed", _ptr(path, i))
-                walk(item, _ptr(path, i), depth + 1, context_ok)
+                walk(item, _ptr(path, i), depth + 1, context_ok, in_context)
         elif isinstance(value, dict):
+            value_object = "@value" in value and not in_context
+            if value_object:
+                _check_value_object(value, path)
             for key, item in value.items():
                 if not isinstance(key, str):
                     raise _fail("invalid_key", "object keys must be strings", path)
                 budget[0] -= len(key)
                 child = _ptr(path, key)
                 _check_text(key, child)
-                if key.startswith("@"):
+                if key.startswith("@") and not in_context and not value_object:
+                    # Inside an @context, keywords are what _check_contexts allowed.
                     if not (key == "@context" and context_ok):
                         raise _fail(
                             "keyword_not_allowed",
@@ -231,11 +235,40 @@ def check_json(
                     (key == "proof" and proof_context_ok)
                     or (key == "verifiableCredential" and depth == 0)
                 )
-                walk(item, child, depth + 1, nested_ok)
+                walk(item, child, depth + 1, nested_ok, in_context or key == "@context")
         else:
             raise _fail("invalid_json", f"{type(value).__name__} is not a JSON value", path)
 
     walk(doc, "", 0, True)
+
+
+_VALUE_KEYS = frozenset({"@value", "@language", "@direction"})
+
+
+def _check_value_object(value: dict[str, Any], path: str) -> None:
+    """A language value object (VCDM 2.0 §11.1): a string with a language tag, a base
+    direction or both, and nothing else. A bare ``{"@value": "x"}`` is refused: it signs the
+    same RDF as ``"x"``, and every signed value has one JSON spelling."""
+    for key in value:
+        if key not in _VALUE_KEYS:
+            raise _fail(
+                "keyword_not_allowed",
+                f"a language value object has only @value, @language and @direction, not {key!r}",
+                _ptr(path, key),
+            )
+    if not isinstance(value["@value"], str):
+        raise _fail("invalid_language_value", "a language value object's @value is a string", path)
+    if "@language" not in value and "@direction" not in value:
+        raise _fail(
+            "invalid_language_value",
+            "a value object without @language or @direction: write the plain string",
+            path,
+        )
+    language = value.get("@language")
+    if language is not None and not (isinstance(language, str) and _LANGUAGE.match(language)):
+        raise _fail("invalid_language", f"invalid language tag {language!r}", path)
+    if "@direction" in value and value["@direction"] not in ("ltr", "rtl"):
+        raise _fail("invalid_language_value", "@direction is 'ltr' or 'rtl'", path)
 
 
 def _check_text(text: str, path: str) -> None:
@@ -265,25 +298,131 @@ def _check_contexts(context: Any, allow_test_contexts: bool) -> None:
     if context is None or not urls:
         raise _fail("missing_context", "the document has no @context", "/@context")
     for i, url in enumerate(urls):
+        path = f"/@context/{i}"
+        if isinstance(url, dict) and i > 0:
+            # VCDM 2.0 §4.3: objects may follow the base context.
+            _check_inline_context(url, allow_test_contexts, path)
+            continue
         if not isinstance(url, str):
             raise ContextError(
-                "only context URLs are allowed, not inline context objects",
+                "an inline context object may only follow the base context URL",
                 code="context_not_allowed",
-                path=f"/@context/{i}",
+                path=path,
             )
-        if not _is_allowed_context(url, allow_test_contexts=allow_test_contexts):
-            raise ContextError(
-                f"JSON-LD context {url!r} is not on the allow-list; contexts are never fetched"
-                + ("" if allow_test_contexts else " (test-only contexts need opting in)"),
-                code="context_not_allowed",
-                path=f"/@context/{i}",
-            )
+        _check_context_url(url, allow_test_contexts, path)
     if urls[0] not in (CREDENTIALS_V2, CREDENTIALS_V1):
         raise _fail(
             "invalid_context",
             f"the first @context must be {CREDENTIALS_V2} (or {CREDENTIALS_V1})",
             "/@context/0",
         )
+
+
+def _check_context_url(url: str, allow_test_contexts: bool, path: str) -> None:
+    if not _is_allowed_context(url, allow_test_contexts=allow_test_contexts):
+        raise ContextError(
+            f"JSON-LD context {url!r} is not on the allow-list; contexts are never fetched"
+            + ("" if allow_test_contexts else " (test-only contexts need opting in)"),
+            code="context_not_allowed",
+            path=path,
+        )
+
+
+# What an inline context may say. Everything it defines reaches the expanded form, where the
+# expanded-level rules check it like any other term; what it may not do is widen that form:
+# @vocab makes every term "defined", @base makes relative IRIs absolute, @import and remote
+# scoped contexts would load what is not pinned, and aliases of other keywords (@value,
+# @index, @nest…) would let a JSON key do what the JSON-level rules refuse to a keyword.
+_INLINE_CONTEXT_KEYS = frozenset({"@version", "@protected"})
+_TERM_KEYS = frozenset({"@id", "@type", "@context", "@protected", "@container"})
+_TERM_CONTAINERS = frozenset({"@set", "@list"})
+_KEYWORD_ALIASES = frozenset({"@id", "@type"})
+
+
+def _context_refused(message: str, path: str) -> ContextError:
+    return ContextError(message, code="context_not_allowed", path=path)
+
+
+_MAX_CONTEXT_DEPTH = 8
+
+
+def _check_inline_context(
+    context: dict[str, Any], allow_test_contexts: bool, path: str, depth: int = 0
+) -> None:
+    if depth > _MAX_CONTEXT_DEPTH:
+        raise _context_refused("inline contexts are nested too deeply", path)
+    if list(context) == ["@context"] and isinstance(context["@context"], dict):
+        # {"@context": {...}} is a context document written inline: processors unwrap it.
+        _check_inline_context(
+            context["@context"], allow_test_contexts, _ptr(path, "@context"), depth + 1
+        )
+        return
+    for key, value in context.items():
+        here = _ptr(path, key)
+        if key.startswith("@"):
+            if key not in _INLINE_CONTEXT_KEYS:
+                raise _context_refused(
+                    f"an inline context may not use {key} (only term definitions, @protected "
+                    "and @version)",
+                    here,
+                )
+            if (key == "@version" and value != 1.1) or (
+                key == "@protected" and not isinstance(value, bool)
+            ):
+                raise _context_refused(f"invalid {key} in an inline context", here)
+            continue
+        if not key or ":" in key or "/" in key:
+            # A term that looks like an IRI or compact IRI would redefine what that IRI means.
+            raise _context_refused(f"{key!r} cannot be defined as a term", here)
+        _check_term_definition(value, allow_test_contexts, here, depth)
+
+
+def _check_term_definition(value: Any, allow_test_contexts: bool, path: str, depth: int) -> None:
+    if isinstance(value, str):
+        _check_term_target(value, path)
+        return
+    if not isinstance(value, dict) or "@id" not in value:
+        raise _context_refused("a term definition is an IRI, or an object with an @id IRI", path)
+    for key, item in value.items():
+        here = _ptr(path, key)
+        if key not in _TERM_KEYS:
+            raise _context_refused(f"a term definition may not use {key}", here)
+        if key == "@id":
+            if not isinstance(item, str):
+                raise _context_refused("a term's @id is a string", here)
+            _check_term_target(item, here)
+        elif key == "@type":
+            if not (item in ("@id", "@json") or is_absolute_iri(item)):
+                raise _context_refused(
+                    "a term's @type is @id, @json or an absolute datatype IRI", here
+                )
+        elif key == "@container":
+            if item not in _TERM_CONTAINERS:
+                raise _context_refused("a term's @container may only be @set or @list", here)
+        elif key == "@protected":
+            if not isinstance(item, bool):
+                raise _context_refused("@protected is true or false", here)
+        else:  # @context: a scoped context, under the same rules
+            scoped = item if isinstance(item, list) else [item]
+            for i, inner in enumerate(scoped):
+                inner_path = _ptr(here, i) if isinstance(item, list) else here
+                if isinstance(inner, str):
+                    _check_context_url(inner, allow_test_contexts, inner_path)
+                elif isinstance(inner, dict):
+                    _check_inline_context(inner, allow_test_contexts, inner_path, depth + 1)
+                else:
+                    raise _context_refused("a scoped context is a URL or an object", inner_path)
+
+
+def _check_term_target(target: str, path: str) -> None:
+    if target.startswith("@"):
+        if target not in _KEYWORD_ALIASES:
+            raise _context_refused(f"a term may not alias the keyword {target}", path)
+        return
+    if target.startswith("_:") or not is_absolute_iri(target):
+        # An absolute IRI, or a compact IRI whose prefix the contexts define (pyld expands it;
+        # the expanded-level rules then refuse anything that is not absolute).
+        raise _context_refused(f"a term must map to an absolute IRI, not {target!r}", path)
 
 
 class _DroppedTermError(Exception):
@@ -343,6 +482,7 @@ def _expand(doc: dict[str, Any], allow_test_contexts: bool) -> list[Any]:
 
 
 def _pyld_expand(doc: dict[str, Any], allow_test_contexts: bool) -> list[Any]:
+    jsonld = pyld_jsonld()  # imported only when the fast engine steps aside
     processor = jsonld.JsonLdProcessor(on_property_dropped=_on_dropped)
     options = {
         "documentLoader": document_loader(allow_test_contexts=allow_test_contexts),
@@ -369,6 +509,11 @@ def _from_jsonld_error(exc: Exception) -> SkillpassError:
         if isinstance(cause, SkillpassError):
             return cause
         cause = cause.__cause__
+    if getattr(exc, "code", None) == "protected term redefinition":
+        return ContextError(
+            f"an inline context redefines a protected term: {exc}",
+            code="protected_term_redefinition",
+        )
     return MalformedValueError(f"invalid JSON-LD: {exc}", code="invalid_jsonld")
 
 
@@ -519,10 +664,19 @@ class _ExpandedChecker:
         value = item["@value"]
         datatype = item.get("@type")
         for key in item:
-            if key in ("@index", "@direction"):
+            if key == "@index":
                 raise MalformedValueError(
                     f"{key} is not part of the signed data", code="keyword_not_allowed"
                 )
+        if "@direction" in item and (
+            datatype is not None or item["@direction"] not in ("ltr", "rtl")
+        ):
+            # RDFC signs a direction as the i18n datatype (see _pyld_canonicalize_locked), so a
+            # value cannot have both.
+            raise MalformedValueError(
+                "a base direction applies only to a plain or language-tagged string",
+                code="invalid_language_value",
+            )
         if "@language" in item and not _LANGUAGE.match(str(item["@language"])):
             raise MalformedValueError(
                 f"invalid language tag {item['@language']!r}", code="invalid_language"
@@ -567,25 +721,6 @@ class _ExpandedChecker:
             "would not cover it",
             code=code,
         )
-
-
-class _DeadlineURDNA2015(URDNA2015):  # type: ignore[misc]
-    """URDNA2015 that gives up after a deadline (RDFC-1.0 §4.4 warns of poison graphs)."""
-
-    def __init__(self, deadline: float) -> None:
-        super().__init__()
-        self._deadline = deadline
-
-    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
-        if time.monotonic() > self._deadline:
-            raise RangeError(
-                "canonicalization took too long (too many interlinked blank nodes)",
-                code="canonicalization_timeout",
-            )
-        return super().hash_n_degree_quads(id_, issuer)
-
-
-_RDF_PROCESSOR = jsonld.JsonLdProcessor()
 
 
 def node_map_work(expanded: list[Any]) -> int:
@@ -679,23 +814,47 @@ def _pyld_canonicalize(expanded: list[Any], deadline: float) -> str:
         return _pyld_canonicalize_locked(expanded, deadline)
 
 
+def _deadline_urdna2015(deadline: float) -> Any:
+    """pyld's URDNA2015 that gives up after a deadline (RDFC-1.0 §4.4 warns of poison graphs)."""
+    pyld_jsonld()
+    from pyld.canon import URDNA2015
+
+    class DeadlineURDNA2015(URDNA2015):  # type: ignore[misc]
+        def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
+            if time.monotonic() > deadline:
+                raise RangeError(
+                    "canonicalization took too long (too many interlinked blank nodes)",
+                    code="canonicalization_timeout",
+                )
+            return super().hash_n_degree_quads(id_, issuer)
+
+    return DeadlineURDNA2015()
+
+
 def _pyld_canonicalize_locked(expanded: list[Any], deadline: float) -> str:
     # The same steps as pyld's to_rdf, without expanding a second time.
+    jsonld = pyld_jsonld()  # imported only when the fast engine steps aside
+    from pyld.identifier_issuer import IdentifierIssuer
+
+    processor = jsonld.JsonLdProcessor()
     issuer = IdentifierIssuer("_:b")
     node_map: dict[str, Any] = {"@default": {}}
     try:
-        _RDF_PROCESSOR._create_node_map(expanded, node_map, "@default", issuer)
+        processor._create_node_map(expanded, node_map, "@default", issuer)
         options = {
             "produceGeneralizedRdf": False,
-            "rdfDirection": None,
+            # A value's base direction becomes its datatype (https://www.w3.org/ns/i18n#en_rtl)
+            # and so is signed; without this option RDF would drop it. The W3C's reference
+            # cryptosuites (eddsa-rdfc-2022, ecdsa-rdfc-2019) canonicalize the same way.
+            "rdfDirection": "i18n-datatype",
             "processingMode": "json-ld-1.1",
         }
         dataset = {
-            name: _RDF_PROCESSOR._graph_to_rdf(graph, issuer, options)
+            name: processor._graph_to_rdf(graph, issuer, options)
             for name, graph in sorted(node_map.items())
             if name == "@default" or jsonld._is_absolute_iri(name)
         }
-        canonical: str = _DeadlineURDNA2015(deadline).main(
+        canonical: str = _deadline_urdna2015(deadline).main(
             dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"}
         )
     except jsonld.JsonLdError as exc:

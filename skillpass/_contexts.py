@@ -1,10 +1,13 @@
 """Allow-list JSON-LD document loader over the pinned contexts (not public API).
 
 JSON-LD contexts are never fetched. Each allowed URL maps to a file in ``schemas/contexts/`` whose
-SHA-256 is pinned here; any other URL raises :class:`~skillpass.errors.ContextError`. Importing this
-module also replaces pyld's process-wide default loader (which, depending on what else is
-installed, may fetch over the network) with one that refuses everything, so no code path can reach
-pyld's own loaders.
+SHA-256 is pinned here; any other URL raises :class:`~skillpass.errors.ContextError`.
+
+pyld is imported only when needed (:func:`pyld_jsonld`): importing it costs more than a whole
+verification on the fast engine (its package imports its network loaders, asyncio and lxml). The
+first import through :func:`pyld_jsonld` also replaces pyld's process-wide default loader (which,
+depending on what else is installed, may fetch over the network) with one that refuses
+everything, so no code path of SkillPass can reach pyld's own loaders.
 """
 
 from __future__ import annotations
@@ -13,12 +16,8 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-from pyld import jsonld
-from pyld.context_resolver import ContextResolver
+from typing import Any, NamedTuple
 
 from ._resources import data_path
 from .errors import ContextError
@@ -35,6 +34,7 @@ __all__ = [
     "context_resolver",
     "document_loader",
     "is_allowed_context",
+    "pyld_jsonld",
 ]
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -42,8 +42,7 @@ CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 
-@dataclass(frozen=True, slots=True)
-class _Pinned:
+class _Pinned(NamedTuple):  # not a dataclass: start-up time counts, and this is all it needs
     file: str
     sha256: str
     test_only: bool = False
@@ -112,6 +111,21 @@ def _load_pinned(url: str) -> dict[str, Any]:
     return document
 
 
+def pinned_context_bytes(url: str) -> bytes | None:
+    """The bytes of a pinned context file (hash-checked), or None for any other URL. Used to
+    check a ``relatedResource`` digest, since the file is the resource that URL names."""
+    pinned = _PINNED.get(url)
+    if pinned is None:
+        return None
+    raw = data_path("contexts", pinned.file).read_bytes()
+    if hashlib.sha256(raw).hexdigest() != pinned.sha256:
+        raise ContextError(
+            f"pinned context {url} does not match its SHA-256; the installation is damaged",
+            code="context_hash_mismatch",
+        )
+    return raw
+
+
 def _refuse(url: str) -> ContextError:
     return ContextError(
         f"JSON-LD context {url!r} is not on the allow-list; contexts are never fetched",
@@ -150,6 +164,9 @@ _CACHES: dict[bool, dict[str, Any]] = {False: {}, True: {}}
 
 def context_resolver(*, allow_test_contexts: bool = False) -> Any:
     """A pyld ``ContextResolver`` bound to the loader and a cache for the given policy."""
+    pyld_jsonld()
+    from pyld.context_resolver import ContextResolver
+
     return ContextResolver(
         _CACHES[allow_test_contexts], document_loader(allow_test_contexts=allow_test_contexts)
     )
@@ -159,6 +176,23 @@ def _no_default_loader(url: str, options: Any = None) -> dict[str, Any]:
     raise _refuse(url)
 
 
-# pyld picks a network loader at import time if `requests` or `aiohttp` is importable. Every call
-# in SkillPass passes its own loader, and this makes sure nothing else can fall back to pyld's.
-jsonld.set_document_loader(_no_default_loader)
+_PYLD: list[Any] = []
+
+
+def pyld_jsonld() -> Any:
+    """pyld's ``jsonld`` module, imported on first use, with its default loader replaced.
+
+    Every use of pyld in SkillPass goes through here, under :data:`PYLD_LOCK`.
+    """
+    if _PYLD:
+        return _PYLD[0]
+    with PYLD_LOCK:
+        if not _PYLD:
+            from pyld import jsonld
+
+            # pyld picks a network loader at import time if `requests` or `aiohttp` is
+            # importable. Every call in SkillPass passes its own loader, and this makes sure
+            # nothing else can fall back to pyld's.
+            jsonld.set_document_loader(_no_default_loader)
+            _PYLD.append(jsonld)
+    return _PYLD[0]

@@ -1,4 +1,5 @@
-"""DIDs: ``did:key`` (Ed25519 Multikey) and ``did:web`` with key history (not public API).
+"""DIDs: ``did:key`` (Ed25519, P-256 and P-384 Multikeys) and ``did:web`` with key history (not
+public API).
 
 Resolution is offline by default: ``did:key`` documents are derived from the identifier itself,
 ``did:web`` documents come from a cache the caller provides (for example a trust bundle).
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ._dates import format_datetime, parse_datetime
+from ._ecdsa import EcPublicKey, public_key_from_multibase
 from ._keys import PublicKey
 from .errors import (
     CryptographicSecurityError,
@@ -54,18 +56,17 @@ class DidResolver(Protocol):
 
 
 def did_key_document(did: str) -> dict[str, Any]:
-    """The DID document of an Ed25519 ``did:key``, derived offline from the identifier."""
+    """The DID document of an Ed25519, P-256 or P-384 ``did:key``, derived offline from the
+    identifier."""
     if not did.startswith("did:key:"):
         raise ResolutionError(f"{did!r} is not a did:key", code="invalid_did")
     fragment = did[len("did:key:") :]
     try:
-        PublicKey.from_multibase(fragment)
+        public_key_from_multibase(fragment)
     except SkillpassError as exc:
         # Not a ResolutionError: the identifier itself is bad (e.g. a small-order key), which
         # a verifier can tell for certain, so a proof made with it is invalid, not unknown.
-        raise type(exc)(
-            f"{did!r} is not a valid Ed25519 did:key: {exc.message}", code=exc.code
-        ) from exc
+        raise type(exc)(f"{did!r} is not a valid did:key: {exc.message}", code=exc.code) from exc
     vm_id = f"{did}#{fragment}"
     doc: dict[str, Any] = {
         "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],
@@ -104,7 +105,7 @@ def did_web_document(did: str, keys: Iterable[WebKey]) -> dict[str, Any]:
     methods: list[dict[str, Any]] = []
     ids: list[str] = []
     for key in keys:
-        public = PublicKey.from_multibase(key.public_key_multibase)
+        public = public_key_from_multibase(key.public_key_multibase)
         vm_id = f"{did}#{key.key_id or public.multibase}"
         if vm_id in ids:
             raise ParsingError(f"duplicate verification method {vm_id}", code="invalid_did")
@@ -163,7 +164,7 @@ class ResolvedMethod:
 
     id: str
     controller: str
-    public_key: PublicKey
+    public_key: PublicKey | EcPublicKey
     relationships: frozenset[str]
     expires: datetime | None
     revoked: datetime | None
@@ -248,7 +249,7 @@ def resolve_verification_method(url: str, resolver: DidResolver) -> ResolvedMeth
             f"in the document of {did}: a key speaks only for the DID whose document lists it",
             code="controller_mismatch",
         )
-    public = PublicKey.from_multibase(found.get("publicKeyMultibase"))
+    public = public_key_from_multibase(found.get("publicKeyMultibase"))
     rels = frozenset(rel for rel in _RELATIONSHIPS if _lists(doc.get(rel), (url, fragment)))
     return ResolvedMethod(
         id=url,

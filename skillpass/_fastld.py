@@ -2,8 +2,13 @@
 
 pyld re-processes the pinned contexts, and every type- and property-scoped context in them, on
 every document: most of a verification went there. This module keeps each active context that
-pyld computes, keyed by the (already kept) context it was derived from and the context object
-applied, so a context is processed once per process. The walk over the document mirrors pyld's
+pyld computes, keyed by the (already kept) context it was derived from and the context applied,
+so a context is processed once per process. The contexts that ordinary credentials reach are
+shipped already processed (``schemas/contexts/processed-contexts.json``, written by pyld itself:
+``tools/processed_contexts.py``, and a test requires that regenerating it changes nothing), so
+the common path never imports pyld at all; a context not in that file is processed by pyld on
+first use. IRI expansion is pyld's ``_expand_iri`` (without a base) restated, and differential
+tests hold it to pyld's. The walk over the document mirrors pyld's
 expansion algorithm (pyld 3.3 ``_expand``, ``_expand_object``, ``_expand_value``) step for step,
 for the subset of JSON-LD that the JSON-level safety rules let through: the output is the same
 list of node objects, with the same keys in the same order, as pyld's.
@@ -17,16 +22,41 @@ so an unusual document is judged by the reference implementation rather than by 
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import hashlib
+import json
 import re
+import sys
 from collections import Counter
+from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
-from pyld import jsonld
+from ._contexts import (
+    _PINNED,
+    PYLD_LOCK,
+    context_resolver,
+    document_loader,
+    is_allowed_context,
+    pyld_jsonld,
+)
+from ._resources import data_path
 
-from ._contexts import PYLD_LOCK, context_resolver, document_loader
+__all__ = [
+    "DroppedTerm",
+    "Fallback",
+    "build_snapshot",
+    "expand",
+    "expand_iri",
+    "fallback_counts",
+]
 
-__all__ = ["DroppedTerm", "Fallback", "expand", "fallback_counts"]
+SNAPSHOT_FILE = "processed-contexts.json"
+_SNAPSHOT_FORMAT = 2
+# The file decides which terms are defined, so it is pinned like the contexts it was made from
+# (tools/processed_contexts.py --write updates this line).
+SNAPSHOT_SHA256 = "fbb312c08c55518285afe5875af640e754a8a05835893878e49196ffecbf6bc6"
 
 # More distinct active contexts than the pinned contexts can produce in real documents: past this,
 # a document is probably walking combinations of type-scoped contexts on purpose.
@@ -36,6 +66,16 @@ _MISSING = object()
 # pyld's _is_absolute_iri, compiled once ("$", as in pyld, also matches before a final newline).
 _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
 _UNSUPPORTED_CONTAINERS = ("@language", "@index", "@id", "@type")
+# pyld's KEYWORDS and KEYWORD_PATTERN (pyld 3.3 jsonld.py).
+_KEYWORDS = frozenset(
+    {
+        *("@base", "@container", "@context", "@default", "@direction", "@embed", "@explicit"),
+        *("@first", "@graph", "@id", "@import", "@included", "@index", "@json", "@language"),
+        *("@list", "@nest", "@none", "@omitDefault", "@propagate", "@protected", "@preserve"),
+        *("@requireAll", "@reverse", "@set", "@type", "@value", "@version", "@vocab"),
+    }
+)
+_KEYWORD_LIKE = re.compile(r"^@[a-zA-Z]+$")
 
 _FALLBACKS: Counter[str] = Counter()
 
@@ -70,27 +110,191 @@ def _arrayify(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _is_keyword(value: Any) -> bool:
+    return isinstance(value, str) and value in _KEYWORDS
+
+
+def expand_iri(ctx: Mapping[str, Any], value: Any, *, vocab: bool) -> Any:
+    """pyld's ``_expand_iri(ctx, value, vocab=vocab, base=None)`` outside context processing."""
+    if value is None or not isinstance(value, str) or value in _KEYWORDS:
+        return value
+    if _KEYWORD_LIKE.match(value):
+        return None  # looks like a keyword but is none: pyld ignores it
+    mappings = ctx["mappings"]
+    if vocab and value in mappings:
+        mapping = mappings[value]
+        return None if mapping is None else mapping["@id"]
+    if value.find(":") > 0:
+        prefix, suffix = value.split(":", 1)
+        if prefix == "_" or suffix.startswith("//"):
+            return value  # a blank node label or an absolute IRI
+        mapping = mappings.get(prefix)
+        if mapping and mapping["_prefix"]:
+            return mapping["@id"] + suffix
+        if _ABSOLUTE_IRI.match(value):
+            return value
+    if vocab and "@vocab" in ctx:
+        return ctx["@vocab"] + value
+    return value  # no base: a relative IRI stays relative
+
+
+def _plain(value: Any) -> Any:
+    """JSON data of a pyld structure (its contexts may be frozendicts)."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _content_key(local: Any) -> str:
+    return json.dumps(_plain(local), sort_keys=True, separators=(",", ":"))
+
+
+def _pinned_digests() -> dict[str, str]:
+    return {url: pinned.sha256 for url, pinned in sorted(_PINNED.items())}
+
+
+@cache
+def _load_snapshot() -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]] | None:
+    """The shipped processed contexts and the edges between them (None if out of date)."""
+    data = data_path("contexts", SNAPSHOT_FILE).read_bytes()
+    if hashlib.sha256(data).hexdigest() != SNAPSHOT_SHA256:
+        return None  # damaged or not the file this code was released with: pyld decides
+    raw = json.loads(data)
+    if raw.get("format") != _SNAPSHOT_FORMAT or raw.get("pinned") != _pinned_digests():
+        return None  # made for other context files: process them with pyld instead
+    # Every scoped context once, shared by the definitions that hold it: the engine keys a
+    # scoped context by its identity, as it does pyld's own.
+    scoped = raw["scoped"]
+    definitions = raw["definitions"]
+    for definition in definitions:
+        if "@context" in definition:
+            definition["@context"] = scoped[definition["@context"]]
+    contexts: list[dict[str, Any]] = []
+    for item in raw["contexts"]:
+        ctx = {k: v for k, v in item.items() if k not in ("mappings", "previousContext")}
+        ctx["mappings"] = {
+            term: None if i is None else definitions[i] for term, i in item["mappings"].items()
+        }
+        if "previousContext" in item:
+            previous = item["previousContext"]
+            ctx["previousContext"] = None if previous is None else contexts[previous]
+        contexts.append(ctx)
+    edges = [
+        (
+            contexts[parent],
+            kind,
+            local if kind == "urls" else scoped[local],
+            propagate,
+            override,
+            contexts[child],
+        )
+        for parent, kind, local, propagate, override, child in raw["edges"]
+    ]
+    return contexts, edges
+
+
+_Plan = tuple[Any, bool, Any, bool, bool, bool, bool, Any]
+
+
+class _Tables:
+    """What the engine has worked out about one active context (kept alive here)."""
+
+    __slots__ = ("aliases", "ctx", "ids", "plans", "props", "shapes", "vocab")
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.vocab: dict[Any, Any] = {}
+        self.ids: dict[str, Any] = {}
+        self.shapes: dict[Any, tuple[bool, bool, Any, Any, Any]] = {}
+        self.props: dict[Any, tuple[Any, Any, bool]] = {}
+        self.plans: dict[str, _Plan] = {}
+        self.aliases: frozenset[str] | None = None
+
+
 class _Engine:
     """Active contexts and expansion for one context policy (strict or with test contexts)."""
 
-    def __init__(self, allow_test_contexts: bool) -> None:
-        self.processor = jsonld.JsonLdProcessor()
-        self.options: dict[str, Any] = {
-            "documentLoader": document_loader(allow_test_contexts=allow_test_contexts),
-            "contextResolver": context_resolver(allow_test_contexts=allow_test_contexts),
-            "base": None,
-            "processingMode": "json-ld-1.1",
-            "isFrame": False,
-            "keepFreeFloatingNodes": False,
-            "extractAllScripts": True,
-        }
-        self.initial = self.processor._get_initial_context(self.options)
+    def __init__(self, allow_test_contexts: bool, *, snapshot: bool = True) -> None:
+        self.allow_test_contexts = allow_test_contexts
+        self._pyld: tuple[Any, dict[str, Any]] | None = None
         # (id(active), key of the applied context, propagate, override) -> (active, applied,
         # result). Every active context in here is kept alive by the entry that made it, so ids
         # are never reused; the applied object is kept for the same reason.
         self._contexts: dict[tuple[int, Any, bool, bool], tuple[Any, Any, Any]] = {}
-        # IRI expansions and term facts per (kind, id(active context), term).
-        self._memo: dict[tuple[Any, ...], Any] = {}
+        # IRI expansions and term facts, per id(active context).
+        self._tables: dict[int, _Tables] = {}
+        self._entries = 0
+        # Scoped contexts are keyed by identity (each is an object inside a kept active
+        # context), except while the shipped file is made: by content then, so that equal
+        # scoped contexts in pyld's copies of a definition make one entry.
+        self._by_content = not snapshot
+        self._local_keys: dict[int, tuple[Any, str]] = {}
+        # Shipped contexts: how each was made (to make pyld's own on a miss), and pyld's own.
+        self._origin: dict[int, tuple[Any, Any, bool, bool] | None] = {}
+        self._native: dict[int, Any] = {}
+        loaded = _load_snapshot() if snapshot else None
+        if loaded is None:
+            processor, options = self._pyld_state()
+            with PYLD_LOCK:
+                self.initial = processor._get_initial_context(options)
+            return
+        contexts, edges = loaded
+        self.initial = contexts[0]
+        self._origin[id(self.initial)] = None
+        for parent, kind, local, propagate, override, child in edges:
+            if kind == "urls":
+                if not all(
+                    is_allowed_context(url, allow_test_contexts=allow_test_contexts)
+                    for url in local
+                ):
+                    continue  # a test-only context under the strict policy
+                key: Any = ("urls", *local)
+            else:
+                key = ("scoped", id(local))
+            entry = (parent, local, child)
+            self._contexts.setdefault((id(parent), key, propagate, override), entry)
+            self._origin.setdefault(id(child), (parent, local, propagate, override))
+
+    def _pyld_state(self) -> tuple[Any, dict[str, Any]]:
+        """pyld's processor and options, made (and pyld imported) on first need."""
+        if self._pyld is None:
+            jsonld = pyld_jsonld()
+            allow = self.allow_test_contexts
+            options: dict[str, Any] = {
+                "documentLoader": document_loader(allow_test_contexts=allow),
+                "contextResolver": context_resolver(allow_test_contexts=allow),
+                "base": None,
+                "processingMode": "json-ld-1.1",
+                "isFrame": False,
+                "keepFreeFloatingNodes": False,
+                "extractAllScripts": True,
+            }
+            self._pyld = (jsonld.JsonLdProcessor(), options)
+        return self._pyld
+
+    def _native_of(self, ctx: Any) -> Any:
+        """pyld's own active context equal to ``ctx`` (a shipped one is remade by pyld)."""
+        if id(ctx) not in self._origin:
+            return ctx  # made by pyld in this process
+        native = self._native.get(id(ctx))
+        if native is None:
+            processor, options = self._pyld_state()
+            origin = self._origin[id(ctx)]
+            if origin is None:
+                native = processor._get_initial_context(options)
+            else:
+                parent, local, propagate, override = origin
+                native = processor._process_context(
+                    self._native_of(parent),
+                    local,
+                    options,
+                    override_protected=override,
+                    propagate=propagate,
+                )
+            native = self._native.setdefault(id(ctx), native)
+        return native
 
     # -- context processing, once per (active context, applied context) -----------------------
 
@@ -109,11 +313,12 @@ class _Engine:
             return hit[2]
         if len(self._contexts) >= _MAX_CONTEXTS:
             raise Fallback("context_cache_full")
+        processor, options = self._pyld_state()
         with PYLD_LOCK:
-            result = self.processor._process_context(
-                active,
+            result = processor._process_context(
+                self._native_of(active),
                 local,
-                self.options,
+                options,
                 override_protected=override_protected,
                 propagate=propagate,
             )
@@ -122,8 +327,13 @@ class _Engine:
         return self._contexts.setdefault(memo_key, (active, local, result))[2]
 
     def _scoped(self, active: Any, local: Any, **flags: bool) -> Any:
-        # A scoped context is an object inside a kept active context: its identity is stable.
-        return self._process(active, local, ("scoped", id(local)), **flags)
+        if not self._by_content:
+            # An object inside a kept active context: its identity is stable.
+            return self._process(active, local, ("scoped", id(local)), **flags)
+        known = self._local_keys.get(id(local))
+        if known is None:
+            known = self._local_keys.setdefault(id(local), (local, _content_key(local)))
+        return self._process(active, local, ("scoped", known[1]), **flags)
 
     def _document_context(self, active: Any, local: Any) -> Any:
         urls = tuple(_arrayify(local))
@@ -131,21 +341,30 @@ class _Engine:
             raise Fallback("inline_context")
         return self._process(active, list(urls), ("urls", *urls))
 
-    # -- IRI expansion --------------------------------------------------------------------------
+    # -- IRI expansion and term facts, remembered per active context -------------------------
 
-    def _remember(self, key: tuple[Any, ...], value: Any) -> Any:
-        if len(self._memo) >= _MAX_MEMO:
-            self._memo.clear()  # keys come from documents: bound what they can make us keep
-        self._memo[key] = value
+    def _t(self, ctx: Any) -> _Tables:
+        tables = self._tables.get(id(ctx))
+        if tables is None:
+            if self._entries >= _MAX_MEMO:
+                # Keys come from documents: bound what they can make us keep.
+                self._tables = {}
+                self._entries = 0
+            tables = self._tables.setdefault(id(ctx), _Tables(ctx))
+        return tables
+
+    def _remember(self, table: dict[Any, Any], key: Any, value: Any) -> Any:
+        self._entries += 1
+        table[key] = value
         return value
 
     def _vocab(self, ctx: Any, value: Any) -> Any:
         """pyld's ``_expand_iri(ctx, value, vocab=True)``, remembered per context."""
         if value is None:
             return None
-        memo_key = ("v", id(ctx), value)
+        table = self._t(ctx).vocab
         try:
-            return self._memo[memo_key]
+            return table[value]
         except KeyError:
             pass
         except TypeError:
@@ -155,82 +374,74 @@ class _Engine:
             mapping = ctx["mappings"][value]
             expanded = None if mapping is None else mapping["@id"]
         else:
-            with PYLD_LOCK:
-                expanded = self.processor._expand_iri(ctx, value, vocab=True, base=None)
-        return self._remember(memo_key, expanded)
+            expanded = expand_iri(ctx, value, vocab=True)
+        return self._remember(table, value, expanded)
 
     def _id(self, ctx: Any, value: str) -> Any:
         """pyld's ``_expand_iri(ctx, value)`` with no base, remembered per context."""
-        memo_key = ("i", id(ctx), value)
-        hit = self._memo.get(memo_key, _MISSING)
+        table = self._t(ctx).ids
+        hit = table.get(value, _MISSING)
         if hit is not _MISSING:
             return hit
-        with PYLD_LOCK:
-            expanded = self.processor._expand_iri(ctx, value, base=None)
-        return self._remember(memo_key, expanded)
+        return self._remember(table, value, expand_iri(ctx, value, vocab=False))
 
     def _key(self, ctx: Any, key: str) -> tuple[Any, bool]:
         """A property's expansion in ``ctx`` and whether it is a keyword."""
-        memo_key = ("k", id(ctx), key)
-        hit = self._memo.get(memo_key)
-        if hit is not None:
-            return hit  # type: ignore[no-any-return]
         expanded = self._vocab(ctx, key)
-        is_keyword = jsonld._is_keyword(expanded)
+        is_keyword = _is_keyword(expanded)
         if expanded is None or not (is_keyword or _ABSOLUTE_IRI.match(expanded)):
             raise DroppedTerm(expanded)
-        return self._remember(memo_key, (expanded, is_keyword))  # type: ignore[no-any-return]
+        return expanded, is_keyword
 
     def _value_shape(self, ctx: Any, prop: Any) -> tuple[bool, bool, Any, Any, Any]:
         """What expanding a scalar reads about ``prop``: @graph?, keyword?, @type, @language,
         @direction."""
-        memo_key = ("s", id(ctx), prop)
-        hit = self._memo.get(memo_key)
+        table = self._t(ctx).shapes
+        hit = table.get(prop)
         if hit is not None:
-            return hit  # type: ignore[no-any-return]
+            return hit
         expanded = self._vocab(ctx, prop)
         shape = (
             expanded == "@graph",
-            jsonld._is_keyword(expanded),
+            _is_keyword(expanded),
             self._term(ctx, prop, "@type"),
             self._term(ctx, prop, "@language"),
             self._term(ctx, prop, "@direction"),
         )
-        return self._remember(memo_key, shape)  # type: ignore[no-any-return]
+        return self._remember(table, prop, shape)  # type: ignore[no-any-return]
 
     def _prop(self, ctx: Any, prop: Any) -> tuple[Any, Any, bool]:
         """An active property's expansion, scoped context, and whether it is an @list container."""
-        memo_key = ("p", id(ctx), prop)
-        hit = self._memo.get(memo_key)
+        table = self._t(ctx).props
+        hit = table.get(prop)
         if hit is not None:
-            return hit  # type: ignore[no-any-return]
+            return hit
         info = (
             self._vocab(ctx, prop),
             self._term(ctx, prop, "@context"),
             "@list" in _arrayify(self._term(ctx, prop, "@container")),
         )
-        return self._remember(memo_key, info)  # type: ignore[no-any-return]
+        return self._remember(table, prop, info)  # type: ignore[no-any-return]
 
-    def _type_aliases(self, ctx: Any) -> frozenset[str]:
-        """The keys that expand to ``@type`` in ``ctx``."""
-        memo_key = ("t", id(ctx))
-        hit = self._memo.get(memo_key)
-        if hit is not None:
-            return hit  # type: ignore[no-any-return]
-        aliases = frozenset(
-            [term for term, m in ctx["mappings"].items() if m is not None and m["@id"] == "@type"]
-            + ["@type"]
-        )
-        return self._remember(memo_key, aliases)  # type: ignore[no-any-return]
+    def _type_aliases(self, tables: _Tables) -> frozenset[str]:
+        """The keys that expand to ``@type`` in the tables' context."""
+        if tables.aliases is None:
+            mappings = tables.ctx["mappings"]
+            tables.aliases = frozenset(
+                [term for term, m in mappings.items() if m is not None and m["@id"] == "@type"]
+                + ["@type"]
+            )
+        return tables.aliases
 
-    def _plan(self, ctx: Any, key: str) -> tuple[Any, bool, Any, bool, bool, bool, bool]:
+    def _plan(self, ctx: Any, key: str) -> _Plan:
         """How a node's property expands in ``ctx``: its IRI, whether a keyword, the context
-        for its value, @list, @graph wrapping, a map container, @json. Raises
-        :class:`DroppedTerm` for an undefined term, as pyld's drop callback would."""
-        memo_key = ("n", id(ctx), key)
-        hit = self._memo.get(memo_key)
+        for its value, @list, @graph wrapping, a map container, @json, and what expanding a
+        scalar value reads (see :meth:`_value_shape`). Raises :class:`DroppedTerm` for an
+        undefined term, as pyld's drop callback would."""
+        table = self._t(ctx).plans
+        hit = table.get(key)
         if hit is not None:
-            return hit  # type: ignore[no-any-return]
+            return hit
         expanded, is_keyword = self._key(ctx, key)
         mapping = None if is_keyword else ctx["mappings"].get(key)
         term_ctx = ctx
@@ -249,8 +460,9 @@ class _Engine:
             "@graph" in container and "@id" not in container and "@index" not in container,
             any(c in container for c in _UNSUPPORTED_CONTAINERS),
             mapping is not None and mapping.get("@type") == "@json",
+            None if is_keyword else self._value_shape(term_ctx, key),
         )
-        return self._remember(memo_key, plan)  # type: ignore[no-any-return]
+        return self._remember(table, key, plan)  # type: ignore[no-any-return]
 
     @staticmethod
     def _term(ctx: Any, key: Any, entry: str) -> Any:
@@ -320,7 +532,7 @@ class _Engine:
             ctx = self._document_context(ctx, element["@context"])
         type_scoped = ctx
         type_key = None
-        type_aliases = self._type_aliases(ctx)
+        type_aliases = self._type_aliases(self._t(ctx))
         for key in keys:
             if key not in type_aliases:
                 continue
@@ -357,12 +569,16 @@ class _Engine:
                 first = first[0]
             if isinstance(first, str) and self._vocab(ctx, first) == "@json":
                 raise Fallback("json_type_node")
+        plans = self._t(ctx).plans
         for key in keys:
             if key == "@context":
                 continue
             value = element[key]
-            expanded, is_keyword, term_ctx, has_list, graph_wrap, map_container, is_json = (
-                self._plan(ctx, key)
+            plan = plans.get(key)
+            if plan is None:
+                plan = self._plan(ctx, key)
+            expanded, is_keyword, term_ctx, has_list, graph_wrap, map_container, is_json, shape = (
+                plan
             )
             if is_keyword:
                 if expanded_prop == "@reverse" or expanded in node:
@@ -388,7 +604,7 @@ class _Engine:
                 # pyld expands a deep copy of the input; so must we.
                 result: Any = {"@type": "@json", "@value": copy.deepcopy(value)}
             elif isinstance(value, (str, int, float)):
-                result = self._value(term_ctx, key, value, False)  # _expand's scalar branch
+                result = self._scalar(term_ctx, shape, value, False)  # _expand's scalar branch
             else:
                 result = self._expand(term_ctx, key, value, False, None)
             if result is None:
@@ -408,7 +624,12 @@ class _Engine:
 
     def _value(self, ctx: Any, prop: Any, value: Any, inside_list: bool) -> Any:
         """pyld's scalar branch of ``_expand``, then ``_expand_value``."""
-        is_graph, is_keyword, type_, language, direction = self._value_shape(ctx, prop)
+        return self._scalar(ctx, self._value_shape(ctx, prop), value, inside_list)
+
+    def _scalar(
+        self, ctx: Any, shape: tuple[bool, bool, Any, Any, Any], value: Any, inside_list: bool
+    ) -> Any:
+        is_graph, is_keyword, type_, language, direction = shape
         if is_graph and not inside_list:
             return None  # a free-floating scalar
         if is_keyword:
@@ -435,17 +656,96 @@ class _Engine:
 _ENGINES: dict[bool, _Engine] = {}
 
 
+def _engine(allow_test_contexts: bool) -> _Engine:
+    engine = _ENGINES.get(allow_test_contexts)
+    if engine is None:
+        engine = _ENGINES.setdefault(allow_test_contexts, _Engine(allow_test_contexts))
+    return engine
+
+
+def _is_pyld_error(exc: Exception) -> bool:
+    jsonld = sys.modules.get("pyld.jsonld")  # only pyld raises these, so it is loaded then
+    return jsonld is not None and isinstance(exc, jsonld.JsonLdError)
+
+
 def expand(doc: dict[str, Any], *, allow_test_contexts: bool) -> list[Any]:
     """pyld's expansion of ``doc`` (same output), or :class:`Fallback`, or :class:`DroppedTerm`.
 
     The document must have passed the JSON-level safety rules.
     """
-    engine = _ENGINES.get(allow_test_contexts)
-    if engine is None:
-        engine = _ENGINES[allow_test_contexts] = _Engine(allow_test_contexts)
     try:
-        return engine.expand(doc)
-    except jsonld.JsonLdError:
-        raise Fallback("jsonld_error") from None
+        return _engine(allow_test_contexts).expand(doc)
+    except (Fallback, DroppedTerm):
+        raise
     except RecursionError:
         raise Fallback("recursion") from None
+    except Exception as exc:
+        if _is_pyld_error(exc):
+            raise Fallback("jsonld_error") from None
+        raise
+
+
+def build_snapshot(documents: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The processed-contexts file: every context pyld computes expanding ``documents``
+    (under the permissive policy), as JSON data. Used by ``tools/processed_contexts.py``."""
+    engine = _Engine(True, snapshot=False)
+    for doc in documents:
+        with contextlib.suppress(Fallback, DroppedTerm):
+            engine.expand(doc)
+    index = {id(engine.initial): 0}
+    contexts = [engine.initial]
+    scoped: list[Any] = []
+    scoped_numbers: dict[str, int] = {}
+
+    def scoped_number(local: Any) -> int:
+        text = _content_key(local)
+        if text not in scoped_numbers:
+            scoped_numbers[text] = len(scoped)
+            scoped.append(_plain(local))
+        return scoped_numbers[text]
+
+    edges = []
+    for key, (parent, local, child) in engine._contexts.items():
+        if id(child) not in index:
+            index[id(child)] = len(contexts)
+            contexts.append(child)
+        kind = key[1][0]
+        applied = _plain(local) if kind == "urls" else scoped_number(local)
+        edges.append([index[id(parent)], kind, applied, key[2], key[3], index[id(child)]])
+    definitions: list[Any] = []
+    numbers: dict[str, int] = {}
+
+    def number(definition: Any) -> int | None:
+        if definition is None:
+            return None
+        text = _content_key(definition)
+        if text not in numbers:
+            numbers[text] = len(definitions)
+            plain = _plain(definition)
+            if "@context" in plain:
+                plain["@context"] = scoped_number(definition["@context"])
+            definitions.append(plain)
+        return numbers[text]
+
+    out = []
+    for ctx in contexts:
+        item: dict[str, Any] = {
+            k: _plain(v)
+            for k, v in ctx.items()
+            if k not in ("mappings", "previousContext", "_uuid")
+        }
+        item["mappings"] = {term: number(d) for term, d in ctx["mappings"].items()}
+        if "previousContext" in ctx:
+            previous = ctx["previousContext"]
+            item["previousContext"] = None if previous is None else index[id(previous)]
+        out.append(item)
+    return {
+        "about": "JSON-LD active contexts processed by pyld; regenerate with "
+        "tools/processed_contexts.py, never edit",
+        "format": _SNAPSHOT_FORMAT,
+        "pinned": _pinned_digests(),
+        "scoped": scoped,
+        "definitions": definitions,
+        "contexts": out,
+        "edges": edges,
+    }

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from . import sealing
 from ._multibase import ED25519_PRIV, ED25519_PUB, decode_multibase, encode_multibase
 from .errors import CryptographicSecurityError, KeyFileError, ParsingError, SealingError
-from .sealing import KEY_FILE_SCRYPT
 
 _P = 2**255 - 19
 
@@ -79,6 +78,14 @@ class PublicKey:
     @classmethod
     def from_multibase(cls, value: object) -> PublicKey:
         """Parse a Multikey ``publicKeyMultibase`` (``z6Mk…``)."""
+        if cls is PublicKey and type(value) is str:
+            # A verification decodes its did:key twice (the DID document, then the method);
+            # keys are immutable, so a parsed one is kept (a bad one raises, and is not kept).
+            return _public_key_from_multibase(value)
+        return cls._parse_multibase(value)
+
+    @classmethod
+    def _parse_multibase(cls, value: object) -> PublicKey:
         data = decode_multibase(value, what="publicKeyMultibase")
         if len(data) != 34 or data[:2] != ED25519_PUB:
             raise CryptographicSecurityError(
@@ -101,6 +108,11 @@ class PublicKey:
         except InvalidSignature:
             return False
         return True
+
+
+@lru_cache(maxsize=1024)
+def _public_key_from_multibase(value: str) -> PublicKey:
+    return PublicKey._parse_multibase(value)
 
 
 class KeyPair:
@@ -212,6 +224,10 @@ class KeyPair:
 
 
 def _encrypt_seed(seed: bytes, passphrase: str, public_multibase: str) -> dict[str, Any]:
+    # Imported here: verification never reads a key file, and start-up time counts.
+    from . import sealing
+    from .sealing import KEY_FILE_SCRYPT
+
     # The public key is authenticated data, so a file cannot pair it with another private key.
     return sealing.seal(
         seed, passphrase, associated_data=public_multibase.encode(), params=KEY_FILE_SCRYPT
@@ -219,6 +235,8 @@ def _encrypt_seed(seed: bytes, passphrase: str, public_multibase: str) -> dict[s
 
 
 def _decrypt_seed(blob: object, passphrase: str, public_multibase: object) -> bytes:
+    from . import sealing
+
     # Key files keep the codes they had before sealing became shared (codes are a contract).
     try:
         sealing.envelope_params(blob)  # an unreadable envelope is reported before the DID

@@ -11,6 +11,7 @@ decide nothing and say so: ``unknown``, never ``valid``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -116,6 +117,9 @@ class NoStatusLists:
         )
 
 
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*\Z")
+
+
 def _clock() -> datetime:
     return datetime.now(UTC)
 
@@ -133,10 +137,15 @@ class VerificationPolicy:
     * ``challenge`` / ``domain``: what a presentation must have been signed for. Without a
       challenge the ``holder`` check is ``unknown`` (``challenge_not_checked``): a presentation
       could be a replay. ``require_challenge=False`` opts out explicitly.
-    * ``require_holder_binding``: a credential whose subject is another DID than the holder
-      makes the presentation invalid; ``False`` only reports it (VCDM 2.0 allows a holder to
-      present credentials about others).
+    * ``require_holder_binding``: when ``True``, a credential whose subject is another DID
+      than the holder makes the presentation invalid. By default (``False``) the ``holder``
+      check only reports which credentials are about the holder and which are not: VCDM 2.0
+      allows a holder to present credentials about others (an employer's agent presenting a
+      worker's credential). A verifier that needs "this is the holder's own credential"
+      (a border officer) turns it on.
     * ``allow_test_contexts``: accept the W3C test-only contexts (never for real credentials).
+    * ``language``: the reader's language (a BCP 47 tag such as ``"fr"``); the report's
+      summary shows names and descriptions in it when the credential gives them in it.
     """
 
     now: datetime | None = None
@@ -148,9 +157,10 @@ class VerificationPolicy:
     challenge: str | None = None
     domain: str | None = None
     require_challenge: bool = True
-    require_holder_binding: bool = True
+    require_holder_binding: bool = False
     allow_test_contexts: bool = False
     clock: Callable[[], datetime] = _clock
+    language: str | None = None
 
     def __post_init__(self) -> None:
         if self.now is not None:
@@ -161,6 +171,10 @@ class VerificationPolicy:
             raise ValueError("max_clock_skew must be a timedelta between 0 and one day")
         if not isinstance(self.limits, Limits):
             raise TypeError("limits must be a skillpass.Limits")
+        if self.language is not None and not (
+            isinstance(self.language, str) and _LANGUAGE_TAG.match(self.language)
+        ):
+            raise ValueError("language must be a BCP 47 language tag such as 'fr' or 'pt-BR'")
 
     def instant(self) -> datetime:
         """The time a verification judges dates against."""

@@ -13,8 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import rfc8785
-
 from . import _jcsfast
 from ._canon import (
     DEFAULT_LIMITS,
@@ -26,12 +24,14 @@ from ._canon import (
     node_map_work,
 )
 from ._dates import parse_datetime
+from ._ecdsa import EcPublicKey
 from ._keys import PublicKey
 from ._multibase import ALPHABET, decode_multibase, encode_multibase
 from .errors import MalformedValueError, ParsingError
 
 __all__ = [
     "CRYPTOSUITES",
+    "ECDSA_SUITES",
     "ProofOutcome",
     "create_proof",
     "prepare",
@@ -43,7 +43,13 @@ __all__ = [
 
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
-CRYPTOSUITES = (RDFC, JCS)
+ECDSA_RDFC = "ecdsa-rdfc-2019"
+ECDSA_JCS = "ecdsa-jcs-2019"
+CRYPTOSUITES = (RDFC, JCS, ECDSA_RDFC, ECDSA_JCS)
+# Suites that canonicalize with RDFC-1.0 (the others with JCS); the ECDSA ones need P-256/P-384.
+_RDFC_SUITES = frozenset({RDFC, ECDSA_RDFC})
+_JCS_SUITES = frozenset({JCS, ECDSA_JCS})
+ECDSA_SUITES = frozenset({ECDSA_RDFC, ECDSA_JCS})
 
 # Proof properties in the order the W3C vectors write them; anything else is refused, because
 # an unknown property would not be covered by the proof configuration's canonical form.
@@ -73,19 +79,26 @@ def proof_list(doc: dict[str, Any]) -> list[dict[str, Any]]:
     if proof is None:
         return []
     proofs = proof if isinstance(proof, list) else [proof]
+    unique: list[dict[str, Any]] = []
     for i, item in enumerate(proofs):
         if not isinstance(item, dict):
             raise MalformedValueError(
                 "a proof is a JSON object", code="invalid_proof", path=f"/proof/{i}"
             )
-        if item in proofs[:i]:
-            # The same proof twice adds nothing a signature covers.
+        if item in unique:
+            # Ed25519 is deterministic: signing one document twice in the same second gives
+            # the same proof twice. It is one proof (Data Integrity §2.1.1 proof sets are sets).
+            continue
+        proof_id = item.get("id")
+        if proof_id is not None and any(p.get("id") == proof_id for p in unique):
+            # Two different proofs under one id: a chain's previousProof could name either.
             raise MalformedValueError(
-                "the proof set holds the same proof twice",
+                f"the proof set holds two different proofs with the id {proof_id!r}",
                 code="duplicate_proof",
                 path=f"/proof/{i}",
             )
-    return proofs
+        unique.append(item)
+    return unique
 
 
 def validate_proof_shape(proof: dict[str, Any], *, path: str = "/proof") -> None:
@@ -201,11 +214,12 @@ class DocumentCache:
 
     def transform(self, unsecured: dict[str, Any], cryptosuite: str, key: tuple[str, ...]) -> bytes:
         """VC-DI-EdDSA §3.x.3 Transformation: canonical bytes of the unsecured document."""
-        cache_key = (cryptosuite, key)
+        # ecdsa-rdfc-2019 and eddsa-rdfc-2022 transform alike (RDFC-1.0), as do the JCS suites.
+        cache_key = ("rdfc" if cryptosuite in _RDFC_SUITES else "jcs", key)
         if cache_key not in self._cache:
             # Both suites expand: for eddsa-jcs-2022 that applies the JSON-LD safety rules.
             expanded = self.expand(unsecured, key)
-            if cryptosuite == RDFC:
+            if cryptosuite in _RDFC_SUITES:
                 # Every canonicalization of the document (one per chain link) counts against
                 # one budget of node-map work.
                 self.work += self.work_of(key)
@@ -223,6 +237,8 @@ def _jcs(value: Any) -> bytes:
     fast = _jcsfast.dumps(value)
     if fast is not None:
         return fast
+    import rfc8785  # the reference, for what the C encoder cannot write (see _jcsfast)
+
     try:
         out: bytes = rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, ValueError, TypeError) as exc:
@@ -258,8 +274,10 @@ def _proof_config(proof: dict[str, Any], context: Any) -> dict[str, Any]:
     return config
 
 
-def _hash_config(config: dict[str, Any], cryptosuite: str, cache: DocumentCache) -> bytes:
-    if cryptosuite == RDFC:
+def _hash_config(
+    config: dict[str, Any], cryptosuite: str, cache: DocumentCache, hash_name: str
+) -> bytes:
+    if cryptosuite in _RDFC_SUITES:
         expanded = check_and_expand(
             config,
             allow_test_contexts=cache.allow_test_contexts,
@@ -271,7 +289,7 @@ def _hash_config(config: dict[str, Any], cryptosuite: str, cache: DocumentCache)
         ).encode()
     else:
         canonical = _jcs(config)
-    return hashlib.sha256(canonical).digest()
+    return hashlib.new(hash_name, canonical).digest()
 
 
 def _unsecured(
@@ -299,6 +317,7 @@ def create_proof(
     sign: Callable[[bytes], bytes],
     options: dict[str, Any],
     *,
+    hash_name: str = "sha256",
     allow_test_contexts: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     json_checked: bool = False,
@@ -306,6 +325,7 @@ def create_proof(
 ) -> dict[str, Any]:
     """VC-DI-EdDSA §3.x.1 Create Proof: the signed proof object for ``options``.
 
+    ``hash_name`` is the cryptosuite's hash (``sha384`` for ecdsa with P-384).
     ``json_checked`` says the caller has already applied the JSON-level rules to ``doc``.
     ``cache`` reuses the forms a caller already computed for ``doc`` (for example its
     :func:`unsecured_base`), instead of expanding the document again; it must have been made
@@ -319,11 +339,12 @@ def create_proof(
     previous = _ids(options["previousProof"]) if "previousProof" in options else []
     unsecured, key = _unsecured(doc, existing, previous, doc.get("@context"))
     proof = {k: options[k] for k in _PROOF_FIELDS if k in options}
-    if cryptosuite == JCS:
+    if cryptosuite in _JCS_SUITES:
         proof["@context"] = doc.get("@context")
     doc_canonical = cache.transform(unsecured, cryptosuite, key)
-    config_hash = _hash_config(_proof_config(proof, doc.get("@context")), cryptosuite, cache)
-    signature = sign(config_hash + hashlib.sha256(doc_canonical).digest())
+    config = _proof_config(proof, doc.get("@context"))
+    config_hash = _hash_config(config, cryptosuite, cache, hash_name)
+    signature = sign(config_hash + hashlib.new(hash_name, doc_canonical).digest())
     proof["proofValue"] = encode_multibase(signature)
     return proof
 
@@ -340,14 +361,22 @@ class ProofOutcome:
 def verify_proof(
     doc: dict[str, Any],
     proof: dict[str, Any],
-    public_key: PublicKey,
+    public_key: PublicKey | EcPublicKey,
     cache: DocumentCache,
 ) -> ProofOutcome:
-    """VC-DI-EdDSA §3.x.2 Verify Proof for one proof of ``doc`` (shape already validated)."""
+    """VC-DI-EdDSA / VC-DI-ECDSA §3.x.2 Verify Proof for one proof of ``doc`` (shape already
+    validated)."""
     cryptosuite = proof["cryptosuite"]
     if cryptosuite not in CRYPTOSUITES:
         return ProofOutcome(
             None, "unsupported_cryptosuite", f"cryptosuite {cryptosuite!r} is not supported"
+        )
+    if (cryptosuite in ECDSA_SUITES) != isinstance(public_key, EcPublicKey):
+        kind = "a P-256 or P-384" if cryptosuite in ECDSA_SUITES else "an Ed25519"
+        return ProofOutcome(
+            False,
+            "key_cryptosuite_mismatch",
+            f"{cryptosuite} needs {kind} key, and the verification method has another kind",
         )
     context = doc.get("@context")
     # §3.3.2 step 4: the proof's context must be the document's (a prefix of it); we require
@@ -360,14 +389,16 @@ def verify_proof(
         signature = decode_multibase(proof["proofValue"], what="proofValue")
     except ParsingError as exc:
         return ProofOutcome(False, "invalid_proof_value", exc.message)
-    if len(signature) != 64:
+    size = public_key.signature_size if isinstance(public_key, EcPublicKey) else 64
+    if len(signature) != size:
         return ProofOutcome(
-            False, "invalid_proof_value", "proofValue is not a 64-byte Ed25519 signature"
+            False, "invalid_proof_value", f"proofValue is not a {size}-byte signature"
         )
+    hash_name = public_key.hash_name if isinstance(public_key, EcPublicKey) else "sha256"
     previous = _ids(proof["previousProof"]) if "previousProof" in proof else []
     unsecured, key = _unsecured(doc, proof_list(doc), previous, context)
     doc_canonical = cache.transform(unsecured, cryptosuite, key)
-    config_hash = _hash_config(_proof_config(proof, context), cryptosuite, cache)
-    if public_key.verify(signature, config_hash + hashlib.sha256(doc_canonical).digest()):
+    config_hash = _hash_config(_proof_config(proof, context), cryptosuite, cache, hash_name)
+    if public_key.verify(signature, config_hash + hashlib.new(hash_name, doc_canonical).digest()):
         return ProofOutcome(True, "ok", f"{cryptosuite} signature verified")
     return ProofOutcome(False, "invalid_signature", "the signature does not match the document")

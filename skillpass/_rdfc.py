@@ -11,8 +11,9 @@ URDNA2015 under its deadline.
 The quads come from a direct walk of the expanded form rather than pyld's node map: the canonical
 form depends only on the set of quads, not on the order or the temporary labels. Terms are written
 exactly as pyld writes them (pyld, not the RDFC-1.0 text, is the reference here: pyld escapes a
-tab as ``\\t`` and leaves other control characters as they are), and literals are converted by
-pyld's own ``_object_to_rdf``, so numbers, booleans and ``@json`` values keep pyld's lexical forms.
+tab as ``\\t`` and leaves other control characters as they are). Booleans and integers are written
+as pyld's ``_object_to_rdf`` writes them; other non-string literals (doubles, ``@json``) are
+converted by pyld's own ``_object_to_rdf`` (imported then), so they keep pyld's lexical forms.
 """
 
 from __future__ import annotations
@@ -21,10 +22,7 @@ import hashlib
 import re
 from typing import Any
 
-from pyld import jsonld
-from pyld.identifier_issuer import IdentifierIssuer
-from pyld.nquads import escape
-
+from ._contexts import PYLD_LOCK, pyld_jsonld
 from ._fastld import _ABSOLUTE_IRI, Fallback
 
 __all__ = ["canonicalize"]
@@ -37,23 +35,36 @@ _RDF_NIL = f"<{_RDF}nil>"
 _RDF_LANGSTRING = f"{_RDF}langString"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _RDF_OPTIONS = {
     "produceGeneralizedRdf": False,
     "rdfDirection": None,
     "processingMode": "json-ld-1.1",
 }
-_PROCESSOR = jsonld.JsonLdProcessor()
 
 # IRIs already checked, with their N-Quads form: the vocabulary repeats from document to document.
 _IRIS: dict[str, str] = {}
 _MAX_IRIS = 16384
 _NEEDS_ESCAPE = re.compile(r'[\\\t\n\r"]')
 
+# Datatypes whose literals pyld writes in a form of their own (or without a datatype).
+_SPECIAL_DATATYPES = ("@json", _XSD_DOUBLE, _RDF_LANGSTRING, _XSD_STRING)
+
 Quad = tuple[str, str, str, str]  # subject, predicate, object, graph ("" for the default graph)
 
 
 def _escape(text: str) -> str:
-    return escape(text) if _NEEDS_ESCAPE.search(text) else text
+    """pyld's N-Quads ``escape`` (pyld.nquads): backslash, tab, newline, return and quote."""
+    if not _NEEDS_ESCAPE.search(text):
+        return text
+    return (
+        text.replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace('"', '\\"')
+    )
 
 
 class _Quads:
@@ -134,8 +145,22 @@ class _Quads:
             if datatype is None or datatype == _XSD_STRING:
                 return f'"{_escape(value)}"'
             return f'"{_escape(value)}"^^<{datatype}>'
-        # Numbers, booleans, @json and xsd:double: pyld's own conversion, for its lexical forms.
-        term = _PROCESSOR._object_to_rdf(item, IdentifierIssuer("_:y"), [], _RDF_OPTIONS)
+        plain = "@language" not in item and "@direction" not in item
+        if plain and datatype not in _SPECIAL_DATATYPES and isinstance(datatype, (str, type(None))):
+            # pyld's _object_to_rdf: a boolean is "true"/"false", an integer (below 1e21, as
+            # every JSON-safe one is) its decimal digits; both keep a datatype they were given.
+            if type(value) is bool:
+                return f'"{"true" if value else "false"}"^^<{datatype or _XSD_BOOLEAN}>'
+            if type(value) is int and abs(value) < 10**21:
+                return f'"{value}"^^<{datatype or _XSD_INTEGER}>'
+        # Doubles, @json and the rest: pyld's own conversion, for its lexical forms.
+        jsonld = pyld_jsonld()
+        from pyld.identifier_issuer import IdentifierIssuer
+
+        with PYLD_LOCK:
+            term = jsonld.JsonLdProcessor()._object_to_rdf(
+                item, IdentifierIssuer("_:y"), [], _RDF_OPTIONS
+            )
         if term is None or term.get("type") != "literal" or not isinstance(term["value"], str):
             raise Fallback("rdfc_literal")
         text = f'"{_escape(term["value"])}"'

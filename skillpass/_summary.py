@@ -20,12 +20,14 @@ IdentityResult = Literal["match", "no_match", "not_present", "not_checked"]
 
 
 def pick_text(texts: Iterable[Text], language: str | None = None) -> str | None:
-    """One string of a multilingual value: the reader's language, else an untagged value, else
-    English, else the first by language tag (never "the first in the JSON")."""
+    """One string of a multilingual value: the reader's language (``pt-BR``, then ``pt``), else
+    an untagged value, else English, else the first by language tag (never "the first in the
+    JSON")."""
     items = sorted(texts, key=lambda t: (t.language or "", t.value))
     if not items:
         return None
-    for wanted in (language, None, "en"):
+    primary = language.split("-")[0] if language else None
+    for wanted in (language, primary, None, "en"):
         for item in items:
             tag = (item.language or "").lower()
             if wanted is None and item.language is None:
@@ -36,12 +38,14 @@ def pick_text(texts: Iterable[Text], language: str | None = None) -> str | None:
 
 
 def credential_summary(
-    checked: CheckedCredential, decision: TrustDecision | None
+    checked: CheckedCredential, decision: TrustDecision | None, language: str | None = None
 ) -> dict[str, Any]:
-    """Holder, achievement, issuer, levels and dates of a verified credential."""
+    """Holder, achievement, issuer, levels and dates of a verified credential; names in the
+    reader's ``language`` (a BCP 47 tag) when the credential gives them in it."""
     view = checked.view
+
     trusted_name = decision.name if decision is not None else None
-    issuer_name = trusted_name or pick_text(view.issuer_name)
+    issuer_name = trusted_name or pick_text(view.issuer_name, language)
     source = "trust_list" if trusted_name else "self_asserted" if issuer_name else None
     subjects = []
     achievements = []
@@ -51,7 +55,8 @@ def credential_summary(
         subjects.append(
             {
                 "id": subject.id,
-                "name": pick_text(subject.name) or (names[0] if len(names) == 1 else None),
+                "name": pick_text(subject.name, language)
+                or (names[0] if len(names) == 1 else None),
                 "names": list(names),
                 "completed": format_datetime(subject.completed) if subject.completed else None,
             }
@@ -60,9 +65,9 @@ def credential_summary(
             achievements.append(
                 {
                     "id": achievement.id,
-                    "name": pick_text(achievement.name) or pick_text(view.name),
+                    "name": pick_text(achievement.name, language) or pick_text(view.name, language),
                     "type": achievement.achievement_type,
-                    "field_of_study": pick_text(achievement.field_of_study),
+                    "field_of_study": pick_text(achievement.field_of_study, language),
                 }
             )
             for alignment in achievement.alignments:
@@ -72,12 +77,12 @@ def credential_summary(
                         {
                             "framework": level[0],
                             "level": level[1],
-                            "label": pick_text(alignment.name),
+                            "label": pick_text(alignment.name, language),
                         }
                     )
     return {
         "types": list(view.type_names),
-        "name": pick_text(view.name),
+        "name": pick_text(view.name, language),
         "subjects": subjects,
         "achievements": achievements,
         "issuer": {"id": view.issuer, "name": issuer_name, "name_source": source},

@@ -29,11 +29,15 @@ from ._canon import (
 )
 from ._dates import format_datetime, parse_datetime
 from ._did import DidResolver, parse_method_url, resolve_verification_method
+from ._ecdsa import EcdsaKeyPair
 from ._jsonio import types_of
 from ._keys import KeyPair
 from ._policy import StatusDecision, TrustDecision, TrustedIssuers, VerificationPolicy
 from ._proofs import (
     CRYPTOSUITES,
+    ECDSA_RDFC,
+    ECDSA_SUITES,
+    RDFC,
     DocumentCache,
     create_proof,
     prepare,
@@ -42,6 +46,7 @@ from ._proofs import (
     validate_proof_shape,
     verify_proof,
 )
+from ._related import check_related_resources
 from ._report import Check, Status, VerificationReport, combine
 from ._summary import credential_summary, identity_result
 from ._view import (
@@ -63,6 +68,7 @@ from .errors import (
 __all__ = ["sign_credential", "sign_presentation", "verify_credential", "verify_presentation"]
 
 _V1 = "https://www.w3.org/2018/credentials/v1"
+_DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 # The verification relationships of Controlled Identifiers 1.0 that a proof may serve.
 _PROOF_PURPOSES = (
     "assertionMethod",
@@ -97,6 +103,17 @@ def _is_v1(doc: dict[str, Any]) -> bool:
 # --------------------------------------------------------------------------- signing
 
 
+def _with_proof_context(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` with the Data Integrity context appended when its contexts do not define the
+    proof's terms (VCDM 1.1 does not): Data Integrity 1.0 §4.2 (Add Proof) says an issuer
+    should add it rather than fail. VCDM 2.0's base context defines them already."""
+    context = doc.get("@context")
+    contexts = [context] if isinstance(context, str) else context
+    if not _is_v1(doc) or not isinstance(contexts, list) or _DATA_INTEGRITY_V2 in contexts:
+        return doc
+    return {**doc, "@context": [*contexts, _DATA_INTEGRITY_V2]}
+
+
 def _created_value(created: datetime | str | None, now: datetime | None) -> str:
     if created is None:
         return format_datetime(now or datetime.now(UTC))
@@ -108,7 +125,7 @@ def _created_value(created: datetime | str | None, now: datetime | None) -> str:
 
 def _sign(
     doc: dict[str, Any],
-    key: KeyPair,
+    key: KeyPair | EcdsaKeyPair,
     *,
     cryptosuite: str,
     created: datetime | str | None,
@@ -122,18 +139,24 @@ def _sign(
     now: datetime | None,
     kind: str,
 ) -> dict[str, Any]:
-    if not isinstance(key, KeyPair):
-        raise TypeError("key must be a skillpass.KeyPair")
+    if not isinstance(key, (KeyPair, EcdsaKeyPair)):
+        raise TypeError("key must be a skillpass.KeyPair or skillpass.EcdsaKeyPair")
     if cryptosuite not in CRYPTOSUITES:
         raise MalformedValueError(
             f"unsupported cryptosuite {cryptosuite!r}; use one of {', '.join(CRYPTOSUITES)}",
             code="unsupported_cryptosuite",
+        )
+    if (cryptosuite in ECDSA_SUITES) != isinstance(key, EcdsaKeyPair):
+        wanted = "an EcdsaKeyPair (P-256 or P-384)" if cryptosuite in ECDSA_SUITES else "a KeyPair"
+        raise MalformedValueError(
+            f"{cryptosuite} signs with {wanted}", code="key_cryptosuite_mismatch"
         )
     if proof_purpose not in _PROOF_PURPOSES:
         raise MalformedValueError(
             f"unknown proof purpose {proof_purpose!r}; use one of {', '.join(_PROOF_PURPOSES)}",
             code="unsupported_proof_purpose",
         )
+    doc = _with_proof_context(doc)
     check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
     _check_document_rules(doc)
     existing_proofs = proof_list(doc)
@@ -145,7 +168,16 @@ def _sign(
     cache.json_checked = True
     expanded = unsecured_base(doc, cache)
     if kind == "credential":
-        named: str | None = credential_view(expanded, vcdm1=_is_v1(doc)).issuer
+        view = credential_view(expanded, vcdm1=_is_v1(doc))
+        check_related_resources(view, check_digests=False)
+        named: str | None = view.issuer
+        if any(start > end for start in view.valid_from for end in view.valid_until):
+            # The verifier would call it invalid at every instant: nothing worth signing.
+            raise MalformedValueError(
+                "the credential's validity starts after it ends (validFrom is later than "
+                "validUntil)",
+                code="invalid_validity_period",
+            )
     else:
         named = presentation_view(expanded).holder
     controller_field = "issuer" if kind == "credential" else "holder"
@@ -177,22 +209,36 @@ def _sign(
         doc,
         key.sign,
         options,
+        hash_name=key.hash_name if isinstance(key, EcdsaKeyPair) else "sha256",
         allow_test_contexts=allow_test_contexts,
         limits=limits,
         json_checked=True,  # check_json(doc) ran above
         cache=cache,  # the view's expansion is the document's: not expanded twice
     )
-    signed = copy.deepcopy(doc)
+    signed: dict[str, Any] = _json_copy(doc)
     if existing_proofs:
-        signed["proof"] = [*copy.deepcopy(existing_proofs), proof]
+        signed["proof"] = [*_json_copy(existing_proofs), proof]
     else:
         signed["proof"] = proof
     return signed
 
 
+def _json_copy(value: Any) -> Any:
+    """``copy.deepcopy`` of checked JSON data, at a third of the cost: its strings, numbers and
+    booleans are immutable, so only objects and arrays are copied (anything else is deep-copied)."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _json_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_json_copy(item) for item in value]
+    if kind is str or kind is int or kind is float or kind is bool:
+        return value
+    return copy.deepcopy(value)
+
+
 def sign_credential(
     credential: dict[str, Any],
-    key: KeyPair,
+    key: KeyPair | EcdsaKeyPair,
     *,
     cryptosuite: str = "eddsa-rdfc-2022",
     created: datetime | str | None = None,
@@ -207,8 +253,12 @@ def sign_credential(
     """Add a ``DataIntegrityProof`` to a credential and return the signed copy.
 
     The credential must pass every safety rule first (defined terms, absolute IRIs, valid
-    dates, JSON-safe numbers). Without ``verification_method`` the key's ``did:key`` method is
-    used, and a credential whose issuer is another DID is refused with ``issuer_mismatch``.
+    dates, JSON-safe numbers, a validity period that does not end before it starts). Without
+    ``verification_method`` the key's ``did:key`` method is used, and a credential whose issuer
+    is another DID is refused with ``issuer_mismatch``. ``key`` is a :class:`KeyPair` for the
+    ``eddsa-*`` suites or an :class:`EcdsaKeyPair` for ``ecdsa-rdfc-2019`` /
+    ``ecdsa-jcs-2019``. A VCDM 1.1 credential gets the Data Integrity context appended to its
+    ``@context`` when it lacks it (the 1.1 context does not define the proof's terms).
     An existing proof makes a proof set; ``previous_proof`` (an id or ids) makes a chain.
     """
     if not isinstance(credential, dict):
@@ -236,7 +286,7 @@ def sign_credential(
 
 def sign_presentation(
     presentation: dict[str, Any],
-    key: KeyPair,
+    key: KeyPair | EcdsaKeyPair,
     *,
     challenge: str,
     domain: str | None = None,
@@ -344,13 +394,20 @@ def _format_check(
                 proof, path=f"/proof/{i}" if isinstance(doc["proof"], list) else "/proof"
             )
         expanded = unsecured_base(doc, cache)
-        # Every eddsa-rdfc-2022 chain link canonicalizes the document again: refuse at once
-        # what the node-map budget cannot cover, before any of that work.
-        links = {tuple(_as_ids(p.get("previousProof"))) for p in proofs}
-        check_node_map_work(cache.work_of(()) * len(links), cache.limits)
+        # Every RDFC chain link (eddsa-rdfc-2022, ecdsa-rdfc-2019) canonicalizes the document
+        # again: refuse at once what the node-map budget cannot cover, before any of that work.
+        # (The JCS suites never build a node map: their cost is bounded by the JSON-level caps.)
+        links = {
+            tuple(_as_ids(p.get("previousProof")))
+            for p in proofs
+            if p["cryptosuite"] in (RDFC, ECDSA_RDFC)
+        }
+        if links:
+            check_node_map_work(cache.work_of(()) * len(links), cache.limits)
         view: CredentialView | PresentationView
         if kind == "credential":
             view = credential_view(expanded, vcdm1=_is_v1(doc))
+            check_related_resources(view, check_digests=True)
         else:
             view = presentation_view(expanded)
             embedded = doc.get("verifiableCredential", [])
@@ -546,7 +603,22 @@ def _controller_check(
 def _issuer_check(
     checked: CheckedCredential, policy: VerificationPolicy, now: datetime
 ) -> tuple[Check, TrustDecision | None]:
-    failed = _controller_check("issuer", checked.view.issuer, checked.proofs, "assertionMethod")
+    issuer = checked.view.issuer
+    if not issuer.startswith("did:") and all(p.controller != issuer for p in checked.proofs):
+        # An https issuer may list the key in a controller document SkillPass cannot fetch
+        # offline: whether the key is the issuer's is unknown, not disproved.
+        signers = ", ".join(sorted({p.controller for p in checked.proofs}))
+        return (
+            Check(
+                "issuer",
+                "unknown",
+                "issuer_not_bound",
+                f"the issuer {issuer} is not a DID, so nothing available offline says whether "
+                f"the signing key ({signers}) is the issuer's",
+            ),
+            None,
+        )
+    failed = _controller_check("issuer", issuer, checked.proofs, "assertionMethod")
     if failed is not None:
         return failed, None
     try:
@@ -774,11 +846,11 @@ def _verify_credential(
         _validity_check(view.valid_from, view.valid_until, verified, now, policy.max_clock_skew),
         _status_check(checked, policy, now),
     )
-    if issuer.status == "invalid":
-        # The signature is real but not the issuer's: nothing it says is summarised, compared
-        # or matched against an ID number.
+    if issuer.status == "invalid" or issuer.code == "issuer_not_bound":
+        # The signature is real but not (known to be) the issuer's: nothing it says is
+        # summarised, compared or matched against an ID number.
         return VerificationReport("credential", checks, view.id, view.issuer)
-    summary = credential_summary(checked, decision)
+    summary = credential_summary(checked, decision, policy.language)
     return VerificationReport(
         "credential", checks, view.id, view.issuer, summary=summary, checked=checked
     )

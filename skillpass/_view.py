@@ -37,6 +37,7 @@ __all__ = [
     "IdentityView",
     "PresentationView",
     "ProofView",
+    "RelatedResource",
     "StatusEntry",
     "SubjectView",
     "Text",
@@ -135,11 +136,22 @@ class StatusEntry:
     index: str | None
     list_credential: str | None
     size: int | None
+    #: The signed ``statusMessage`` as ``(status, message)`` pairs (``("0x2", "revoked")``).
+    messages: tuple[tuple[str, str], ...] = ()
 
     @property
     def type_names(self) -> tuple[str, ...]:
         """The entry's types as short names (``BitstringStatusListEntry``)."""
         return tuple(sorted(t.removeprefix(v.STATUS) for t in self.types))
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedResource:
+    """One ``relatedResource`` (VCDM 2.0 §5.3): a resource and the digests the issuer signed."""
+
+    id: str | None
+    digest_sri: tuple[str, ...]
+    digest_multibase: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +183,7 @@ class CredentialView:
     subjects: tuple[SubjectView, ...]
     statuses: tuple[StatusEntry, ...]
     vcdm1: bool
+    related_resources: tuple[RelatedResource, ...] = ()
 
     @property
     def type_names(self) -> tuple[str, ...]:
@@ -248,7 +261,8 @@ class _Node:
     def types(self) -> frozenset[str]:
         # rdf:type written as a property signs the same triples as @type: both are types.
         value = self._obj.get("@type", [])
-        return frozenset(t for t in value if isinstance(t, str)) | frozenset(self.ids(v.RDF_TYPE))
+        types = frozenset(t for t in value if isinstance(t, str))
+        return types | frozenset(self.ids(v.RDF_TYPE)) if v.RDF_TYPE in self._obj else types
 
     def _values(self, iri: str) -> list[Any]:
         value = self._obj.get(iri, [])
@@ -257,14 +271,17 @@ class _Node:
     def nodes(self, iri: str, what: str | None = None) -> tuple[_Node, ...]:
         """Node objects (embedded or ``{"@id"}`` references). With ``what``, a literal value
         is refused: a check that reads nodes there must not skip a value it cannot read."""
-        values = self._values(iri)
-        if what is not None and any(not (isinstance(x, dict) and _is_node(x)) for x in values):
-            raise MalformedValueError(
-                f"{what} is given as a plain value where the checks read an object; it would "
-                "be signed but never checked",
-                code="ambiguous_value",
-            )
-        return tuple(_Node(x) for x in values if isinstance(x, dict) and _is_node(x))
+        found = []
+        for x in self._values(iri):
+            if isinstance(x, dict) and _is_node(x):
+                found.append(_Node(x))
+            elif what is not None:
+                raise MalformedValueError(
+                    f"{what} is given as a plain value where the checks read an object; it "
+                    "would be signed but never checked",
+                    code="ambiguous_value",
+                )
+        return tuple(found)
 
     def ids(self, iri: str) -> tuple[str, ...]:
         return tuple(n.id for n in self.nodes(iri) if n.id is not None)
@@ -284,7 +301,7 @@ class _Node:
 
     def one_literal(self, iri: str, what: str) -> Any:
         values = self.literals(iri)
-        if len(set(map(repr, values))) > 1:
+        if len(values) > 1 and len(set(map(repr, values))) > 1:
             raise _ambiguous(what, values)
         return values[0] if values else None
 
@@ -301,6 +318,8 @@ class _Node:
 
     def one_iri(self, iri: str, what: str) -> str | None:
         """An IRI given either as a node reference or as an ``xsd:anyURI``/plain literal."""
+        if not self._values(iri):
+            return None
         values = list(self.ids(iri)) + [x for x in self.literals(iri) if isinstance(x, str)]
         if len(set(values)) > 1:
             raise _ambiguous(what, values)
@@ -314,9 +333,13 @@ def _is_node(obj: Mapping[str, Any]) -> bool:
 def _dates(node: _Node, iri: str, name: str) -> tuple[datetime, ...]:
     # Every value must be a valid date: a second, unparseable value is not ignored, and
     # neither is a node given where a date belongs.
-    if len(node.literals(iri)) != len(node._values(iri)):
+    raw = node._values(iri)
+    if not raw:
+        return ()
+    literals = node.literals(iri)
+    if len(literals) != len(raw):
         raise MalformedValueError(f"{name} must be a date, not an object", code="invalid_datetime")
-    return tuple(parse_datetime(x, name=name) for x in node.literals(iri))
+    return tuple(parse_datetime(x, name=name) for x in literals)
 
 
 def _one_date(node: _Node, iri: str, name: str) -> datetime | None:
@@ -388,6 +411,14 @@ def _status(node: _Node) -> StatusEntry:
         index=str(index) if isinstance(index, (str, int)) and not isinstance(index, bool) else None,
         list_credential=node.one_iri(v.STATUS_LIST_CREDENTIAL, "statusListCredential"),
         size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+        messages=tuple(
+            sorted(
+                (str(status), str(text))
+                for m in node.nodes(v.STATUS_MESSAGE, "statusMessage")
+                if isinstance(status := m.one_string(v.STATUS_MESSAGE_STATUS, "a status"), str)
+                and isinstance(text := m.one_string(v.STATUS_MESSAGE_TEXT, "a message"), str)
+            )
+        ),
     )
 
 
@@ -430,6 +461,16 @@ def credential_view(expanded: list[Any], *, vcdm1: bool) -> CredentialView:
         subjects=tuple(_subject(s) for s in subjects),
         statuses=tuple(_status(s) for s in top.nodes(v.CREDENTIAL_STATUS, "credentialStatus")),
         vcdm1=vcdm1,
+        related_resources=tuple(
+            RelatedResource(
+                id=r.id,
+                digest_sri=tuple(x for x in r.literals(v.DIGEST_SRI) if isinstance(x, str)),
+                digest_multibase=tuple(
+                    x for x in r.literals(v.DIGEST_MULTIBASE) if isinstance(x, str)
+                ),
+            )
+            for r in top.nodes(v.RELATED_RESOURCE, "relatedResource")
+        ),
     )
 
 

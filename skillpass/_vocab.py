@@ -25,6 +25,9 @@ VALID_FROM: Final = CRED + "validFrom"
 VALID_UNTIL: Final = CRED + "validUntil"
 ISSUANCE_DATE: Final = CRED + "issuanceDate"
 EXPIRATION_DATE: Final = CRED + "expirationDate"
+RELATED_RESOURCE: Final = CRED + "relatedResource"
+DIGEST_SRI: Final = CRED + "digestSRI"
+DIGEST_MULTIBASE: Final = "https://w3id.org/security#digestMultibase"
 
 # Bitstring Status List v1.0.
 STATUS: Final = "https://www.w3.org/ns/credentials/status#"
@@ -32,6 +35,9 @@ STATUS_PURPOSE: Final = STATUS + "statusPurpose"
 STATUS_LIST_INDEX: Final = STATUS + "statusListIndex"
 STATUS_LIST_CREDENTIAL: Final = STATUS + "statusListCredential"
 STATUS_SIZE: Final = STATUS + "statusSize"
+STATUS_MESSAGE: Final = STATUS + "statusMessage"
+STATUS_MESSAGE_STATUS: Final = STATUS + "status"
+STATUS_MESSAGE_TEXT: Final = STATUS + "message"
 
 # schema.org terms the VC and OB contexts share.
 SCHEMA: Final = "https://schema.org/"

@@ -32,6 +32,8 @@ PUBLIC = {
         "CredentialView",
         "DidResolver",
         "IdentityView",
+        "EcPublicKey",
+        "EcdsaKeyPair",
         "KeyPair",
         "Limits",
         "NoStatusLists",

@@ -21,7 +21,7 @@ import os
 import re
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -30,11 +30,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import skillpass
 from skillpass import Check, VerificationPolicy, VerificationReport
-from skillpass.errors import MalformedValueError, RangeError, SkillpassError
+from skillpass.errors import MalformedValueError, RangeError, ResolutionError, SkillpassError
 
 from ._bundle import TrustBundle
 from ._policy import make_policy, with_bundle_info
 from ._settings import VerifierSettings
+
+if TYPE_CHECKING:
+    from .web import PageVerifier
 
 __all__ = ["create_app", "create_router"]
 
@@ -195,18 +198,63 @@ def _options(body: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
+class _FirstKnown:
+    """A status checker that asks ``first`` and, where it does not know, ``then``."""
+
+    def __init__(self, first: skillpass.StatusChecker, then: skillpass.StatusChecker) -> None:
+        self.first, self.then = first, then
+
+    def check(
+        self, entry: Any, credential: skillpass.CheckedCredential, *, at: Any
+    ) -> skillpass.StatusDecision:
+        decision = self.first.check(entry, credential, at=at)
+        return (
+            decision if decision.status != "unknown" else self.then.check(entry, credential, at=at)
+        )
+
+
+class _FirstResolver:
+    """Resolves with ``first`` and, for DIDs it cannot resolve, with ``then``."""
+
+    def __init__(self, first: skillpass.DidResolver, then: skillpass.DidResolver) -> None:
+        self.first, self.then = first, then
+
+    def resolve(self, did: str) -> Any:
+        try:
+            return self.first.resolve(did)
+        except ResolutionError:
+            return self.then.resolve(did)
+
+
 class _Verifier:
-    def __init__(self, settings: VerifierSettings) -> None:
+    def __init__(
+        self,
+        settings: VerifierSettings,
+        status: skillpass.StatusChecker | None = None,
+        resolver: skillpass.DidResolver | None = None,
+    ) -> None:
         self.settings = settings
+        self._status = status
+        self._resolver = resolver
         self.require_trust = settings.require_trust and settings.bundle is not None
         self._lock = threading.Lock()
         self._stamp: tuple[int, int, int] | None = None
         # The bundle and the policy made from it, swapped together.
         self.current: tuple[TrustBundle | None, VerificationPolicy] = (
             None,
-            make_policy(allow_test_contexts=settings.allow_test_contexts),
+            self._local(make_policy(allow_test_contexts=settings.allow_test_contexts)),
         )
         self.refresh()
+
+    def _local(self, policy: VerificationPolicy) -> VerificationPolicy:
+        """``policy`` with the caller's own status checker and resolver asked first."""
+        if self._status is not None:
+            policy = dataclasses.replace(policy, status=_FirstKnown(self._status, policy.status))
+        if self._resolver is not None:
+            policy = dataclasses.replace(
+                policy, resolver=_FirstResolver(self._resolver, policy.resolver)
+            )
+        return policy
 
     def _file_stamp(self) -> tuple[int, int, int] | None:
         if self.settings.bundle is None:
@@ -241,10 +289,28 @@ class _Verifier:
                 log.error("the trust bundle could not be reloaded; keeping the last one")
                 self._stamp = stamp
                 return
-            policy = make_policy(
-                bundle=bundle, allow_test_contexts=self.settings.allow_test_contexts
+            policy = self._local(
+                make_policy(bundle=bundle, allow_test_contexts=self.settings.allow_test_contexts)
             )
             self.current, self._stamp = (bundle, policy), stamp
+
+    def page(self) -> PageVerifier:
+        """What the verification page verifies with: this bundle and policy, kept fresh."""
+        from .web import PageVerifier
+
+        def policy() -> VerificationPolicy:
+            self.refresh()
+            return self.current[1]
+
+        def bundle() -> TrustBundle | None:
+            loaded = self.current[0]
+            return loaded if loaded is not None and loaded.anchors else None
+
+        return PageVerifier(
+            policy=policy,
+            bundle_time=lambda: b.created if (b := bundle()) else None,
+            bundle_until=lambda: b.valid_until if (b := bundle()) else None,
+        )
 
     def credential(self, document: Any, _options: dict[str, Any]) -> VerificationReport:
         self.refresh()
@@ -310,13 +376,25 @@ class _Verifier:
             )
 
 
-def create_router(settings: VerifierSettings | None = None) -> APIRouter:
+def create_router(
+    settings: VerifierSettings | None = None,
+    *,
+    status: skillpass.StatusChecker | None = None,
+    resolver: skillpass.DidResolver | None = None,
+) -> APIRouter:
     """The VC-API verify routes, configured by ``settings`` (default: no bundle).
+
+    ``status`` / ``resolver``: a status checker and a DID resolver asked before the bundle's
+    (the issuer service passes ones that read its own status lists and did:web documents, so
+    credentials it issued are checked live).
 
     The bundle is loaded and its trust lists and status snapshots verified here, once;
     a bundle that cannot be read raises :class:`skillpass.SkillpassError` at start-up.
     """
-    verifier = _Verifier(settings or VerifierSettings())
+    return _router(_Verifier(settings or VerifierSettings(), status, resolver))
+
+
+def _router(verifier: _Verifier) -> APIRouter:
     router = APIRouter(tags=["verify"])
     body_doc = {
         "requestBody": {
@@ -347,14 +425,20 @@ def create_router(settings: VerifierSettings | None = None) -> APIRouter:
 
 
 def create_app(settings: VerifierSettings | None = None) -> FastAPI:
-    """The verify routes alone, as an application (``skillpass verifier serve``)."""
+    """The verify routes and the verification page at ``/`` (``skillpass verifier serve``)."""
     app = FastAPI(
         title="SkillPass verifier",
         version="0.1.0",
         description="Verify W3C Verifiable Credentials and Presentations offline (VC-API). "
         "Errors are application/problem+json.",
     )
-    app.include_router(create_router(settings))
+    shared = _Verifier(settings or VerifierSettings())
+    app.include_router(_router(shared))
+    # The verification page for people (GET /, POST /, /assets/; verifier.web), on the same
+    # bundle, reloaded the same way when its file changes.
+    from .web import page_router
+
+    app.include_router(page_router(shared.page()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_r: Request, exc: StarletteHTTPException) -> Response:

@@ -7,8 +7,6 @@ certificate, QR images, frameworks) and the role commands of the other packages 
 reference (:data:`CORE_COMMANDS`, :data:`ROLE_COMMANDS`) and imported when they run.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -334,7 +332,7 @@ def sign(
 _STYLE = {"valid": "bold green", "invalid": "bold red", "unknown": "bold yellow"}
 
 
-def _print_report(report: VerificationReport, *, indent: str = "") -> None:
+def _print_report(report: "VerificationReport", *, indent: str = "") -> None:
     from ._common import escape  # rich's rule, without importing rich
 
     status = report.status
@@ -421,13 +419,13 @@ def _print_comparisons(comparisons: list[dict[str, Any]]) -> None:
         c.stdout.print(f"[dim]{escape(caveat)}[/]")
 
 
-def _exit_for(report: VerificationReport) -> int:
+def _exit_for(report: "VerificationReport") -> int:
     return {"valid": c.EXIT_VALID, "invalid": c.EXIT_INVALID, "unknown": c.EXIT_UNKNOWN}[
         report.status
     ]
 
 
-def _verification_time(text: str | None) -> datetime | None:
+def _verification_time(text: str | None) -> "datetime | None":
     from datetime import UTC, datetime
 
     from skillpass import parse_datetime
@@ -525,6 +523,14 @@ def verify(
     domain: Annotated[
         str | None, typer.Option("--domain", help="Presentations: your domain.")
     ] = None,
+    require_holder_binding: Annotated[
+        bool,
+        typer.Option(
+            "--require-holder-binding",
+            help="Presentations: invalid if a credential is about someone other than the "
+            "holder (by default this is only reported).",
+        ),
+    ] = False,
     allow_test_contexts: AllowTest = False,
     trust: Annotated[
         Path | None,
@@ -571,6 +577,7 @@ def verify(
             if trusted_issuer
             else NoTrustConfigured(),
             allow_test_contexts=allow_test_contexts,
+            require_holder_binding=require_holder_binding,
         )
         frameworks = tuple(framework or ())
         if trust is not None or online:
@@ -621,7 +628,7 @@ def _verify_with_trust(
     challenge: str | None,
     domain: str | None,
     id_number: str | None,
-) -> VerificationReport:
+) -> "VerificationReport":
     """Trust bundles and online fetching belong to the verifier role package, imported only
     here, by name, like the role commands: a plain ``skillpass verify`` never loads it."""
     import importlib

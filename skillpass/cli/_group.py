@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import gc
 import importlib
 import importlib.util
 import sys
@@ -269,6 +270,9 @@ class LazyGroup(TyperGroup):
         entry = self.lazy_commands.get(cmd_name)
         if entry is None or not entry.installed():
             return None
+        # The console script pauses the cyclic garbage collector for start-up and the short
+        # built-in commands (skillpass._entry); a lazily mounted one may run long (a server).
+        gc.enable()
         command = _load(cmd_name, entry)
         self.commands[cmd_name] = command
         return command

@@ -34,7 +34,9 @@ class StatusListChecker:
     Each list credential is verified when the checker is made (format, proof and validity, with
     ``resolver``); one that fails is left out and listed in :attr:`rejected`, so entries that
     point at it stay ``unknown``. A list only counts for credentials of the same issuer.
-    ``statusPurpose: "message"`` entries of two bits are read with SkillPass's
+    ``statusPurpose: "message"`` entries are read with their own signed ``statusMessage``
+    (``"revoked"`` and ``"suspended"`` make the status invalid; another message for a set
+    value is reported as ``unknown``), or, lacking one, with SkillPass's
     revocation-and-suspension messages (:data:`REVOCATION_AND_SUSPENSION_MESSAGES`).
     """
 
@@ -93,8 +95,11 @@ class StatusListChecker:
         }
         if entry.size is not None:
             raw["statusSize"] = entry.size
-            if entry.purpose == "message" and entry.size == 2:
-                raw["statusMessage"] = [dict(m) for m in REVOCATION_AND_SUSPENSION_MESSAGES]
+        if entry.messages:
+            # The entry's own signed statusMessage says what each value means.
+            raw["statusMessage"] = [{"status": s, "message": m} for s, m in entry.messages]
+        elif entry.purpose == "message" and entry.size == 2:
+            raw["statusMessage"] = [dict(m) for m in REVOCATION_AND_SUSPENSION_MESSAGES]
         try:
             result = _read_status_with(raw, document, lambda encoded: self._decode(url, encoded))
         except SkillpassError as exc:
@@ -105,8 +110,11 @@ class StatusListChecker:
             return StatusDecision("invalid", "suspended", "the issuer has suspended the credential")
         if result.purpose in ("revocation", "suspension", "message") and not result.set:
             return StatusDecision("valid", "ok", f"not {_words(result.purpose)} ({url})")
+        said = f" ({result.message!r})" if result.message else ""
         return StatusDecision(
-            "unknown", "status_not_checked", f"status {result.value} of a {result.purpose} list"
+            "unknown",
+            "status_not_checked",
+            f"status {result.value}{said} of a {result.purpose} list",
         )
 
     def _decode(self, url: str, encoded: object) -> bytes:

@@ -23,7 +23,7 @@ app.command()(certificate)
 
 @pytest.fixture(scope="module")
 def signed() -> dict[str, Any]:
-    from conftest import EXAMPLES, load_json
+    from tests.conftest import EXAMPLES, load_json
 
     doc: dict[str, Any] = load_json(EXAMPLES / "reference-qualification.json")
     doc["credentialSubject"]["identifier"][0]["identityHash"] = "Nguyễn Thị Lan Dela Cruz"
@@ -114,7 +114,7 @@ def _cred_file(tmp_path: Path, doc: dict[str, Any]) -> Path:
 
 
 def _unsigned() -> dict[str, Any]:
-    from conftest import EXAMPLES, load_json
+    from tests.conftest import EXAMPLES, load_json
 
     doc: dict[str, Any] = load_json(EXAMPLES / "reference-qualification.json")
     doc.pop("proof", None)

@@ -220,3 +220,34 @@ def test_a_passphrase_that_is_not_utf8_is_an_input_error(tmp_path: Path) -> None
     assert result.returncode == 2, result.stderr
     assert "error: invalid_passphrase" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_presentation_about_someone_else_is_reported_or_refused_on_request(
+    tmp_path: Path,
+) -> None:
+    """VCDM 2.0 lets a holder present credentials about others: reported by default, invalid
+    with --require-holder-binding (a border officer who needs the holder's own credential)."""
+    holder = KeyPair.from_seed(bytes([43]) * 32)
+    doc = _reference(ISSUER.did)
+    doc["credentialSubject"]["id"] = "did:example:the-worker"  # not the holder
+    del doc["credentialStatus"]  # no status list offline: the status would be unknown
+    vc = skillpass.sign_credential(doc, ISSUER, created=NOW)
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": holder.did,
+        "verifiableCredential": [vc],
+    }
+    signed = skillpass.sign_presentation(vp, holder, challenge="c1", created=NOW)
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(signed))
+    args = ["verify", str(path), "--json", "--challenge", "c1", "--now", NOW]
+    args += ["--trust-issuer", ISSUER.did]
+    lenient = run(*args)
+    holder_check = next(c for c in json.loads(lenient.stdout)["checks"] if c["id"] == "holder")
+    assert (holder_check["status"], holder_check["code"]) == ("valid", "subject_not_holder")
+    assert lenient.exit_code == 0, lenient.stdout
+    strict = run(*args, "--require-holder-binding")
+    holder_check = next(c for c in json.loads(strict.stdout)["checks"] if c["id"] == "holder")
+    assert (holder_check["status"], holder_check["code"]) == ("invalid", "subject_not_holder")
+    assert strict.exit_code == 1

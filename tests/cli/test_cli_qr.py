@@ -22,7 +22,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def signed() -> dict[str, Any]:
-    from conftest import EXAMPLES, load_json
+    from tests.conftest import EXAMPLES, load_json
 
     doc: dict[str, Any] = load_json(EXAMPLES / "reference-qualification.json")
     key = skillpass.KeyPair.generate()

@@ -18,7 +18,7 @@ SCALE = 4  # pixels per module in the clean rendering
 @pytest.fixture(scope="module")
 def signed(request: pytest.FixtureRequest) -> dict[str, Any]:
     """The reference qualification, signed eddsa-rdfc-2022 by a fresh did:key institute."""
-    from conftest import EXAMPLES, load_json
+    from tests.conftest import EXAMPLES, load_json
 
     doc: dict[str, Any] = load_json(EXAMPLES / "reference-qualification.json")
     key = skillpass.KeyPair.generate()

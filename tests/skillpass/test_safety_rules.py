@@ -60,6 +60,7 @@ STABLE_CODES = frozenset(
         "missing_context",
         "nested_array",
         "null_value",
+        "protected_term_redefinition",
         "schema_invalid",
         "too_many_blank_nodes",
         "undefined_term",
@@ -146,9 +147,46 @@ CASES: list[tuple[str, Mutation, str]] = [
     ("keyword-value", _set("name", {"@value": "x", "@index": "i"}), "keyword_not_allowed"),
     ("keyword-top-level", _set("@id", "urn:x:1"), "keyword_not_allowed"),
     (
-        "inline-context",
-        _append_context({"skill": "https://example.org/skill"}),
+        "inline-context-vocab",
+        _append_context({"@vocab": "https://example.org/"}),
         "context_not_allowed",
+    ),
+    (
+        "inline-context-base",
+        _append_context({"@base": "https://example.org/"}),
+        "context_not_allowed",
+    ),
+    (
+        "inline-context-import",
+        _append_context({"@import": "https://evil.example/c.jsonld"}),
+        "context_not_allowed",
+    ),
+    (
+        "inline-context-remote-scoped",
+        _append_context(
+            {"x": {"@id": "https://example.org/x", "@context": "https://evil.example/c"}}
+        ),
+        "context_not_allowed",
+    ),
+    (
+        "inline-context-value-alias",
+        _append_context({"v": "@value"}),
+        "context_not_allowed",
+    ),
+    (
+        "inline-context-relative-term",
+        _append_context({"skill": "skills/skill"}),
+        "context_not_allowed",
+    ),
+    (
+        "inline-context-first",
+        _set("@context", [{"skill": "https://example.org/skill"}, V2]),
+        "context_not_allowed",
+    ),
+    (
+        "inline-context-redefines-protected",
+        _append_context({"VerifiableCredential": "https://example.org/#Bad"}),
+        "protected_term_redefinition",
     ),
     ("nested-context", _set("credentialSubject/@context", V2), "keyword_not_allowed"),
     (
@@ -275,6 +313,11 @@ def _drop_proof_field(field: str) -> Mutation:
     return mutate
 
 
+def _two_proofs_one_id(doc: dict[str, Any]) -> None:
+    first = {**doc["proof"], "id": "urn:uuid:8d0f4cf6-4a5b-4c57-9b9b-2d1c1f0e7a11"}
+    doc["proof"] = [first, {**first, "created": "2026-03-15T00:00:00Z"}]
+
+
 PROOF_CASES: list[tuple[str, Mutation, str]] = [
     ("created-yesterday", _proof("created", "yesterday"), "invalid_datetime"),
     ("created-feb-30", _proof("created", "2026-02-30T00:00:00Z"), "invalid_datetime"),
@@ -299,11 +342,7 @@ PROOF_CASES: list[tuple[str, Mutation, str]] = [
     ("id-relative", _proof("id", "#proof-1"), "invalid_iri"),
     ("verificationMethod-relative", _proof("verificationMethod", "#key-1"), "invalid_iri"),
     ("previousProof-not-an-iri", _proof("previousProof", "proof 1"), "invalid_iri"),
-    (
-        "same-proof-twice",
-        lambda d: d.__setitem__("proof", [d["proof"], d["proof"]]),
-        "duplicate_proof",
-    ),
+    ("two-proofs-one-id", _two_proofs_one_id, "duplicate_proof"),
     ("proof-not-object", lambda d: d.__setitem__("proof", "z123"), "schema_invalid"),
 ]
 

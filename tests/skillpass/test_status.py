@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import skillpass
+from skillpass import StatusEntry
 from skillpass.errors import MalformedValueError, ParsingError, RangeError
 from skillpass.status import (
     MIN_ENTRIES,
@@ -267,3 +268,38 @@ def test_status_list_checker() -> None:
     two.set(9, 3)
     assert _status_check(suspendable, signed(two, "message")) == ("invalid", "revoked")
     assert _status_check(suspendable, signed(two)) == ("invalid", "status_purpose_mismatch")
+
+
+def test_a_message_entry_is_read_with_its_own_signed_messages() -> None:
+    """An issuer may give its two-bit values other meanings than SkillPass's: the checker reads
+    the entry's signed statusMessage, never assumes SkillPass's table."""
+    key = skillpass.KeyPair.generate()
+    own = (
+        {"status": "0x0", "message": "valid"},
+        {"status": "0x1", "message": "revoked"},
+        {"status": "0x2", "message": "under review"},
+        {"status": "0x3", "message": "suspended"},
+    )
+    entry = build_status_entry(URL, 5, "message", status_size=2, messages=own)
+    credential = _credential_with_entry(key, entry)
+    signed_entry = next(iter(_checked_entries(credential)))
+    assert signed_entry.messages == tuple(sorted((m["status"], m["message"]) for m in own))
+
+    def signed(value: int) -> dict[str, object]:
+        bits = Bitstring(status_size=2)
+        bits.set(5, value)
+        unsigned = build_status_list_credential(
+            URL, issuer=key.did, bitstring=bits, purpose="message"
+        )
+        return skillpass.sign_credential(unsigned, key)
+
+    assert _status_check(credential, signed(0)) == ("valid", "ok")
+    assert _status_check(credential, signed(1)) == ("invalid", "revoked")  # SkillPass: suspended
+    assert _status_check(credential, signed(3)) == ("invalid", "suspended")  # SkillPass: revoked
+    assert _status_check(credential, signed(2)) == ("unknown", "status_not_checked")
+
+
+def _checked_entries(credential: dict[str, object]) -> tuple[StatusEntry, ...]:
+    report = skillpass.verify_credential(credential)
+    assert report.checked is not None, report.to_dict()
+    return report.checked.view.statuses

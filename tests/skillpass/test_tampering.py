@@ -429,15 +429,15 @@ def test_resigned_by_another_key_is_not_the_issuer() -> None:
     assert report.status == "invalid"
 
 
-def test_duplicated_proof_in_a_set_is_refused(signed: dict[str, Any]) -> None:
-    """The same proof twice was accepted as a valid proof set: JSON no signature covers."""
+def test_byte_identical_proofs_in_a_set_are_one_proof(signed: dict[str, Any]) -> None:
+    """Ed25519 is deterministic: signing twice in one second gives the same proof twice. A
+    proof set is a set, so the two are one proof; a changed copy is another proof, which must
+    verify on its own."""
     doc = copy.deepcopy(signed)
     doc["proof"] = [doc["proof"], copy.deepcopy(doc["proof"])]
     report = verify_credential(doc, now=NOW, trusted_issuers={KEY.did})
-    assert (report.check("format").status, report.check("format").code) == (
-        "invalid",
-        "duplicate_proof",
-    )
+    assert report.status == "valid", report.to_dict()
+    assert report.check("proof").message.endswith("-2022 signature verified")  # one proof
     doc["proof"][1]["created"] = "2026-03-15T00:00:00Z"
     _assert_not_valid(doc)
 

@@ -18,6 +18,10 @@ import skillpass._canon as canon
 from tests.conftest import EXAMPLES, load_json
 
 KEY = skillpass.KeyPair.from_seed(bytes([51]) * 32)
+# What is tested is thread safety, not the time budget: eight threads queue for pyld's lock, and
+# on a loaded machine a 1-second deadline (which counts that wait) could expire and turn a
+# verdict "unknown" without any race having happened.
+LIMITS = skillpass.Limits(max_seconds=120.0)
 
 
 @pytest.mark.parametrize("engine", ["fast", "pyld"])
@@ -34,8 +38,9 @@ def test_many_threads_sign_and_verify_alike(engine: str, monkeypatch: pytest.Mon
                 doc = copy.deepcopy(base)
                 doc["id"] = f"urn:uuid:00000000-0000-4000-8000-{worker:06d}{n:06d}"
                 suite = "eddsa-jcs-2022" if n % 2 else "eddsa-rdfc-2022"
-                signed = skillpass.sign_credential(doc, KEY, cryptosuite=suite)
-                statuses.append(skillpass.verify_credential(signed).check("proof").status)
+                signed = skillpass.sign_credential(doc, KEY, cryptosuite=suite, limits=LIMITS)
+                report = skillpass.verify_credential(signed, limits=LIMITS)
+                statuses.append(report.check("proof").status)
         except BaseException as exc:
             errors.append(exc)
 
