@@ -261,7 +261,9 @@ def test_failed_edits_never_touch_the_list_file(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ the routes
 
 
-def _asgi_post(app: Any, headers: list[tuple[bytes, bytes]], body: bytes) -> int:
+def _asgi_post(
+    app: Any, headers: list[tuple[bytes, bytes]], body: bytes, path: str = "/credentials/verify"
+) -> int:
     """POST straight through the ASGI interface: HTTP clients (and h11) fix or refuse odd
     headers before they reach the app; other servers may pass them on."""
     sent: list[dict[str, Any]] = []
@@ -279,8 +281,8 @@ def _asgi_post(app: Any, headers: list[tuple[bytes, bytes]], body: bytes) -> int
         "http_version": "1.1",
         "method": "POST",
         "scheme": "http",
-        "path": "/credentials/verify",
-        "raw_path": b"/credentials/verify",
+        "path": path,
+        "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
         "headers": headers,
@@ -768,3 +770,20 @@ def test_damaged_documents_with_a_bundle_never_hit_the_catch_all(data: st.DataOb
     response = _ROUTE["client"].post(f"/{kind}s/verify", json={key: document, "options": options})
     assert response.status_code in (200, 400, 422), response.text
     assert response.json().get("code") != "verification_error", response.text
+
+
+def test_the_page_answers_documents_with_a_lone_surrogate() -> None:
+    """The verification page embeds the document it verified; a lone surrogate anywhere in a
+    pasted document made the HTML fail to encode: a 500."""
+    from verifier.web import create_page_app
+
+    client = TestClient(create_page_app())
+    for text in ('{"name": "\\ud800"}', '{"@context": ["\\udcff"], "type": "x"}'):
+        response = client.post("/", data={"text": text})
+        assert response.status_code in (200, 400, 422), text
+        assert response.headers["content-type"].startswith("text/html")
+    headers = [
+        (b"content-type", b"application/x-www-form-urlencoded"),
+        (b"content-length", b"\xb2"),
+    ]
+    assert _asgi_post(create_page_app(), headers, b"text=x", path="/") == 413
