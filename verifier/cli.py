@@ -75,7 +75,11 @@ def _read_json(path: Path, what: str) -> Any:
 
 
 def _write_new(path: Path, text: str, *, mode: int = 0o644, force: bool = False) -> None:
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+    if force:
+        # Replaced atomically: a failed write must not leave the old file cut short.
+        replace_file(path, text)
+        return
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
         fd = os.open(path, flags, mode)
     except FileExistsError:
@@ -87,8 +91,14 @@ def _write_new(path: Path, text: str, *, mode: int = 0o644, force: bool = False)
         raise MalformedValueError(
             f"cannot write {path}: {exc.strerror or exc}", code="output_unwritable"
         ) from None
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:  # a full disk: no half-written key or list is left behind
+        path.unlink(missing_ok=True)
+        raise MalformedValueError(
+            f"cannot write {path}: {exc.strerror or exc}", code="output_unwritable"
+        ) from None
 
 
 def _when(text: str | None, option: str) -> datetime | None:
@@ -404,6 +414,11 @@ def list_sign(
 ) -> None:
     """Sign a trust list with the authority's key: a trust-list credential for bundles."""
     try:
+        if out.exists() and out.resolve() == list_file.resolve():
+            # The list file is the one to edit next time: it must not become the credential.
+            raise MalformedValueError(
+                f"--out {out} is the list file itself; choose another name", code="output_exists"
+            )
         trust_list = _load_list(list_file)
         key = _load_key(key_file, passphrase_file)
         signed = trust_list.sign(key, valid_until=_when(valid_until, "--valid-until"))

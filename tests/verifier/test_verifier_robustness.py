@@ -787,3 +787,36 @@ def test_the_page_answers_documents_with_a_lone_surrogate() -> None:
         (b"content-length", b"\xb2"),
     ]
     assert _asgi_post(create_page_app(), headers, b"text=x", path="/") == 413
+
+
+def test_signing_a_list_onto_itself_is_refused(tmp_path: Path) -> None:
+    """``list sign --out LIST --force`` replaced the list file (the one to edit next time) by
+    the signed credential; a forced write now also replaces atomically."""
+    target = tmp_path / "list.json"
+    key = tmp_path / "authority.json"
+    assert _cli("trust", "authority", "init", "--out", str(key)).exit_code == 0
+    ok = _cli(
+        "trust", "list", "add-issuer", "--list", str(target), "--did", "did:web:a.example",
+        "--name", "A", "--country", "PH", "--framework", "PH-PQF", "--levels", "1-5",
+    )  # fmt: skip
+    assert ok.exit_code == 0, ok.stderr
+    before = target.read_bytes()
+    same = _cli(
+        "trust", "list", "sign", "--list", str(target), "--key", str(key), "--out", str(target),
+        "--force",
+    )  # fmt: skip
+    assert same.exit_code == 2 and "output_exists" in same.stderr
+    assert target.read_bytes() == before
+    out = tmp_path / "signed.json"
+    for _ in range(2):
+        signed = _cli(
+            "trust", "list", "sign", "--list", str(target), "--key", str(key), "--out", str(out),
+            "--force",
+        )  # fmt: skip
+        assert signed.exit_code == 0, signed.stderr
+        assert TrustList.from_credential(json.loads(out.read_text("utf-8"))).issuers
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "authority.json",
+        "list.json",
+        "signed.json",
+    ]
