@@ -38,6 +38,8 @@ _LIST_MUST_PASS = ("format", "proof", "issuer")
 _SKEW = timedelta(minutes=5)
 ONLINE_BUDGET_SECONDS = 30.0
 """How long ``verify(online=True)`` may spend fetching, in all."""
+MAX_INPUT_FILE_BYTES = 32 * 1024 * 1024
+"""The largest input file read (as ``skillpass verify``: a photo of a QR code fits)."""
 
 
 _stamp = stamp
@@ -405,11 +407,18 @@ def load_input(data: Any) -> Any:
         return dict(data)
     if isinstance(data, Path):
         try:
-            raw = data.read_bytes()
+            with data.open("rb") as handle:
+                # Bounded: a path may name /dev/zero or a huge file.
+                raw = handle.read(MAX_INPUT_FILE_BYTES + 1)
         except OSError as exc:
             raise skillpass.errors.MalformedValueError(
                 f"cannot read {data}: {exc.strerror or exc}", code="input_unreadable"
             ) from None
+        if len(raw) > MAX_INPUT_FILE_BYTES:
+            raise skillpass.errors.RangeError(
+                f"{data} is larger than {MAX_INPUT_FILE_BYTES // (1024 * 1024)} MB",
+                code="input_too_large",
+            )
         if qr.image_kind(raw) is not None:
             return qr.read_document(raw)
         data = raw

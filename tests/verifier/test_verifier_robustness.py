@@ -820,3 +820,31 @@ def test_signing_a_list_onto_itself_is_refused(tmp_path: Path) -> None:
         "list.json",
         "signed.json",
     ]
+
+
+@pytest.mark.timeout(120)
+def test_verify_reads_a_bounded_part_of_an_input_path(tmp_path: Path) -> None:
+    """``verifier.verify(Path)`` read the whole file (``/dev/zero`` never ended). Here a pipe
+    offers 200 MB; the reader must stop after its 32 MB limit (the writer then sees a broken
+    pipe)."""
+    fifo = tmp_path / "input"
+    os.mkfifo(fifo)
+    written = [0]
+
+    def write() -> None:
+        chunk = b" " * (1024 * 1024)
+        try:
+            with open(fifo, "wb") as handle:
+                for _ in range(200):
+                    handle.write(chunk)
+                    written[0] += len(chunk)
+        except OSError:
+            pass
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    report = verifier.verify(fifo)
+    writer.join(60)
+    assert report.status == "invalid"
+    assert report.checks[0].code == "input_too_large"
+    assert written[0] < 64 * 1024 * 1024
