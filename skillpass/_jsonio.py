@@ -35,10 +35,12 @@ def types_of(doc: Any) -> list[str]:
     return []
 
 
-def parse_json(data: str | bytes, *, what: str = "input") -> Any:
-    """Parse JSON text, refusing duplicate keys, NaN/Infinity, and oversized input."""
-    if len(data) > MAX_INPUT_BYTES:
-        raise RangeError(f"{what} is larger than {MAX_INPUT_BYTES:,} bytes", code="input_too_large")
+def parse_json(data: str | bytes, *, what: str = "input", max_bytes: int = MAX_INPUT_BYTES) -> Any:
+    """Parse JSON text, refusing duplicate keys, NaN/Infinity, and input longer than
+    ``max_bytes`` (4 MB by default: a credential or presentation; a file that gathers many
+    documents, such as a trust bundle, may allow more)."""
+    if len(data) > max_bytes:
+        raise RangeError(f"{what} is larger than {max_bytes:,} bytes", code="input_too_large")
     try:
         return json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except ParsingError:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,9 @@ from typing import Any, Literal
 import skillpass
 from skillpass.errors import MalformedValueError, RangeError, SkillpassError
 
-from ._fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, did_web_url, fetch_json
+from ._fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, check_url, did_web_url, fetch_json
+from ._files import replace_file
+from ._time import stamp, utc
 
 __all__ = ["BUNDLE_TYPE", "BundlePart", "PartKind", "Source", "TrustBundle"]
 
@@ -35,8 +38,7 @@ Source = str | Path | Mapping[str, Any]
 """A part's source: a file path, a URL (fetched only when asked), or the JSON object itself."""
 
 
-def _stamp(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+_stamp = stamp
 
 
 def _bad(message: str, path: str | None = None) -> MalformedValueError:
@@ -45,7 +47,7 @@ def _bad(message: str, path: str | None = None) -> MalformedValueError:
 
 def _when(value: Any, name: str, path: str) -> datetime:
     try:
-        return skillpass.parse_datetime(value, name=name)
+        return utc(value, name)
     except SkillpassError as exc:
         raise _bad(exc.message, path) from None
 
@@ -100,13 +102,12 @@ class BundlePart:
             raise _bad("source is a string", path + "/source")
         if not isinstance(data["document"], dict):
             raise _bad("document is a JSON object", path + "/document")
-        return cls(
-            kind,
-            data["source"],
-            _when(data["fetchedAt"], "fetchedAt", path + "/fetchedAt"),
-            timedelta(seconds=_seconds(data["ttl"], path + "/ttl")),
-            data["document"],
-        )
+        fetched = _when(data["fetchedAt"], "fetchedAt", path + "/fetchedAt")
+        ttl = timedelta(seconds=_seconds(data["ttl"], path + "/ttl"))
+        if fetched > datetime.max.replace(tzinfo=UTC) - ttl:
+            # Its expiry (fetchedAt + ttl) would overflow each time it is checked.
+            raise _bad("fetchedAt plus ttl passes the year 9999", path + "/ttl")
+        return cls(kind, data["source"], fetched, ttl, data["document"])
 
 
 def human_age(delta: timedelta) -> str:
@@ -184,7 +185,15 @@ class TrustBundle:
     def load(cls, path: str | Path) -> TrustBundle:
         """Read a bundle file (``trust_bundle_unreadable``, ``invalid_trust_bundle``)."""
         try:
-            with open(path, "rb") as handle:
+            # Non-blocking open: a FIFO put in the bundle's place must not hang the service
+            # (it re-reads the file when it changes); only a regular file is read.
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            with open(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise MalformedValueError(
+                        f"cannot read the trust bundle {path}: not a regular file",
+                        code="trust_bundle_unreadable",
+                    )
                 raw = handle.read(MAX_BUNDLE_BYTES + 1)
         except OSError as exc:
             raise MalformedValueError(
@@ -196,7 +205,9 @@ class TrustBundle:
                 f"the trust bundle {path} is larger than {MAX_BUNDLE_BYTES:,} bytes",
                 code="input_too_large",
             )
-        return cls.from_json(skillpass.parse_json(raw, what="the trust bundle"))
+        # Not the 4 MB default of one document: a bundle gathers many.
+        data = skillpass.parse_json(raw, what="the trust bundle", max_bytes=MAX_BUNDLE_BYTES)
+        return cls.from_json(data)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -213,10 +224,14 @@ class TrustBundle:
 
     def save(self, path: str | Path) -> None:
         """Write the bundle (atomically: a verifier never reads half a bundle)."""
-        target = Path(path)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n", "utf-8")
-        os.replace(tmp, target)
+        text = json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n"
+        if len(text.encode("utf-8")) > MAX_BUNDLE_BYTES:
+            # Refused here rather than written and then refused by every verifier.
+            raise RangeError(
+                f"the trust bundle would be larger than {MAX_BUNDLE_BYTES:,} bytes",
+                code="input_too_large",
+            )
+        replace_file(path, text)
 
     # ----------------------------------------------------------------- building
 
@@ -254,6 +269,12 @@ class TrustBundle:
         parts: list[BundlePart] = []
 
         def add(kind: PartKind, source: Source, part_ttl: timedelta) -> BundlePart:
+            if len(parts) >= MAX_PARTS:
+                # Lists name issuers, documents name status lists: what --fetch follows is
+                # the sources' say. A bigger bundle could be written but never loaded.
+                raise RangeError(
+                    f"a trust bundle holds at most {MAX_PARTS:,} parts", code="too_many_parts"
+                )
             name, document = _load_source(source, fetch, timeout, max_bytes)
             part = BundlePart(kind, name, when, part_ttl, document)
             parts.append(part)
@@ -367,6 +388,13 @@ class TrustBundle:
 MAX_FOLLOWED_LISTS = 1000
 
 
+def _fetchable(url: object) -> bool:
+    try:
+        return isinstance(url, str) and "://" in url and check_url(url) == url
+    except SkillpassError:
+        return False
+
+
 def _status_list_urls(document: Mapping[str, Any], timeout: float, max_bytes: int) -> list[str]:
     """The status lists an issuer's DID document points to: a ``BitstringStatusListIndex``
     service whose endpoint answers ``{"statusLists": [URL, …]}`` (as the SkillPass issuer
@@ -381,9 +409,11 @@ def _status_list_urls(document: Mapping[str, Any], timeout: float, max_bytes: in
             continue
         index = fetch_json(endpoint, timeout=timeout, max_bytes=max_bytes).document
         found = index.get("statusLists")
-        if not isinstance(found, list) or not all(isinstance(u, str) for u in found):
+        if not isinstance(found, list) or not all(_fetchable(u) for u in found):
+            # URLs only: a bare name would be read as a local file (the index is the
+            # issuer's say, and a key file must never end up in a bundle).
             raise MalformedValueError(
-                f"{endpoint} does not list status lists", code="invalid_status_list_index"
+                f"{endpoint} does not list status-list URLs", code="invalid_status_list_index"
             )
         urls += found
     if len(urls) > MAX_FOLLOWED_LISTS:

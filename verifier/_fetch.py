@@ -8,7 +8,11 @@ the body size; the answer must be one JSON object.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import ipaddress
+import socket
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -87,6 +91,57 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+class _Deadline:
+    """Shuts a connection's socket when the whole fetch has taken ``seconds``.
+
+    The socket timeout bounds each read only: a server that sends a byte every few seconds
+    (headers or body) would otherwise hold the fetch for ever.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._timers: list[threading.Timer] = []
+
+    def arm(self, sock: socket.socket) -> None:
+        def fire() -> None:
+            self.expired = True
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(self.seconds, fire)
+        timer.daemon = True
+        timer.start()
+        self._timers.append(timer)
+
+    def cancel(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+
+    def handlers(self) -> list[urllib.request.BaseHandler]:
+        deadline = self
+
+        class Http(http.client.HTTPConnection):
+            def connect(self) -> None:
+                super().connect()
+                deadline.arm(self.sock)
+
+        class Https(http.client.HTTPSConnection):
+            def connect(self) -> None:
+                super().connect()
+                deadline.arm(self.sock)
+
+        class HttpHandler(urllib.request.HTTPHandler):
+            def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+                return self.do_open(Http, req)
+
+        class HttpsHandler(urllib.request.HTTPSHandler):
+            def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+                return self.do_open(Https, req)
+
+        return [HttpHandler(), HttpsHandler()]
+
+
 def _max_age(cache_control: str | None) -> int | None:
     for item in (cache_control or "").split(","):
         name, _, value = item.strip().partition("=")
@@ -96,12 +151,18 @@ def _max_age(cache_control: str | None) -> int | None:
 
 
 def fetch_json(
-    url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES
+    url: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    total: float | None = None,
 ) -> Fetched:
-    """GET ``url`` and parse its JSON object; ``fetch_failed`` (unreachable, not 200, too slow),
+    """GET ``url`` and parse its JSON object; ``fetch_failed`` (unreachable, not 200, too slow:
+    ``timeout`` per read, ``total`` for the whole fetch, by default three times ``timeout``),
     ``response_too_large`` or the JSON parser's codes otherwise."""
     check_url(url)
-    opener = urllib.request.build_opener(_NoRedirect)
+    deadline = _Deadline(total if total is not None else 3 * timeout)
+    opener = urllib.request.build_opener(_NoRedirect, *deadline.handlers())
     request = urllib.request.Request(
         url, headers={"Accept": "application/json, application/did+json, application/vc+ld+json"}
     )
@@ -119,12 +180,30 @@ def fetch_json(
                 raise RangeError(
                     f"{url} is larger than {max_bytes:,} bytes", code="response_too_large"
                 )
+            if declared is not None and declared.isdigit() and len(body) < int(declared):
+                # The connection closed early: a cut JSON text may still parse.
+                raise ResolutionError(f"{url} sent a truncated answer", code="fetch_failed")
             max_age = _max_age(response.headers.get("Cache-Control"))
     except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the connection
         raise ResolutionError(f"{url} answered HTTP {exc.code}", code="fetch_failed") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+        # HTTPException: a broken chunked body, an over-long line, too many headers...
+        if deadline.expired:
+            raise ResolutionError(
+                f"could not fetch {url}: it took longer than {deadline.seconds:g} s",
+                code="fetch_failed",
+            ) from None
         reason = getattr(exc, "reason", exc)
         raise ResolutionError(f"could not fetch {url}: {reason}", code="fetch_failed") from None
+    finally:
+        deadline.cancel()
+    if deadline.expired:
+        # The socket was shut mid-body: what was read is cut short.
+        raise ResolutionError(
+            f"could not fetch {url}: it took longer than {deadline.seconds:g} s",
+            code="fetch_failed",
+        )
     document = skillpass.parse_json(body, what=url)
     if not isinstance(document, dict):
         raise MalformedValueError(f"{url} did not answer a JSON object", code="not_an_object")

@@ -10,6 +10,7 @@ earliest moment the key may have leaked, and the institute should re-issue what 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +28,7 @@ from skillpass import (
 from skillpass.errors import SkillpassError
 
 from ._bundle import BundlePart, TrustBundle, human_age
+from ._time import stamp
 from ._trustlist import ListedIssuer, TrustList, level_in_range
 
 __all__ = ["BundleStatus", "BundleTrust", "load_input", "make_policy", "verify"]
@@ -35,10 +37,13 @@ __all__ = ["BundleStatus", "BundleTrust", "load_input", "make_policy", "verify"]
 _LIST_MUST_PASS = ("format", "proof", "issuer")
 _STATUS_MUST_PASS = ("format", "proof", "validity")
 _SKEW = timedelta(minutes=5)
+ONLINE_BUDGET_SECONDS = 30.0
+"""How long ``verify(online=True)`` may spend fetching, in all."""
+MAX_INPUT_FILE_BYTES = 32 * 1024 * 1024
+"""The largest input file read (as ``skillpass verify``: a photo of a QR code fits)."""
 
 
-def _stamp(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+_stamp = stamp
 
 
 def _expired_message(bundle: TrustBundle, at: datetime) -> str:
@@ -616,11 +621,18 @@ def load_input(data: Any) -> Any:
         return dict(data)
     if isinstance(data, Path):
         try:
-            raw = data.read_bytes()
+            with data.open("rb") as handle:
+                # Bounded: a path may name /dev/zero or a huge file.
+                raw = handle.read(MAX_INPUT_FILE_BYTES + 1)
         except OSError as exc:
             raise skillpass.errors.MalformedValueError(
                 f"cannot read {data}: {exc.strerror or exc}", code="input_unreadable"
             ) from None
+        if len(raw) > MAX_INPUT_FILE_BYTES:
+            raise skillpass.errors.RangeError(
+                f"{data} is larger than {MAX_INPUT_FILE_BYTES // (1024 * 1024)} MB",
+                code="input_too_large",
+            )
         if qr.image_kind(raw) is not None:
             return qr.read_document(raw)
         data = raw
@@ -697,30 +709,37 @@ def _online_bundle(
     checks that needed them say ``unknown``), and the DID documents fetched (from their own
     hosts over https: the caller vouches for them). ``refetch``: fetch DID documents even
     when the bundle has them (its documents are not trusted)."""
-    from ._fetch import did_web_url, fetch_json
+    from ._fetch import DEFAULT_TIMEOUT, did_web_url, fetch_json
 
     dids, urls = online_sources(document)
     have = set(bundle.did_documents()) if bundle is not None and not refetch else set()
     parts: list[BundlePart] = []
     fetched_documents: list[dict[str, Any]] = []
-    for did in dids:
-        if did in have:
-            continue
+    # The document names what is fetched (up to 64 URLs): one budget for all of them, or a
+    # hostile credential's slow servers would hold the verifier for half an hour.
+    deadline = time.monotonic() + ONLINE_BUDGET_SECONDS
+    wanted = [("did-document", did) for did in dids if did not in have]
+    wanted += [("status-list", url) for url in urls]
+    for kind, name in wanted:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
         try:
-            fetched = fetch_json(did_web_url(did))
+            url = did_web_url(name) if kind == "did-document" else name
+            fetched = fetch_json(url, timeout=min(DEFAULT_TIMEOUT, left), total=left)
         except SkillpassError:
             continue
-        if fetched.document.get("id") == did:
+        if kind == "did-document" and fetched.document.get("id") == name:
             fetched_documents.append(fetched.document)
         parts.append(
-            BundlePart("did-document", fetched.url, now, timedelta(hours=1), fetched.document)
+            BundlePart(
+                "did-document" if kind == "did-document" else "status-list",
+                fetched.url,
+                now,
+                timedelta(hours=1),
+                fetched.document,
+            )
         )
-    for url in urls:
-        try:
-            fetched = fetch_json(url)
-        except SkillpassError:
-            continue
-        parts.append(BundlePart("status-list", url, now, timedelta(hours=1), fetched.document))
     if bundle is None:
         return TrustBundle((), tuple(parts), now, now + timedelta(hours=1)), fetched_documents
     merged = TrustBundle(

@@ -24,6 +24,8 @@ from typing import Any
 import skillpass
 from skillpass.errors import MalformedValueError
 
+from ._time import stamp, utc
+
 __all__ = [
     "TRUST_LIST_TYPE",
     "Accreditation",
@@ -40,6 +42,7 @@ _V2 = "https://www.w3.org/ns/credentials/v2"
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]*[A-Za-z0-9._%-]$")
 _MAX_TEXT = 300
+_NUMBER = re.compile(r"[0-9]{1,2}")
 
 
 def _bad(message: str, path: str | None = None) -> MalformedValueError:
@@ -53,6 +56,13 @@ def _text(value: Any, name: str, path: str, *, optional: bool = False) -> str | 
         raise _bad(f"{name} must be a non-empty string of at most {_MAX_TEXT} characters", path)
     if skillpass.printable(value) != value:
         raise _bad(f"{name} contains control characters", path)
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate (from a "\ud800" escape, or a non-UTF-8 command-line argument)
+            # could be read but never written back: the list file could not be saved.
+            raise _bad(f"{name} is not valid Unicode text", path) from None
     return value
 
 
@@ -60,13 +70,13 @@ def _date(value: Any, name: str, path: str) -> datetime | None:
     if value is None:
         return None
     try:
-        return skillpass.parse_datetime(value, name=name)
+        return utc(value, name)
     except skillpass.SkillpassError as exc:
         raise _bad(f"{name}: {exc.message}", path) from None
 
 
 def _stamp(when: datetime | None) -> str | None:
-    return None if when is None else when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None if when is None else stamp(when)
 
 
 def _did(value: Any, path: str) -> str:
@@ -98,6 +108,7 @@ def _parse_levels(framework: str, text: str, path: str) -> tuple[str, ...]:
     """``"1-5"``, ``"4"``, ``"1,3,5"`` or ``"E1-E3"`` → the level labels they cover."""
     if not isinstance(text, str) or not text.strip():
         raise _bad("levels must be a range like 1-5, one level, or a comma-separated list", path)
+    _text(text, "levels", path)  # bounded: every part of "1-99,1-99,…" expands to 99 labels
     order = _level_labels(framework)
     out: list[str] = []
     for part in (p.strip() for p in text.split(",")):
@@ -112,7 +123,8 @@ def _parse_levels(framework: str, text: str, path: str) -> tuple[str, ...]:
                     path,
                 )
             out.extend(order[order.index(low) : order.index(high) + 1])
-        elif sep and low.isdigit() and high.isdigit() and int(low) <= int(high) <= 99:
+        elif sep and _NUMBER.fullmatch(low) and _NUMBER.fullmatch(high) and int(low) <= int(high):
+            # ASCII digits only: str.isdigit() accepts "²", which int() refuses.
             out.extend(str(n) for n in range(int(low), int(high) + 1))
         elif order is not None:
             raise _bad(f"{framework} has no level {part!r} (levels: {', '.join(order)})", path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -18,6 +18,9 @@ import typer
 import skillpass
 from skillpass.cli import PlainCommand
 from skillpass.errors import KeyFileError, MalformedValueError, SkillpassError
+
+from ._files import replace_file
+from ._time import stamp, utc
 
 __all__ = ["app", "trust_app"]
 
@@ -72,7 +75,11 @@ def _read_json(path: Path, what: str) -> Any:
 
 
 def _write_new(path: Path, text: str, *, mode: int = 0o644, force: bool = False) -> None:
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+    if force:
+        # Replaced atomically: a failed write must not leave the old file cut short.
+        replace_file(path, text)
+        return
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
         fd = os.open(path, flags, mode)
     except FileExistsError:
@@ -84,8 +91,14 @@ def _write_new(path: Path, text: str, *, mode: int = 0o644, force: bool = False)
         raise MalformedValueError(
             f"cannot write {path}: {exc.strerror or exc}", code="output_unwritable"
         ) from None
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:  # a full disk: no half-written key or list is left behind
+        path.unlink(missing_ok=True)
+        raise MalformedValueError(
+            f"cannot write {path}: {exc.strerror or exc}", code="output_unwritable"
+        ) from None
 
 
 def _when(text: str | None, option: str) -> datetime | None:
@@ -95,7 +108,7 @@ def _when(text: str | None, option: str) -> datetime | None:
     if len(value) == 10 and value[4] == "-" and value[7] == "-":
         value += "T00:00:00Z"  # a date alone is its start, in UTC
     try:
-        return skillpass.parse_datetime(value, name=option)
+        return utc(value, option)
     except SkillpassError as exc:
         raise MalformedValueError(f"{option}: {exc.message}", code="invalid_datetime") from None
 
@@ -156,9 +169,7 @@ def _load_list(path: Path, *, create: bool = False) -> Any:
 
 
 def _save_list(path: Path, trust_list: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(trust_list.to_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
-    os.replace(tmp, path)
+    replace_file(path, json.dumps(trust_list.to_json(), indent=2, ensure_ascii=False) + "\n")
 
 
 def _keys_from_document(path: Path, did: str) -> tuple[Any, ...]:
@@ -333,7 +344,7 @@ def list_key(
         ):
             when = _when(value, option)
             if when is not None:
-                data[name] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+                data[name] = stamp(when)
         record = KeyRecord.from_json(data, "")
         if record.id.partition("#")[0] != did:
             raise MalformedValueError(f"{record.id} is not a key of {did}", code="invalid_option")
@@ -411,6 +422,11 @@ def list_sign(
 ) -> None:
     """Sign a trust list with the authority's key: a trust-list credential for bundles."""
     try:
+        if out.exists() and out.resolve() == list_file.resolve():
+            # The list file is the one to edit next time: it must not become the credential.
+            raise MalformedValueError(
+                f"--out {out} is the list file itself; choose another name", code="output_exists"
+            )
         trust_list = _load_list(list_file)
         key = _load_key(key_file, passphrase_file)
         signed = trust_list.sign(key, valid_until=_when(valid_until, "--valid-until"))
@@ -523,7 +539,15 @@ def bundle_show(
     from verifier import TrustBundle
 
     try:
-        summary = TrustBundle.load(bundle_file).summary(_when(now, "--now"))
+        at = _when(now, "--now")
+        if at is not None and not datetime(2, 1, 1, tzinfo=UTC) <= at <= datetime(
+            9998, 12, 31, tzinfo=UTC
+        ):
+            # The verification pipeline's clock range (it adds skew allowances to it).
+            raise MalformedValueError(
+                f"--now {now!r} is outside the years 0002-9998", code="invalid_datetime"
+            )
+        summary = TrustBundle.load(bundle_file).summary(at)
     except SkillpassError as exc:
         _fail(exc)
     if as_json:

@@ -15,8 +15,10 @@ the W3C conformance suites send credentials of their own ``did:key`` issuers and
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -44,6 +46,7 @@ PROBLEM = "application/problem+json"
 _VCDM = "https://www.w3.org/TR/vc-data-model#"
 _SKILLPASS = "https://skillpass.dev/problems#"
 _MAX_DEPTH = 64
+_DIGITS = re.compile(r"[0-9]{1,20}")
 # Checks that may stay "unknown" without failing the route (unless trust is required).
 _TOLERATED = {"issuer", "status"}
 
@@ -56,6 +59,18 @@ _TYPES = {
 # The issuer check's cryptographic failures (the key is not the issuer's); its trust-list
 # failures (accreditation, key history) are SkillPass verification failures.
 _KEY_NOT_ISSUERS = {"issuer_mismatch", "verification_relationship"}
+
+
+class _Json(JSONResponse):
+    """JSON that always renders: a report echoes parts of the document (its ``id``), and a
+    lone surrogate from a ``"\\ud800"`` escape cannot be encoded as UTF-8; such text is sent
+    escaped (``ensure_ascii``) instead of failing the response."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def _problem(
@@ -77,7 +92,7 @@ def _problem(
             if c.status != "valid"
         ]
         body["report"] = report.to_dict()
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return _Json(body, status_code=status, media_type=PROBLEM)
 
 
 def _all_checks(report: VerificationReport) -> list[Check]:
@@ -102,7 +117,7 @@ def _reply(report: VerificationReport, require_trust: bool) -> Response:
     failing = _failing(report, require_trust)
     if failing is None:
         checks = _all_checks(report)
-        return JSONResponse(
+        return _Json(
             {
                 "verified": True,
                 "checks": list(dict.fromkeys(c.id for c in checks if c.status == "valid")),
@@ -158,7 +173,8 @@ def _depth_ok(data: Any) -> bool:
 
 async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+    # ASCII digits only: str.isdigit() accepts "²", which int() refuses (a 500).
+    if declared is not None and (not _DIGITS.fullmatch(declared) or int(declared) > limit):
         raise RangeError(f"the request body exceeds {limit} bytes", code="body_too_large")
     chunks: list[bytes] = []
     size = 0

@@ -14,6 +14,10 @@ from skillpass.errors import ParsingError, RangeError
 MAX_PAGES = 10
 """Only the first pages are scanned: a certificate has one."""
 _SCALES = (150 / 72, 300 / 72)  # 150 dpi reads a 62 mm code; 300 dpi for small ones
+MAX_TOTAL_PIXELS = 120_000_000
+"""Pixels rendered and scanned for one PDF, over all pages and both resolutions: ten A4 pages
+at 150 and 300 dpi take 109 million. Without it a 1 KB PDF of ten large blank pages cost
+half a minute of rendering and scanning."""
 
 
 def pdf_pages(data: bytes) -> Iterator[bytes]:
@@ -29,12 +33,18 @@ def pdf_pages(data: bytes) -> Iterator[bytes]:
     except pypdfium2.PdfiumError as exc:
         raise ParsingError(f"the PDF cannot be read: {exc}", code="pdf_unreadable") from None
     try:
+        spent = 0.0
         for scale in _SCALES:
             for index in range(min(len(document), MAX_PAGES)):
                 page = document[index]
                 width, height = page.get_size()
                 if width * height * scale * scale > 60_000_000:
                     raise RangeError("a page of the PDF is too large", code="image_too_large")
+                spent += width * height * scale * scale
+                if spent > MAX_TOTAL_PIXELS:
+                    raise RangeError(
+                        "the PDF's pages are too large to scan them all", code="image_too_large"
+                    )
                 bitmap = page.render(scale=scale, grayscale=True)
                 buffer = io.BytesIO()
                 bitmap.to_pil().save(buffer, format="PNG")

@@ -7,7 +7,7 @@ import binascii
 import gzip
 import re
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -310,6 +310,21 @@ class StatusResult:
         return self.purpose == "message" and self.message == "suspended"
 
 
+def _value_at(raw: bytes, index: int, size: int) -> int:
+    """What ``Bitstring.from_bytes(raw, status_size=size).get(index)`` gives, without copying
+    ``raw`` (up to 16 MB) for each entry read."""
+    entries = len(raw) * 8 // size
+    if not 0 <= index < entries:
+        raise RangeError(
+            f"status index {index} is outside the list (0..{entries - 1})",
+            code="status_index_out_of_range",
+        )
+    value = 0
+    for bit in range(index * size, index * size + size):
+        value = (value << 1) | ((raw[bit >> 3] >> (7 - (bit & 7))) & 1)
+    return value
+
+
 def _types(value: object) -> list[object]:
     return list(value) if isinstance(value, list) else [value]
 
@@ -326,6 +341,20 @@ def read_status(
     and that the list is long enough (spec §3.2); it does NOT check the list credential's proof
     or dates: verify it with :func:`skillpass.verify_credential` first.
     """
+    return _read_status_with(
+        entry,
+        list_credential,
+        lambda encoded: decode_encoded_list(encoded, max_decoded_bytes=max_decoded_bytes),
+    )
+
+
+def _read_status_with(
+    entry: Mapping[str, Any],
+    list_credential: Mapping[str, Any],
+    decode: Callable[[object], bytes],
+) -> StatusResult:
+    """:func:`read_status` with the list's ``encodedList`` decoded by ``decode`` (a checker
+    that reads many entries of one list decodes it once, not once per entry)."""
     if not isinstance(entry, Mapping) or "BitstringStatusListEntry" not in _types(
         entry.get("type")
     ):
@@ -375,15 +404,14 @@ def read_status(
             f"the status list is not for statusPurpose {purpose!r}",
             code="status_purpose_mismatch",
         )
-    raw = decode_encoded_list(subject.get("encodedList"), max_decoded_bytes=max_decoded_bytes)
+    raw = decode(subject.get("encodedList"))
     if len(raw) * 8 < MIN_ENTRIES * size:
         raise RangeError(
             f"the status list is shorter than {MIN_ENTRIES} entries",
             code="status_list_too_short",
         )
-    bitstring = Bitstring.from_bytes(raw, status_size=size)
     index = int(raw_index)
-    value = bitstring.get(index)
+    value = _value_at(raw, index, size)
     message: str | None = None
     if isinstance(messages, list):
         wanted = f"0x{value:x}"

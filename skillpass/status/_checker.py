@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -11,11 +13,18 @@ from .._policy import StatusDecision
 from .._verify import verify_credential
 from .._view import CheckedCredential, StatusEntry
 from ..errors import SkillpassError
-from ._bitstring import DEFAULT_MAX_DECODED_BYTES, REVOCATION_AND_SUSPENSION_MESSAGES, read_status
+from ._bitstring import (
+    DEFAULT_MAX_DECODED_BYTES,
+    REVOCATION_AND_SUSPENSION_MESSAGES,
+    _read_status_with,
+    decode_encoded_list,
+)
 
 __all__ = ["StatusListChecker"]
 
 _MUST_PASS = ("format", "proof", "validity")
+# Decoded lists kept for reuse, at most this many bytes in all (the most recently used first).
+_CACHE_BYTES = 64 * 1024 * 1024
 
 
 class StatusListChecker:
@@ -43,6 +52,10 @@ class StatusListChecker:
         self._lists: dict[str, tuple[str, dict[str, Any]]] = {}
         self.rejected: dict[str, str] = {}
         self._max = max_decoded_bytes
+        # A list decodes to as much as max_decoded_bytes: decoding it for every entry of every
+        # credential made one request with 128 entries cost 128 decompressions of 16 MB.
+        self._decoded: OrderedDict[str, bytes | SkillpassError] = OrderedDict()
+        self._lock = threading.Lock()
         for item in list_credentials:
             document = dict(item)
             url = document.get("id")
@@ -96,7 +109,7 @@ class StatusListChecker:
         elif entry.purpose == "message" and entry.size == 2:
             raw["statusMessage"] = [dict(m) for m in REVOCATION_AND_SUSPENSION_MESSAGES]
         try:
-            result = read_status(raw, document, max_decoded_bytes=self._max)
+            result = _read_status_with(raw, document, lambda encoded: self._decode(url, encoded))
         except SkillpassError as exc:
             return StatusDecision("invalid", exc.code, exc.message)
         if result.revoked:
@@ -111,6 +124,29 @@ class StatusListChecker:
             "status_not_checked",
             f"status {result.value}{said} of a {result.purpose} list",
         )
+
+    def _decode(self, url: str, encoded: object) -> bytes:
+        """The decoded ``encodedList`` of the list ``url`` (its credential never changes)."""
+        with self._lock:
+            found = self._decoded.get(url)
+            if found is not None:
+                self._decoded.move_to_end(url)
+        if found is None:
+            try:
+                found = decode_encoded_list(encoded, max_decoded_bytes=self._max)
+            except SkillpassError as exc:
+                found = exc  # a bomb is refused once, not expanded on every request
+            with self._lock:
+                self._decoded[url] = found
+                self._decoded.move_to_end(url)
+                while len(self._decoded) > 1 and (
+                    sum(len(v) for v in self._decoded.values() if isinstance(v, bytes))
+                    > _CACHE_BYTES
+                ):
+                    self._decoded.popitem(last=False)
+        if isinstance(found, SkillpassError):
+            raise found
+        return found
 
 
 def _words(purpose: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,17 @@ _FRAMEWORK_COOKIE = "sp_framework"
 _MAX_TEXT = 4 * 1024 * 1024
 _MAX_BODY = MAX_UPLOAD_BYTES + _MAX_TEXT + 64 * 1024
 _MAX_ID = 64
+_DIGITS = re.compile(r"[0-9]{1,20}")
+
+
+class _Html(HTMLResponse):
+    """HTML that always encodes: a pasted document may hold a lone surrogate (a ``"\\ud800"``
+    escape), which strict UTF-8 refuses (a 500); it is shown as "?" instead."""
+
+    def render(self, content: Any) -> bytes:
+        if isinstance(content, str):
+            return content.encode("utf-8", errors="replace")
+        return bytes(super().render(content))
 
 
 def _environment() -> Environment:
@@ -86,7 +98,7 @@ def page_router(verifier: PageVerifier | None = None) -> APIRouter:
             max_upload_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
             **values,
         )
-        response = HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
+        response = _Html(html, status_code=status_code, headers=SECURITY_HEADERS)
         # Session cookies (no expiry): the choice lasts while the browser is open.
         response.set_cookie(_LANG_COOKIE, lang, httponly=True, samesite="lax")
         if framework:
@@ -113,7 +125,8 @@ def page_router(verifier: PageVerifier | None = None) -> APIRouter:
     async def answer(request: Request) -> HTMLResponse:
         lang = language(request)
         declared = request.headers.get("content-length", "")
-        if not declared.isdigit() or int(declared) > _MAX_BODY:
+        # ASCII digits only: str.isdigit() accepts "²", which int() refuses (a 500).
+        if not _DIGITS.fullmatch(declared) or int(declared) > _MAX_BODY:
             # Checked before the form is parsed: an upload is never spooled to disk unbounded.
             return render(
                 request,
@@ -185,7 +198,8 @@ def page_router(verifier: PageVerifier | None = None) -> APIRouter:
             lang,
             framework,
             result=view,
-            document=json.dumps(doc, ensure_ascii=False, separators=(",", ":")),
+            # ASCII-escaped: the form sends it back as it was, whatever it holds.
+            document=json.dumps(doc, ensure_ascii=True, separators=(",", ":")),
             id_given=id_number is not None,
         )
 
