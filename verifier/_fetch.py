@@ -54,8 +54,12 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def check_url(url: str) -> str:
-    """``url`` if it may be fetched (https, or http on loopback), else ``url_not_allowed``."""
+def check_url(url: str, *, loopback: bool = True) -> str:
+    """``url`` if it may be fetched (https, or http on loopback), else ``url_not_allowed``.
+
+    ``loopback=False`` refuses this machine's own addresses altogether: for URLs taken from the
+    document being verified (``--online``), which must not make the verifier call its own
+    local services."""
     try:
         parts = urllib.parse.urlsplit(url)
     except ValueError:
@@ -63,6 +67,10 @@ def check_url(url: str) -> str:
     host = parts.hostname if parts is not None else None
     if parts is None or not host or parts.username or parts.password:
         raise MalformedValueError(f"{url!r} is not an http(s) URL", code="url_not_allowed")
+    if not loopback and _is_loopback(host):
+        raise MalformedValueError(
+            f"{url!r}: a document's URLs may not point at this machine", code="url_not_allowed"
+        )
     if parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host)):
         return url
     raise MalformedValueError(
@@ -156,11 +164,13 @@ def fetch_json(
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
     total: float | None = None,
+    loopback: bool = True,
 ) -> Fetched:
     """GET ``url`` and parse its JSON object; ``fetch_failed`` (unreachable, not 200, too slow:
     ``timeout`` per read, ``total`` for the whole fetch, by default three times ``timeout``),
-    ``response_too_large`` or the JSON parser's codes otherwise."""
-    check_url(url)
+    ``response_too_large`` or the JSON parser's codes otherwise. ``loopback``: as for
+    :func:`check_url`."""
+    check_url(url, loopback=loopback)
     deadline = _Deadline(total if total is not None else 3 * timeout)
     opener = urllib.request.build_opener(_NoRedirect, *deadline.handlers())
     request = urllib.request.Request(

@@ -703,7 +703,12 @@ def online_sources(document: Any) -> tuple[list[str], list[str]]:
 
 
 def _online_bundle(
-    document: Any, bundle: TrustBundle | None, now: datetime, *, refetch: bool = False
+    document: Any,
+    bundle: TrustBundle | None,
+    now: datetime,
+    *,
+    refetch: bool = False,
+    loopback: bool = False,
 ) -> tuple[TrustBundle, list[dict[str, Any]]]:
     """``bundle`` plus what the document needs, fetched now (failures leave parts out: the
     checks that needed them say ``unknown``), and the DID documents fetched (from their own
@@ -726,7 +731,9 @@ def _online_bundle(
             break
         try:
             url = did_web_url(name) if kind == "did-document" else name
-            fetched = fetch_json(url, timeout=min(DEFAULT_TIMEOUT, left), total=left)
+            fetched = fetch_json(
+                url, timeout=min(DEFAULT_TIMEOUT, left), total=left, loopback=loopback
+            )
         except SkillpassError:
             continue
         if kind == "did-document" and fetched.document.get("id") == name:
@@ -768,6 +775,7 @@ def verify(
     allow_test_contexts: bool = False,
     require_challenge: bool = True,
     bundle_did_documents: bool | None = None,
+    online_loopback: bool = False,
 ) -> VerificationReport:
     """Verify a credential or presentation with a trust bundle, offline unless ``online``.
 
@@ -776,7 +784,10 @@ def verify(
     check is ``invalid``; only a caller's mistake raises (an unknown ``framework``, a bundle
     file that cannot be read: ``trust_bundle_unreadable``, ``invalid_trust_bundle``). With
     ``online=True`` the issuers' did:web documents and the status lists the document names are
-    fetched (https, timeouts, size limits) and used beside the bundle's.
+    fetched (https, timeouts, size limits) and used beside the bundle's. Those URLs come from
+    the document, so none may point at this machine (a hostile credential must not make the
+    verifier call its own local services) unless ``online_loopback=True`` (a local issuer under
+    test; then plain http is allowed there too).
 
     ``anchors`` pins the trust anchors; without it the bundle's own are used, and whoever wrote
     the bundle is trusted whole. With pinned anchors, a key a trust list does not pin counts
@@ -793,7 +804,9 @@ def verify(
     documents = list(did_documents)
     if online:
         bundle_keys = anchors is None if bundle_did_documents is None else bundle_did_documents
-        loaded, fetched = _online_bundle(document, loaded, at, refetch=not bundle_keys)
+        loaded, fetched = _online_bundle(
+            document, loaded, at, refetch=not bundle_keys, loopback=online_loopback
+        )
         documents += fetched
     policy = make_policy(
         bundle=loaded,

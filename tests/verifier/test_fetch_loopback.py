@@ -139,11 +139,16 @@ def test_bundle_build_fetch_and_verify(issuer_server: Server, tmp_path: Path) ->
     revoked = _cli("verify", str(credential), "--trust", str(bundle), "--json")
     assert json.loads(revoked.stdout)["checks"][4]["code"] == "revoked"
 
-    # --online: the did:web document and the status list are fetched at verification time.
-    online = verifier.verify(vc, online=True, trusted_issuers=[did])
+    # --online: the did:web document and the status list are fetched at verification time
+    # (this machine's own addresses only when the caller allows it: a local issuer under test).
+    online = verifier.verify(vc, online=True, trusted_issuers=[did], online_loopback=True)
     assert online.check("proof").status == "valid"
     assert online.check("status").code == "revoked"
-    assert verifier.verify(vc, online=True).check("issuer").code == "no_trust_configuration"
+    bare = verifier.verify(vc, online=True, online_loopback=True)
+    assert bare.check("issuer").code == "no_trust_configuration"
+    # By default the document's loopback URLs are not fetched: nothing to check the proof with.
+    refused = verifier.verify(vc, online=True, trusted_issuers=[did])
+    assert refused.check("proof").code == "did_not_found"
     offline = verifier.verify(vc, trusted_issuers=[did])
     assert offline.check("proof").code == "did_not_found"
 

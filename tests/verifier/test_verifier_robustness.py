@@ -416,7 +416,7 @@ def test_online_verification_survives_a_broken_server() -> None:
         credential_did = f"did:web:127.0.0.1%3A{port}"
         credential["issuer"]["id"] = credential_did
         credential["credentialStatus"]["statusListCredential"] = base + "/status/1"
-        report = verifier.verify(credential, online=True, now=NOW)
+        report = verifier.verify(credential, online=True, now=NOW, online_loopback=True)
     # Nothing raised: the DID document could not be fetched, so the proof is not checked.
     assert report.status == "unknown"
     assert {c.id: c.status for c in report.checks}["proof"] == "unknown"
@@ -668,8 +668,29 @@ def test_online_fetches_share_one_budget(monkeypatch: pytest.MonkeyPatch) -> Non
                 for i in range(10)
             ],
         }
-        report = verifier.verify(document, online=True, now=NOW)
+        report = verifier.verify(document, online=True, now=NOW, online_loopback=True)
     assert report.status in ("invalid", "unknown")
+
+
+def test_online_never_calls_this_machines_own_services() -> None:
+    """``--online`` fetches URLs the verified document names: a hostile credential pointing
+    them at a loopback service (an admin page, a local database's HTTP port) must not make the
+    verifier send it requests. The server counts what reaches it."""
+    hits: list[socket.socket] = []
+
+    def counting(conn: socket.socket) -> None:
+        hits.append(conn)
+        conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+
+    with _raw_server(counting) as base:
+        port = base.rsplit(":", 1)[1]
+        key = skillpass.KeyPair.generate()
+        credential = World(keys=[key]).credential(status=True)
+        credential["issuer"]["id"] = f"did:web:localhost%3A{port}:admin:reset"
+        credential["credentialStatus"]["statusListCredential"] = base + "/admin/delete-all"
+        report = verifier.verify(credential, online=True, now=NOW)
+    assert hits == []
+    assert report.status != "valid"
 
 
 def test_fetched_status_list_index_cannot_name_local_files(tmp_path: Path) -> None:
