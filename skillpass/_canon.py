@@ -677,6 +677,13 @@ class _ExpandedChecker:
                 "a base direction applies only to a plain or language-tagged string",
                 code="invalid_language_value",
             )
+        if isinstance(datatype, str) and datatype.startswith("https://www.w3.org/ns/i18n#"):
+            # The datatype RDFC gives a direction: written out, it would be a second spelling
+            # of a language value, one whose language the view would not see.
+            raise MalformedValueError(
+                "a value may not be typed with an i18n datatype; write @language/@direction",
+                code="invalid_language_value",
+            )
         if "@language" in item and not _LANGUAGE.match(str(item["@language"])):
             raise MalformedValueError(
                 f"invalid language tag {item['@language']!r}", code="invalid_language"

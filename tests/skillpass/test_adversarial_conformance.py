@@ -1,0 +1,66 @@
+"""Adversarial pass over issue 13's core changes (inline contexts, language values, related
+resources, proof sets, ECDSA, issuer binding). Each test asserts the secure behaviour."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from skillpass import KeyPair, SkillpassError, sign_credential, verify_credential
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+KEY = KeyPair.from_seed(bytes([51]) * 32)
+NOW = datetime(2027, 1, 1, tzinfo=UTC)
+SIGNED_AT = datetime(2026, 3, 14, tzinfo=UTC)
+NAME = "https://schema.org/name"
+I18N = "https://www.w3.org/ns/i18n#"
+
+
+def _credential() -> dict[str, Any]:
+    return {
+        "@context": [V2, {"skill": "https://example.org/vocab#skill"}],
+        "type": ["VerifiableCredential"],
+        "issuer": KEY.did,
+        "validFrom": "2026-03-01T00:00:00Z",
+        "name": [
+            {"@value": "Welding certificate", "@language": "en"},
+            {"@value": "شهادة لحام", "@language": "ar", "@direction": "rtl"},
+        ],
+        "credentialSubject": {"id": "did:example:worker", "skill": "welding"},
+    }
+
+
+def _sign(doc: dict[str, Any], suite: str = "eddsa-rdfc-2022") -> dict[str, Any]:
+    return sign_credential(doc, KEY, cryptosuite=suite, created=SIGNED_AT)
+
+
+def _verify(doc: dict[str, Any], **options: Any) -> Any:
+    return verify_credential(doc, now=NOW, trusted_issuers={KEY.did}, **options)
+
+
+def test_an_i18n_datatype_cannot_respell_a_language_value() -> None:
+    """RDFC signs {"@value", "@language": "ar", "@direction": "rtl"} as the literal typed
+    i18n#ar_rtl. A holder could append an inline context whose term has that datatype, write
+    the plain string, and keep the signature while the view loses the language (an untagged
+    name is what a reader with no language sees first)."""
+    signed = _sign(_credential())
+    assert _verify(signed).summary["name"] == "Welding certificate"
+    respelled = copy.deepcopy(signed)
+    respelled["@context"].append({"nm": {"@id": NAME, "@type": I18N + "ar_rtl"}})
+    respelled["name"] = respelled["name"][0]
+    respelled["nm"] = "شهادة لحام"
+    report = _verify(respelled)
+    assert report.status == "invalid", report.summary
+    assert report.check("format").code == "invalid_language_value"
+    # Nor may a signer write that datatype (it would be a second spelling of a direction).
+    doc = _credential()
+    doc["@context"].append(
+        {"nm": {"@id": "https://example.org/vocab#nm", "@type": I18N + "en_ltr"}}
+    )
+    doc["nm"] = "x"
+    with pytest.raises(SkillpassError) as info:
+        _sign(doc)
+    assert info.value.code == "invalid_language_value"
