@@ -1043,6 +1043,9 @@ def credential_check_failed(report: VerificationReport) -> str | None:
     """
     for check in report.checks:
         required = check.id in ("format", "proof") and check.status != "valid"
-        if required or (check.id == "issuer" and check.status == "invalid"):
+        # issuer_not_bound: nothing says the key is the issuer's (anyone can name an https
+        # issuer), which is as bad for a printed page as a key known not to be.
+        not_issuers = check.status == "invalid" or check.code == "issuer_not_bound"
+        if required or (check.id == "issuer" and not_issuers):
             return f"the {check.id} check is {check.status} ({check.code}: {check.message})"
     return None

@@ -64,3 +64,22 @@ def test_an_i18n_datatype_cannot_respell_a_language_value() -> None:
     with pytest.raises(SkillpassError) as info:
         _sign(doc)
     assert info.value.code == "invalid_language_value"
+
+
+def test_a_certificate_is_not_printed_for_a_key_not_bound_to_an_https_issuer() -> None:
+    """Anyone can sign a credential naming https://uni.example as its issuer: nothing offline
+    binds their key to it. The verifier says unknown (issuer_not_bound) and shows no summary;
+    the certificate must not print those facts as a clean, verified page either."""
+    from skillpass.qr import make_certificate
+    from tests.skillpass.test_adversarial_forgery import _forge
+
+    doc = _credential()
+    doc["issuer"] = "https://uni.example"
+    forged = _forge(doc, KEY)
+    assert _verify(forged).check("issuer").code == "issuer_not_bound"
+    with pytest.raises(SkillpassError) as info:
+        make_certificate(forged)
+    assert info.value.code == "certificate_unverified"
+    draft = make_certificate(forged, allow_unverified=True)
+    assert draft.unverified_reason is not None
+    assert "issuer_not_bound" in draft.unverified_reason
