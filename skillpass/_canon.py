@@ -397,7 +397,7 @@ def _check_term_definition(value: Any, allow_test_contexts: bool, path: str, dep
                     "a term's @type is @id, @json or an absolute datatype IRI", here
                 )
         elif key == "@container":
-            if item not in _TERM_CONTAINERS:
+            if not isinstance(item, str) or item not in _TERM_CONTAINERS:
                 raise _context_refused("a term's @container may only be @set or @list", here)
         elif key == "@protected":
             if not isinstance(item, bool):

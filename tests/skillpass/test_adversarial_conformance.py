@@ -83,3 +83,23 @@ def test_a_certificate_is_not_printed_for_a_key_not_bound_to_an_https_issuer() -
     draft = make_certificate(forged, allow_unverified=True)
     assert draft.unverified_reason is not None
     assert "issuer_not_bound" in draft.unverified_reason
+
+
+@pytest.mark.parametrize("container", [["@set"], {"@set": True}, ["@list", "@set"]])
+@pytest.mark.parametrize("where", ["sign", "verify"])
+def test_an_unhashable_container_is_refused_not_a_crash(container: Any, where: str) -> None:
+    """JSON-LD 1.1 allows @container arrays; the inline-context rules compared the value with
+    a frozenset, which raised TypeError (a traceback) for an array or an object."""
+    doc = _credential()
+    doc["@context"].append({"t": {"@id": "https://example.org/t", "@container": container}})
+    doc["t"] = "x"
+    if where == "sign":
+        with pytest.raises(SkillpassError) as info:
+            _sign(doc)
+        assert info.value.code == "context_not_allowed"
+        return
+    signed = _sign(_credential())
+    signed["@context"] = doc["@context"]
+    report = _verify(signed)
+    assert report.status == "invalid"
+    assert report.check("format").code == "context_not_allowed"
