@@ -157,6 +157,7 @@ def check_json(
         raise _fail("not_an_object", "a credential or presentation is a JSON object", "")
     _check_contexts(doc.get("@context"), allow_test_contexts)
     budget = [limits.max_bytes, limits.max_values, 0]
+    scoped = [_scoped_terms(doc.get("@context")), 0]  # scoped term definitions, objects
 
     # context_ok: the value (or, for an array, each item) may carry an @context — the document,
     # the credentials embedded in a presentation, and their proofs (eddsa-jcs-2022); no other.
@@ -211,6 +212,7 @@ def check_json(
                     raise _fail("nested_array", "arrays of arrays are not allowed", _ptr(path, i))
                 walk(item, _ptr(path, i), depth + 1, context_ok, in_context)
         elif isinstance(value, dict):
+            scoped[1] += 1
             value_object = "@value" in value and not in_context
             if value_object:
                 _check_value_object(value, path)
@@ -231,6 +233,7 @@ def check_json(
                         )
                     if depth > 0:
                         _check_contexts(item, allow_test_contexts)
+                        scoped[0] += _scoped_terms(item)
                 nested_ok = context_ok and (
                     (key == "proof" and proof_context_ok)
                     or (key == "verifiableCredential" and depth == 0)
@@ -240,6 +243,36 @@ def check_json(
             raise _fail("invalid_json", f"{type(value).__name__} is not a JSON value", path)
 
     walk(doc, "", 0, True)
+    if scoped[0] * scoped[1] > _MAX_SCOPED_WORK:
+        # pyld processes a scoped context again at every node that uses it, and the deadline
+        # is not checked inside an expansion: bound that work from the JSON alone.
+        raise RangeError(
+            f"{scoped[0]} scoped term definitions over {scoped[1]} objects would cost the "
+            "expansion too much work",
+            code="context_too_costly",
+            path="/@context",
+        )
+
+
+# About 0.1 s of pyld's work (measured at roughly 1 µs per scoped term per node).
+_MAX_SCOPED_WORK = 100_000
+
+
+def _scoped_terms(context: Any, scoped: bool = False) -> int:
+    """How many term definitions ``context`` holds inside scoped contexts (checked contexts
+    only: their nesting is bounded)."""
+    total = 0
+    for item in context if isinstance(context, list) else [context]:
+        if not isinstance(item, dict):
+            continue
+        for key, value in item.items():
+            if key == "@context":
+                total += _scoped_terms(value, scoped)
+            elif not key.startswith("@"):
+                total += scoped
+                if isinstance(value, dict) and "@context" in value:
+                    total += _scoped_terms(value["@context"], True)
+    return total
 
 
 _VALUE_KEYS = frozenset({"@value", "@language", "@direction"})

@@ -103,3 +103,38 @@ def test_an_unhashable_container_is_refused_not_a_crash(container: Any, where: s
     report = _verify(signed)
     assert report.status == "invalid"
     assert report.check("format").code == "context_not_allowed"
+
+
+def _scoped_bomb(terms: int, fan: int) -> dict[str, Any]:
+    """An inline term whose property-scoped context has ``terms`` definitions, used on
+    ``fan``**3 nested nodes: pyld processes the scoped context again at every one of them."""
+
+    def nest(level: int) -> dict[str, Any]:
+        if level == 0:
+            return {"t0": "v"}
+        return {"p": [nest(level - 1) for _ in range(fan)]}
+
+    doc = _credential()
+    scoped = {f"t{i}": "https://example.org/vocab#t" for i in range(terms)}
+    doc["@context"].append({"p": {"@id": "https://example.org/vocab#p", "@context": scoped}})
+    doc["credentialSubject"]["p"] = nest(3)["p"]
+    return doc
+
+
+def test_scoped_context_work_is_bounded_before_expansion() -> None:
+    """12,000 scoped terms x 3,375 nodes took pyld about 46 s, with a 1 s budget that is only
+    checked before and after the expansion (a verifier service could be held for minutes by
+    a few requests). The product is refused from the JSON alone."""
+    from skillpass._canon import check_json
+
+    with pytest.raises(SkillpassError) as info:
+        check_json(_scoped_bomb(12_000, 15))
+    assert info.value.code == "context_too_costly"
+    signed = _sign(_credential())
+    bomb = _scoped_bomb(12_000, 15)
+    bomb["proof"] = signed["proof"]
+    report = _verify(bomb)
+    assert report.check("format").code == "context_too_costly"
+    # A scoped context of ordinary size still signs and verifies.
+    small = _scoped_bomb(3, 2)
+    assert _verify(_sign(small)).status == "valid"
