@@ -377,6 +377,12 @@ def _context_refused(message: str, path: str) -> ContextError:
 
 
 _MAX_CONTEXT_DEPTH = 8
+# Schemes of the identifiers credentials use; as prefix terms they would re-map those ids.
+_IRI_SCHEMES = frozenset(
+    {"did", "urn", "http", "https", "uuid", "tag", "mailto", "tel", "data", "ipfs", "ipns", "file"}
+    | {"ftp", "sip", "xmpp", "geo", "ldap", "ws", "wss"}
+)
+_GEN_DELIMS = frozenset(":/?#[]@")
 
 
 def _check_inline_context(
@@ -407,6 +413,10 @@ def _check_inline_context(
         if not key or ":" in key or "/" in key:
             # A term that looks like an IRI or compact IRI would redefine what that IRI means.
             raise _context_refused(f"{key!r} cannot be defined as a term", here)
+        if key.lower() in _IRI_SCHEMES and isinstance(value, str) and value[-1:] in _GEN_DELIMS:
+            # A simple term ending in a gen-delim is a prefix: every "did:…" id would expand
+            # through it, so the JSON would show another id than the one signed.
+            raise _context_refused(f"{key!r} would re-map every {key}: IRI", here)
         _check_term_definition(value, allow_test_contexts, here, depth)
 
 

@@ -138,3 +138,40 @@ def test_scoped_context_work_is_bounded_before_expansion() -> None:
     # A scoped context of ordinary size still signs and verifies.
     small = _scoped_bomb(3, 2)
     assert _verify(_sign(small)).status == "valid"
+
+
+@pytest.mark.parametrize(
+    ("term", "iri"),
+    [("did", "https://evil.example/"), ("urn", "https://evil.example/x#"), ("did", "did:web:")],
+)
+def test_an_inline_prefix_cannot_remap_the_schemes_the_document_uses(term: str, iri: str) -> None:
+    """A simple inline term whose IRI ends in '/', '#', ':'… is a prefix, and JSON-LD expands
+    every "did:…" (or "urn:…") id through it: the JSON would say did:example:worker while the
+    signature and the view say https://evil.example/example:worker. Every reader of the JSON
+    (a wallet, a web page, another verifier's display) would be shown another subject."""
+    doc = _credential()
+    doc["@context"].append({term: iri})
+    doc["credentialSubject"]["id"] = f"{term}:example:worker"
+    with pytest.raises(SkillpassError) as info:
+        _sign(doc)
+    assert info.value.code == "context_not_allowed"
+
+
+def test_a_prefix_respelling_of_a_signed_subject_is_refused() -> None:
+    """The verifier side: a credential signed about https://evil.example/x#example:worker,
+    respelled so that its JSON names urn:example:worker (the same RDF, so RDFC verifies)."""
+    doc = _credential()
+    doc["credentialSubject"]["id"] = "https://evil.example/x#example:worker"
+    respelled = _sign(doc)
+    respelled["@context"].append({"urn": "https://evil.example/x#"})
+    respelled["credentialSubject"]["id"] = "urn:example:worker"
+    report = _verify(respelled)
+    assert report.status == "invalid"
+    assert report.check("format").code == "context_not_allowed"
+
+
+def test_a_prefix_the_document_may_still_define() -> None:
+    fine = _credential()
+    fine["@context"].append({"ex": "https://example.org/vocab#"})
+    fine["ex:skill2"] = "welding"
+    assert _verify(_sign(fine)).status == "valid"
