@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from skillpass import KeyPair, SkillpassError, sign_credential, verify_credential
 
@@ -175,3 +177,59 @@ def test_a_prefix_the_document_may_still_define() -> None:
     fine["@context"].append({"ex": "https://example.org/vocab#"})
     fine["ex:skill2"] = "welding"
     assert _verify(_sign(fine)).status == "valid"
+
+
+_CONTEXT_KEYS = ["t", "u", "did", "name", "id", "type", "@protected", "@version", "@vocab"]
+_CONTEXT_KEYS += ["@id", "@type", "@container", "@context", "@prefix", "@language", "issuer"]
+_CONTEXT_LEAVES = st.sampled_from(
+    [
+        "https://example.org/vocab#x",
+        "https://example.org/",
+        "@id",
+        "@type",
+        "@json",
+        "@set",
+        "@list",
+        "@graph",
+        True,
+        1.1,
+        1,
+        "",
+        "x:y",
+        "_:b",
+        I18N + "en_ltr",
+        ["@set"],
+        [],
+        {},
+    ]
+)
+_CONTEXTS = st.recursive(
+    _CONTEXT_LEAVES,
+    lambda inner: (
+        st.dictionaries(st.sampled_from(_CONTEXT_KEYS), inner, max_size=4)
+        | st.lists(inner, max_size=2)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    context=st.dictionaries(st.sampled_from(_CONTEXT_KEYS), _CONTEXTS, max_size=4),
+    value=st.sampled_from(["x", {"t": "y"}, ["a", "b"], {"id": "did:example:a"}]),
+)
+def test_any_inline_context_signs_and_verifies_or_is_refused(context: Any, value: Any) -> None:
+    """Whatever an inline context says, signing either refuses it with a SkillPass error or
+    produces a credential that verifies; verifying it never raises."""
+    doc = _credential()
+    doc["@context"].append(context)
+    doc["t"] = value
+    try:
+        signed = _sign(doc)
+    except SkillpassError:
+        signed = _sign(_credential())
+        signed["@context"] = doc["@context"]
+        signed["t"] = value
+        assert _verify(signed).status == "invalid"
+        return
+    assert _verify(signed).status == "valid"
