@@ -68,7 +68,8 @@ class StatusListChecker:
                 c
                 for c in report.checks
                 if (c.id in _MUST_PASS and c.status != "valid")
-                or (c.id == "issuer" and c.status == "invalid")
+                # issuer_not_bound: nothing says the key is the (https) issuer's either.
+                or (c.id == "issuer" and (c.status == "invalid" or c.code == "issuer_not_bound"))
             ]
             issuer_id = report.issuer
             if failed or not isinstance(url, str) or not isinstance(issuer_id, str):

@@ -233,3 +233,33 @@ def test_any_inline_context_signs_and_verifies_or_is_refused(context: Any, value
         assert _verify(signed).status == "invalid"
         return
     assert _verify(signed).status == "valid"
+
+
+def test_a_status_list_in_an_https_issuers_name_needs_its_key() -> None:
+    """Since issue 13 a key not bound to an https issuer is `unknown`, not `invalid`; the
+    status checker kept only lists whose issuer check was invalid out, so anyone could sign
+    a list in https://uni.example's name and mark its credentials revoked (or not)."""
+    from skillpass import VerificationPolicy
+    from skillpass.status import (
+        Bitstring,
+        StatusListChecker,
+        build_status_entry,
+        build_status_list_credential,
+    )
+    from tests.skillpass.test_adversarial_forgery import _forge
+
+    issuer = "https://uni.example"
+    url = "https://uni.example/status/1"
+    bits = Bitstring()
+    bits.set(7, 1)
+    unsigned_list = build_status_list_credential(
+        url, issuer=issuer, bitstring=bits, valid_from=SIGNED_AT
+    )
+    forged_list = _forge(unsigned_list, KEY)
+    checker = StatusListChecker([forged_list], now=NOW)
+    assert checker.rejected == {url: "issuer_not_bound"}
+    doc = _credential()
+    doc["issuer"] = issuer
+    doc["credentialStatus"] = build_status_entry(url, 7)
+    report = verify_credential(_forge(doc, KEY), now=NOW, policy=VerificationPolicy(status=checker))
+    assert report.check("status").code == "status_not_checked"
