@@ -156,6 +156,97 @@ def check_json(
     if not isinstance(doc, dict):
         raise _fail("not_an_object", "a credential or presentation is a JSON object", "")
     _check_contexts(doc.get("@context"), allow_test_contexts)
+    try:
+        _walk_fast(doc, allow_test_contexts, limits, proof_context_ok)
+    except _UnusualValueError:
+        _walk_with_paths(doc, allow_test_contexts, limits, proof_context_ok)
+    except SkillpassError:
+        # The fast walk keeps no JSON pointers: walk again with them, to say where. Both walks
+        # apply the same rules in the same order, so this one raises the same error; should it
+        # not, the first error stands (fail closed).
+        _walk_with_paths(doc, allow_test_contexts, limits, proof_context_ok)
+        raise
+
+
+def _walk_fast(doc: Any, allow_test_contexts: bool, limits: Limits, proof_context_ok: bool) -> None:
+    """:func:`_walk_with_paths` without the paths (most documents pass: a pointer for every
+    value cost a quarter of the walk). Any error is raised again, with its path, by the other."""
+    budget = [limits.max_bytes, limits.max_values, 0]
+    max_depth = limits.max_depth
+    max_per_property = limits.max_values_per_property
+
+    def walk(value: Any, depth: int, context_ok: bool, in_context: bool) -> None:
+        budget[1] -= 1
+        if budget[1] < 0:
+            raise RangeError("the document has too many values", code="document_too_large")
+        if depth > max_depth:
+            raise RangeError("too deep", code="document_too_deep")
+        kind = type(value)
+        if kind is str:
+            if not value.isascii():
+                _check_text(value, "")
+            budget[0] -= len(value)
+            if budget[0] < 0:
+                raise RangeError("the document is too large", code="document_too_large")
+        elif kind is dict:
+            value_object = "@value" in value and not in_context
+            if value_object:
+                _check_value_object(value, "")
+            for key, item in value.items():
+                if type(key) is not str:
+                    raise _UnusualValueError
+                budget[0] -= len(key)
+                if not key.isascii():
+                    _check_text(key, "")
+                if key[:1] == "@" and not in_context and not value_object:
+                    if not (key == "@context" and context_ok):
+                        raise _fail("keyword_not_allowed", key, "")
+                    if depth > 0:
+                        _check_contexts(item, allow_test_contexts)
+                walk(
+                    item,
+                    depth + 1,
+                    context_ok
+                    and (
+                        (key == "proof" and proof_context_ok)
+                        or (key == "verifiableCredential" and depth == 0)
+                    ),
+                    in_context or key == "@context",
+                )
+        elif kind is list:
+            if not value:
+                raise _fail("empty_array", "empty", "")
+            n = len(value)
+            if n > max_per_property:
+                raise RangeError("too many values", code="too_many_values")
+            budget[2] += n * (n - 1) // 2
+            check_node_map_work(budget[2], limits)
+            for item in value:
+                if type(item) is list:
+                    raise _fail("nested_array", "arrays of arrays are not allowed", "")
+                walk(item, depth + 1, context_ok, in_context)
+        elif kind is bool:
+            pass
+        elif kind is int:
+            if value > _MAX_SAFE_INT or value < -_MAX_SAFE_INT:
+                raise _fail("unsafe_integer", "unsafe integer", "")
+        elif kind is float:
+            _check_float(value, "")
+        elif value is None:
+            raise _fail("null_value", "null", "")
+        else:
+            raise _UnusualValueError  # a subclass of a JSON type, or no JSON: the full walk
+
+    walk(doc, 0, True, False)
+
+
+class _UnusualValueError(Exception):
+    """The fast walk met a value it leaves to the full walk."""
+
+
+def _walk_with_paths(
+    doc: Any, allow_test_contexts: bool, limits: Limits, proof_context_ok: bool
+) -> None:
     budget = [limits.max_bytes, limits.max_values, 0]
 
     # context_ok: the value (or, for an array, each item) may carry an @context — the document,
