@@ -28,6 +28,7 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from . import _fastld, _rdfc
@@ -615,6 +616,8 @@ _MAX_GOOD_IRIS = 16384
 
 def _value_key(item: Any) -> Any:
     """A key equal for two expanded values exactly when their sorted JSON texts are equal."""
+    if isinstance(item, str):
+        return encode_basestring_ascii(item)  # what json.dumps writes for a string (a @type)
     if isinstance(item, dict) and "@list" not in item:
         parts = []
         for k, v in item.items():
@@ -675,7 +678,8 @@ class _ExpandedChecker:
             if key == "@type":
                 self.unique(subject, key, values)
                 for t in values:
-                    self.iri(t, "a type", undefined_code="undefined_type")
+                    if type(t) is not str or t not in _GOOD_IRIS:
+                        self.iri(t, "a type", undefined_code="undefined_type")
                 continue
             if key in ("@index", "@direction"):
                 raise MalformedValueError(
@@ -699,7 +703,8 @@ class _ExpandedChecker:
                 continue
             if key.startswith("@"):
                 continue  # @included and similar carry node objects handled as values
-            self.iri(key, "a property")
+            if key not in _GOOD_IRIS:
+                self.iri(key, "a property")
             self.unique(subject, key, values)
             for item in values:
                 self.value(item)

@@ -265,8 +265,8 @@ class _Node:
         return types | frozenset(self.ids(v.RDF_TYPE)) if v.RDF_TYPE in self._obj else types
 
     def _values(self, iri: str) -> list[Any]:
-        value = self._obj.get(iri, [])
-        return value if isinstance(value, list) else []
+        value = self._obj.get(iri)
+        return value if type(value) is list else []  # the expanded form holds plain lists
 
     def nodes(self, iri: str, what: str | None = None) -> tuple[_Node, ...]:
         """Node objects (embedded or ``{"@id"}`` references). With ``what``, a literal value
@@ -295,9 +295,10 @@ class _Node:
         return tuple(out)
 
     def literals(self, iri: str) -> tuple[Any, ...]:
-        return tuple(
-            x["@value"] for x in self._values(iri) if isinstance(x, dict) and "@value" in x
-        )
+        value = self._obj.get(iri)
+        if type(value) is not list:
+            return ()
+        return tuple([x["@value"] for x in value if type(x) is dict and "@value" in x])
 
     def one_literal(self, iri: str, what: str) -> Any:
         values = self.literals(iri)
