@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
@@ -140,6 +140,10 @@ class EcdsaKeyPair:
                 "only P-256 and P-384 keys are supported", code="unsupported_key_type"
             )
         self._private = private_key
+        # Imported here: the serialization package (SSH, PKCS#12…) costs a verification's cold
+        # start more than the rest of the ECDSA support, and only signing keys need it.
+        from cryptography.hazmat.primitives import serialization
+
         point = private_key.public_key().public_bytes(
             encoding=serialization.Encoding.X962,
             format=serialization.PublicFormat.CompressedPoint,

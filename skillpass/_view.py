@@ -19,10 +19,11 @@ proofs that cover them have verified (:class:`CheckedCredential`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import FrozenInstanceError
 from datetime import datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar, dataclass_transform
 
 from . import _vocab as v
 from ._dates import parse_datetime
@@ -46,7 +47,72 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+_T = TypeVar("_T")
+
+
+@dataclass_transform(frozen_default=True)
+def _record(cls: type[_T]) -> type[_T]:
+    """What ``@dataclass(frozen=True, slots=True)`` makes of ``cls`` (fields from its annotations,
+    defaults, positional or keyword ``__init__``, ``__eq__`` and ``__hash__`` over the fields,
+    ``__repr__``, immutability, pickling), for the views' plain records.
+
+    The views are imported by every ``skillpass verify``; dataclasses writes and compiles six
+    methods per class, about a millisecond each class at start-up. Here only ``__init__`` is
+    compiled (attribute stores at the speed of a dataclass's); the rest are shared functions.
+    """
+    # Not inspect.get_annotations: importing inspect costs more than this saves.
+    names = tuple(cls.__dict__.get("__annotations__", {}))  # noqa: RUF063
+    defaults = {name: cls.__dict__[name] for name in names if name in cls.__dict__}
+    namespace = {
+        key: value
+        for key, value in cls.__dict__.items()
+        if key not in defaults and key not in ("__dict__", "__weakref__")
+    }
+    params = ", ".join(f"{n}=_default_{n}" if n in defaults else n for n in names)
+    body = "".join(f"    _set(self, {n!r}, {n})\n" for n in names)
+    scope: dict[str, Any] = {"_set": object.__setattr__}
+    scope.update((f"_default_{n}", value) for n, value in defaults.items())
+    exec(f"def __init__(self, {params}):\n{body}", scope)
+    key: Callable[[Any], Any] = attrgetter(*names)
+    if len(names) == 1:
+        key = lambda obj: (getattr(obj, names[0]),)  # noqa: E731 - attrgetter of one name
+
+    def setstate(self: object, state: list[Any]) -> None:
+        for name, value in zip(names, state, strict=True):
+            object.__setattr__(self, name, value)
+
+    record: Any = type(
+        cls.__name__,
+        cls.__bases__,
+        {
+            **namespace,
+            "__slots__": names,
+            "__match_args__": names,
+            "__init__": scope["__init__"],
+            "__eq__": lambda self, other: (
+                key(self) == key(other) if other.__class__ is self.__class__ else NotImplemented
+            ),
+            "__hash__": lambda self: hash(key(self)),
+            "__repr__": lambda self: (
+                f"{type(self).__qualname__}("
+                + ", ".join(f"{n}={getattr(self, n)!r}" for n in names)
+                + ")"
+            ),
+            "__setattr__": _frozen,
+            "__delattr__": _frozen,
+            "__getstate__": lambda self: [getattr(self, n) for n in names],
+            "__setstate__": setstate,
+        },
+    )
+    record.__init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    return record  # type: ignore[no-any-return]
+
+
+def _frozen(self: object, name: str, *value: object) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+@_record
 class Text:
     """A signed string, with its language tag when the credential gives one."""
 
@@ -54,7 +120,7 @@ class Text:
     language: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class AlignmentView:
     """An Open Badges ``Alignment``: a framework level, a field of study or a skill."""
 
@@ -82,7 +148,7 @@ class AlignmentView:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class AchievementView:
     """The achievement a credential subject earned."""
 
@@ -94,7 +160,7 @@ class AchievementView:
     alignments: tuple[AlignmentView, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class IdentityView:
     """An Open Badges ``IdentityObject`` (a holder's name, or a salted hash of an ID number)."""
 
@@ -104,7 +170,7 @@ class IdentityView:
     salt: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class SubjectView:
     """One ``credentialSubject``."""
 
@@ -126,7 +192,7 @@ class SubjectView:
         return tuple(dict.fromkeys(names))
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class StatusEntry:
     """One ``credentialStatus`` entry, as signed (a status checker decides what it means)."""
 
@@ -145,7 +211,7 @@ class StatusEntry:
         return tuple(sorted(t.removeprefix(v.STATUS) for t in self.types))
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class RelatedResource:
     """One ``relatedResource`` (VCDM 2.0 §5.3): a resource and the digests the issuer signed."""
 
@@ -154,7 +220,7 @@ class RelatedResource:
     digest_multibase: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class ProofView:
     """What a verified proof says besides its signature."""
 
@@ -168,7 +234,7 @@ class ProofView:
     domains: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class CredentialView:
     """The signed facts of a credential."""
 
@@ -202,7 +268,7 @@ class CredentialView:
         return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class PresentationView:
     """The signed facts of a presentation (its credentials have views of their own)."""
 
@@ -212,7 +278,7 @@ class PresentationView:
     credential_count: int
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class CheckedCredential:
     """A credential's view together with the proofs that verified over it.
 
@@ -225,7 +291,7 @@ class CheckedCredential:
     proofs: tuple[ProofView, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class CheckedPresentation:
     """A presentation's view together with the holder proofs that verified over it."""
 
