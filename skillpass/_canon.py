@@ -152,15 +152,21 @@ def check_json(
     allow_test_contexts: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     proof_context_ok: bool = True,
-) -> None:
-    """JSON-level safety rules (see the module docstring); raises ``SkillpassError``."""
+) -> bool:
+    """JSON-level safety rules (see the module docstring); raises ``SkillpassError``.
+
+    Returns whether the document (and so every part of it) is plain JSON for RFC 8785: no
+    floats and only ASCII keys, where the C JSON encoder writes JCS exactly (see ``_jcsfast``);
+    False when that is unknown.
+    """
     if not isinstance(doc, dict):
         raise _fail("not_an_object", "a credential or presentation is a JSON object", "")
     _check_contexts(doc.get("@context"), allow_test_contexts)
     try:
-        _walk_fast(doc, allow_test_contexts, limits, proof_context_ok)
+        return _walk_fast(doc, allow_test_contexts, limits, proof_context_ok)
     except _UnusualValueError:
         _walk_with_paths(doc, allow_test_contexts, limits, proof_context_ok)
+        return False
     except SkillpassError:
         # The fast walk keeps no JSON pointers: walk again with them, to say where. Both walks
         # apply the same rules in the same order, so this one raises the same error; should it
@@ -169,10 +175,12 @@ def check_json(
         raise
 
 
-def _walk_fast(doc: Any, allow_test_contexts: bool, limits: Limits, proof_context_ok: bool) -> None:
+def _walk_fast(doc: Any, allow_test_contexts: bool, limits: Limits, proof_context_ok: bool) -> bool:
     """:func:`_walk_with_paths` without the paths (most documents pass: a pointer for every
-    value cost a quarter of the walk). Any error is raised again, with its path, by the other."""
+    value cost a quarter of the walk). Any error is raised again, with its path, by the other.
+    Returns whether the document is JCS-plain (see :func:`check_json`)."""
     budget = [limits.max_bytes, limits.max_values, 0]
+    plain = [True]
     max_depth = limits.max_depth
     max_per_property = limits.max_values_per_property
 
@@ -199,11 +207,25 @@ def _walk_fast(doc: Any, allow_test_contexts: bool, limits: Limits, proof_contex
                 budget[0] -= len(key)
                 if not key.isascii():
                     _check_text(key, "")
+                    plain[0] = False  # RFC 8785 sorts keys by UTF-16 units, Python by code points
                 if key[:1] == "@" and not in_context and not value_object:
                     if not (key == "@context" and context_ok):
                         raise _fail("keyword_not_allowed", key, "")
                     if depth > 0:
                         _check_contexts(item, allow_test_contexts)
+                if type(item) is str:
+                    # A string member inline (most values are): what walk() does for it.
+                    budget[1] -= 1
+                    if budget[1] < 0:
+                        raise RangeError("too many values", code="document_too_large")
+                    if depth >= max_depth:
+                        raise RangeError("too deep", code="document_too_deep")
+                    if not item.isascii():
+                        _check_text(item, "")
+                    budget[0] -= len(item)
+                    if budget[0] < 0:
+                        raise RangeError("the document is too large", code="document_too_large")
+                    continue
                 walk(
                     item,
                     depth + 1,
@@ -233,12 +255,14 @@ def _walk_fast(doc: Any, allow_test_contexts: bool, limits: Limits, proof_contex
                 raise _fail("unsafe_integer", "unsafe integer", "")
         elif kind is float:
             _check_float(value, "")
+            plain[0] = False  # RFC 8785 writes numbers as ECMAScript does
         elif value is None:
             raise _fail("null_value", "null", "")
         else:
             raise _UnusualValueError  # a subclass of a JSON type, or no JSON: the full walk
 
     walk(doc, 0, True, False)
+    return plain[0]
 
 
 class _UnusualValueError(Exception):

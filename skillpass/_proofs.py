@@ -189,6 +189,9 @@ class DocumentCache:
         # Set once check_json() passed on the whole secured document: every unsecured form is
         # a part of it (minus proofs), so the JSON-level rules need not run again.
         self.json_checked = False
+        # Set with json_checked when check_json() found the document plain for the C JSON
+        # encoder (no floats, ASCII keys): its JCS bytes then need no walk of their own.
+        self.jcs_plain = False
         self._expanded: dict[tuple[str, ...], list[Any]] = {}
         self._work: dict[tuple[str, ...], int] = {}
         self.work = 0
@@ -228,7 +231,7 @@ class DocumentCache:
                     expanded, limits=self.limits, deadline=self.deadline, work_checked=True
                 ).encode()
             else:
-                canonical = _jcs(unsecured)
+                canonical = _jcsfast.dumps_plain(unsecured) if self.jcs_plain else _jcs(unsecured)
             self._cache[cache_key] = canonical
         return self._cache[cache_key]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skillpass import Limits, SkillpassError
+from skillpass import Limits, SkillpassError, _jcsfast
 from skillpass._canon import _walk_fast, _walk_with_paths, check_json
 
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -84,7 +85,11 @@ def test_fast_walk_refuses_what_the_full_walk_refuses(
         else:
             raise AssertionError("check_json accepted what the full walk refuses")
     else:
-        check_json(doc, limits=limits, proof_context_ok=proof_ok)
+        plain = check_json(doc, limits=limits, proof_context_ok=proof_ok)
+        # "Plain" is the C encoder's JCS domain: it then writes exactly what rfc8785 writes.
+        assert plain == _jcsfast._plain(doc)
+        if plain:
+            assert _jcsfast.dumps_plain(doc) == rfc8785.dumps(doc)
 
 
 class _Text(str):
