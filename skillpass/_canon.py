@@ -27,7 +27,7 @@ import math
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import fields
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
@@ -41,6 +41,7 @@ from ._contexts import (
     pyld_jsonld,
 )
 from ._contexts import is_allowed_context as _is_allowed_context
+from ._records import record
 from .errors import ContextError, MalformedValueError, RangeError, SkillpassError
 
 __all__ = [
@@ -77,7 +78,7 @@ def is_absolute_iri(value: object) -> bool:
 _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*\Z")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Limits:
     """Bounds on the work spent on one untrusted document.
 
@@ -100,7 +101,8 @@ class Limits:
     max_seconds: float = 1.0
 
     def __post_init__(self) -> None:
-        for name in self.__slots__:
+        for spec in fields(self):
+            name = spec.name
             value = getattr(self, name)
             if (
                 not isinstance(value, (int, float))

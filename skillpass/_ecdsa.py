@@ -10,7 +10,7 @@ and for the signature itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -23,12 +23,13 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 
 from ._keys import PublicKey
 from ._multibase import decode_multibase, encode_multibase
+from ._records import record
 from .errors import CryptographicSecurityError, KeyFileError, ParsingError
 
 __all__ = ["CURVES", "EcPublicKey", "EcdsaKeyPair", "public_key_from_multibase"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Curve:
     name: str
     public_prefix: bytes  # multicodec varint
@@ -49,7 +50,7 @@ CURVES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EcPublicKey:
     """A P-256 or P-384 public key (a valid point on its curve, compressed)."""
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from . import _jcsfast
@@ -27,6 +26,7 @@ from ._dates import parse_datetime
 from ._ecdsa import EcPublicKey
 from ._keys import PublicKey
 from ._multibase import ALPHABET, decode_multibase, encode_multibase
+from ._records import record
 from .errors import MalformedValueError, ParsingError
 
 __all__ = [
@@ -352,7 +352,7 @@ def create_proof(
     return proof
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProofOutcome:
     """Whether one proof's signature verified (``None`` when it could not be checked)."""
 

@@ -19,14 +19,13 @@ proofs that cover them have verified (:class:`CheckedCredential`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import FrozenInstanceError
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from operator import attrgetter
-from typing import Any, TypeVar, dataclass_transform
+from typing import Any
 
 from . import _vocab as v
 from ._dates import parse_datetime
+from ._records import record
 from .errors import MalformedValueError
 
 __all__ = [
@@ -47,72 +46,7 @@ __all__ = [
 ]
 
 
-_T = TypeVar("_T")
-
-
-@dataclass_transform(frozen_default=True)
-def _record(cls: type[_T]) -> type[_T]:
-    """What ``@dataclass(frozen=True, slots=True)`` makes of ``cls`` (fields from its annotations,
-    defaults, positional or keyword ``__init__``, ``__eq__`` and ``__hash__`` over the fields,
-    ``__repr__``, immutability, pickling), for the views' plain records.
-
-    The views are imported by every ``skillpass verify``; dataclasses writes and compiles six
-    methods per class, about a millisecond each class at start-up. Here only ``__init__`` is
-    compiled (attribute stores at the speed of a dataclass's); the rest are shared functions.
-    """
-    # Not inspect.get_annotations: importing inspect costs more than this saves.
-    names = tuple(cls.__dict__.get("__annotations__", {}))  # noqa: RUF063
-    defaults = {name: cls.__dict__[name] for name in names if name in cls.__dict__}
-    namespace = {
-        key: value
-        for key, value in cls.__dict__.items()
-        if key not in defaults and key not in ("__dict__", "__weakref__")
-    }
-    params = ", ".join(f"{n}=_default_{n}" if n in defaults else n for n in names)
-    body = "".join(f"    _set(self, {n!r}, {n})\n" for n in names)
-    scope: dict[str, Any] = {"_set": object.__setattr__}
-    scope.update((f"_default_{n}", value) for n, value in defaults.items())
-    exec(f"def __init__(self, {params}):\n{body}", scope)
-    key: Callable[[Any], Any] = attrgetter(*names)
-    if len(names) == 1:
-        key = lambda obj: (getattr(obj, names[0]),)  # noqa: E731 - attrgetter of one name
-
-    def setstate(self: object, state: list[Any]) -> None:
-        for name, value in zip(names, state, strict=True):
-            object.__setattr__(self, name, value)
-
-    record: Any = type(
-        cls.__name__,
-        cls.__bases__,
-        {
-            **namespace,
-            "__slots__": names,
-            "__match_args__": names,
-            "__init__": scope["__init__"],
-            "__eq__": lambda self, other: (
-                key(self) == key(other) if other.__class__ is self.__class__ else NotImplemented
-            ),
-            "__hash__": lambda self: hash(key(self)),
-            "__repr__": lambda self: (
-                f"{type(self).__qualname__}("
-                + ", ".join(f"{n}={getattr(self, n)!r}" for n in names)
-                + ")"
-            ),
-            "__setattr__": _frozen,
-            "__delattr__": _frozen,
-            "__getstate__": lambda self: [getattr(self, n) for n in names],
-            "__setstate__": setstate,
-        },
-    )
-    record.__init__.__qualname__ = f"{cls.__qualname__}.__init__"
-    return record  # type: ignore[no-any-return]
-
-
-def _frozen(self: object, name: str, *value: object) -> None:
-    raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-
-@_record
+@record
 class Text:
     """A signed string, with its language tag when the credential gives one."""
 
@@ -120,7 +54,7 @@ class Text:
     language: str | None = None
 
 
-@_record
+@record
 class AlignmentView:
     """An Open Badges ``Alignment``: a framework level, a field of study or a skill."""
 
@@ -148,7 +82,7 @@ class AlignmentView:
         return None
 
 
-@_record
+@record
 class AchievementView:
     """The achievement a credential subject earned."""
 
@@ -160,7 +94,7 @@ class AchievementView:
     alignments: tuple[AlignmentView, ...]
 
 
-@_record
+@record
 class IdentityView:
     """An Open Badges ``IdentityObject`` (a holder's name, or a salted hash of an ID number)."""
 
@@ -170,7 +104,7 @@ class IdentityView:
     salt: str | None
 
 
-@_record
+@record
 class SubjectView:
     """One ``credentialSubject``."""
 
@@ -192,7 +126,7 @@ class SubjectView:
         return tuple(dict.fromkeys(names))
 
 
-@_record
+@record
 class StatusEntry:
     """One ``credentialStatus`` entry, as signed (a status checker decides what it means)."""
 
@@ -211,7 +145,7 @@ class StatusEntry:
         return tuple(sorted(t.removeprefix(v.STATUS) for t in self.types))
 
 
-@_record
+@record
 class RelatedResource:
     """One ``relatedResource`` (VCDM 2.0 §5.3): a resource and the digests the issuer signed."""
 
@@ -220,7 +154,7 @@ class RelatedResource:
     digest_multibase: tuple[str, ...]
 
 
-@_record
+@record
 class ProofView:
     """What a verified proof says besides its signature."""
 
@@ -234,7 +168,7 @@ class ProofView:
     domains: tuple[str, ...]
 
 
-@_record
+@record
 class CredentialView:
     """The signed facts of a credential."""
 
@@ -268,7 +202,7 @@ class CredentialView:
         return tuple(found)
 
 
-@_record
+@record
 class PresentationView:
     """The signed facts of a presentation (its credentials have views of their own)."""
 
@@ -278,7 +212,7 @@ class PresentationView:
     credential_count: int
 
 
-@_record
+@record
 class CheckedCredential:
     """A credential's view together with the proofs that verified over it.
 
@@ -291,7 +225,7 @@ class CheckedCredential:
     proofs: tuple[ProofView, ...]
 
 
-@_record
+@record
 class CheckedPresentation:
     """A presentation's view together with the holder proofs that verified over it."""
 
