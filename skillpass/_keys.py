@@ -98,7 +98,7 @@ class PublicKey:
     @property
     def multibase(self) -> str:
         """The Multikey ``publicKeyMultibase`` form."""
-        return encode_multibase(ED25519_PUB + self.raw)
+        return _multibase_of(self.raw)
 
     def verify(self, signature: bytes, data: bytes) -> bool:
         """Whether ``signature`` is a valid Ed25519 signature of ``data`` under this key."""
@@ -109,6 +109,13 @@ class PublicKey:
         except InvalidSignature:
             return False
         return True
+
+
+@lru_cache(maxsize=1024)
+def _multibase_of(raw: bytes) -> str:
+    # Signing reads the key's did:key three times a proof (issuer check, method, DID): base58
+    # in Python costs more than the Ed25519 signature, so the text is kept per key.
+    return encode_multibase(ED25519_PUB + raw)
 
 
 @lru_cache(maxsize=1024)
