@@ -266,14 +266,17 @@ class _Node:
 
     def _values(self, iri: str) -> list[Any]:
         value = self._obj.get(iri)
-        return value if type(value) is list else []  # the expanded form holds plain lists
+        return value if isinstance(value, list) else []
 
     def nodes(self, iri: str, what: str | None = None) -> tuple[_Node, ...]:
         """Node objects (embedded or ``{"@id"}`` references). With ``what``, a literal value
         is refused: a check that reads nodes there must not skip a value it cannot read."""
+        values = self._obj.get(iri)
+        if not isinstance(values, list):
+            return ()
         found = []
-        for x in self._values(iri):
-            if isinstance(x, dict) and _is_node(x):
+        for x in values:
+            if isinstance(x, dict) and "@value" not in x and "@list" not in x and "@graph" not in x:
                 found.append(_Node(x))
             elif what is not None:
                 raise MalformedValueError(
@@ -284,21 +287,37 @@ class _Node:
         return tuple(found)
 
     def ids(self, iri: str) -> tuple[str, ...]:
-        return tuple(n.id for n in self.nodes(iri) if n.id is not None)
+        values = self._obj.get(iri)
+        if not isinstance(values, list):
+            return ()
+        return tuple(
+            [
+                x["@id"]
+                for x in values
+                if isinstance(x, dict)
+                and isinstance(x.get("@id"), str)
+                and "@value" not in x
+                and "@list" not in x
+                and "@graph" not in x
+            ]
+        )
 
     def texts(self, iri: str) -> tuple[Text, ...]:
+        values = self._obj.get(iri)
+        if not isinstance(values, list):
+            return ()
         out: list[Text] = []
-        for x in self._values(iri):
-            if isinstance(x, dict) and isinstance(x.get("@value"), str):
+        for x in values:
+            if isinstance(x, dict) and isinstance(value := x.get("@value"), str):
                 language = x.get("@language")
-                out.append(Text(x["@value"], language if isinstance(language, str) else None))
+                out.append(Text(value, language if isinstance(language, str) else None))
         return tuple(out)
 
     def literals(self, iri: str) -> tuple[Any, ...]:
-        value = self._obj.get(iri)
-        if type(value) is not list:
+        values = self._obj.get(iri)
+        if not isinstance(values, list):
             return ()
-        return tuple([x["@value"] for x in value if type(x) is dict and "@value" in x])
+        return tuple([x["@value"] for x in values if isinstance(x, dict) and "@value" in x])
 
     def one_literal(self, iri: str, what: str) -> Any:
         values = self.literals(iri)
