@@ -11,6 +11,7 @@ and for the signature itself.
 from __future__ import annotations
 
 from dataclasses import field
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -115,6 +116,19 @@ class EcPublicKey:
 
 def public_key_from_multibase(value: object) -> PublicKey | EcPublicKey:
     """An Ed25519, P-256 or P-384 Multikey, by its multicodec prefix."""
+    if type(value) is str:
+        # A verification parses its did:key twice (the DID document, then the method); keys
+        # are immutable, so a parsed one is kept (a bad one raises, and is not kept).
+        return _kept_public_key(value)
+    return _parse_public_key(value)
+
+
+@lru_cache(maxsize=1024)
+def _kept_public_key(value: str) -> PublicKey | EcPublicKey:
+    return _parse_public_key(value)
+
+
+def _parse_public_key(value: object) -> PublicKey | EcPublicKey:
     data = decode_multibase(value, what="publicKeyMultibase")
     if any(data[:2] == spec.public_prefix for spec in CURVES.values()):
         return EcPublicKey.from_multibase(value)
