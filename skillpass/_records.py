@@ -45,8 +45,12 @@ def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
 def record(cls: type[_T]) -> type[_T]:
     """``cls`` as ``@dataclass(frozen=True, slots=True)`` would make it (see the module)."""
     own = cls.__dict__
+    if "__annotations__" not in own or not hasattr(dataclasses, "_FIELD"):
+        # Lazily evaluated annotations (Python 3.14 without the __future__ import) or another
+        # dataclasses layout: the standard decorator, slower to import but never wrong.
+        return dataclasses.dataclass(frozen=True, slots=True)(cls)
     # Not inspect.get_annotations: importing inspect costs more than this whole module saves.
-    names = tuple(own.get("__annotations__", {}))
+    names = tuple(own["__annotations__"])
     specs: dict[str, dataclasses.Field[Any]] = {}
     scope: dict[str, Any] = {"_set": object.__setattr__, "_FACTORY": _FACTORY}
     params, body = [], []
@@ -56,7 +60,7 @@ def record(cls: type[_T]) -> type[_T]:
         if not spec.init:
             raise TypeError(f"{cls.__name__}.{name}: init=False is not supported by record")
         spec.name, spec.type = name, own["__annotations__"][name]
-        spec._field_type = dataclasses._FIELD  # type: ignore[attr-defined,union-attr]
+        spec._field_type = dataclasses._FIELD  # type: ignore[union-attr]
         specs[name] = spec
         if spec.default_factory is not dataclasses.MISSING:
             scope[f"_factory_{name}"] = spec.default_factory

@@ -150,3 +150,27 @@ def test_record_refuses_what_it_does_not_support() -> None:
         @_records.record
         class _NoInit:
             a: int = dataclasses.field(init=False, default=1)
+
+
+def test_without_the_dataclasses_layout_record_falls_back_to_the_standard_decorator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``record`` reads a private name of ``dataclasses``; where a Python lacks it (or stores
+    annotations lazily) the class must still be a correct frozen dataclass, never fieldless."""
+    import types
+
+    layout = types.ModuleType("dataclasses")
+    layout.__dict__.update({k: v for k, v in vars(dataclasses).items() if k != "_FIELD"})
+    monkeypatch.setattr(_records, "dataclasses", layout)
+
+    @_records.record
+    class Point:
+        x: int
+        y: int = 2
+
+    point = Point(1)
+    assert (point.x, point.y) == (1, 2)
+    assert [f.name for f in dataclasses.fields(Point)] == ["x", "y"]
+    assert "__dataclass_params__" in vars(Point)  # made by the standard decorator
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        point.x = 3  # type: ignore[misc]
