@@ -7,7 +7,8 @@ configuration, SHA-256, Ed25519. Full verification (safety rules, schemas, DID r
 validity, report) runs on the fast engine (``skillpass._fastld`` + ``skillpass._rdfc``), and
 again on pyld alone for comparison. Goals, each against its floor in the same run:
 eddsa-rdfc-2022 verify and sign at most 0.25x the pyld floor; eddsa-jcs-2022 at most 1.5x the
-JCS floor. Also printed: the cold start of one verification in a fresh process, and how often the
+JCS floor. Also printed: an eddsa-jcs-2022 verification stage by stage, the cold start of one
+verification in a fresh process, and how often the
 fast engine handed a document to pyld over every document in tests/ and examples/.
 
     python3 dev.py bench            # or: .venv/bin/python bench/bench_core.py [--runs N]
@@ -107,6 +108,36 @@ def floor_verify(signed: dict[str, Any], key: KeyPair, cryptosuite: str) -> Call
     return run
 
 
+def jcs_stages(signed: dict[str, Any], key: KeyPair, runs: int) -> dict[str, float]:
+    """Median CPU time (ms) of each stage of an eddsa-jcs-2022 verification, run on its own
+    (interleaved, like the totals), and the floor: where the time over the floor goes."""
+    from skillpass import _jcsfast, _view
+    from skillpass._verify import _check_document_rules
+
+    unsecured = {k: v for k, v in signed.items() if k != "proof"}
+    config = {k: v for k, v in signed["proof"].items() if k != "proofValue"}
+    expanded = _canon.check_and_expand(unsecured)
+    signature = decode_multibase(signed["proof"]["proofValue"])
+    data = hashlib.sha256(bytes(rfc8785.dumps(config))).digest()
+    data += hashlib.sha256(bytes(rfc8785.dumps(unsecured))).digest()
+    stages: dict[str, Callable[[], Any]] = {
+        "floor": floor_verify(signed, key, "eddsa-jcs-2022"),
+        "JSON-level rules (check_json)": lambda: _canon.check_json(signed),
+        "document rules + JSON Schemas": lambda: _check_document_rules(signed),
+        "expansion (_fastld)": lambda: _fastld.expand(unsecured, allow_test_contexts=False),
+        "expanded-form rules": lambda: _canon._ExpandedChecker(_canon.DEFAULT_LIMITS).check(
+            expanded
+        ),
+        "checked view": lambda: _view.credential_view(expanded, vcdm1=False),
+        "JCS of document + proof config": lambda: (
+            _jcsfast.dumps_plain(unsecured),
+            _jcsfast.dumps(config),
+        ),
+        "Ed25519 verify": lambda: key.public_key.verify(signature, data),
+    }
+    return {name: cpu for name, (cpu, _) in medians_ms(stages, runs).items()}
+
+
 def corpus() -> Iterator[dict[str, Any]]:
     """Every JSON-LD document (or presentation's credential) in tests/ and examples/."""
     for path in sorted([*(ROOT / "tests").rglob("*.json"), *(ROOT / "examples").glob("*.json")]):
@@ -200,6 +231,10 @@ def main() -> int:
             f"{'PASS' if passed else 'FAIL'}"
         )
     print("(pyld: the same full verification with the fast engine switched off)")
+    stages = jcs_stages(signed, key, args.runs)
+    floor = stages.pop("floor")
+    print("eddsa-jcs-2022 verification by stage, CPU ms (x floor); the rest is the pipeline:")
+    print("  " + "; ".join(f"{name} {ms:.3f} ({ms / floor:.2f}x)" for name, ms in stages.items()))
     print("wall-clock medians, ms:", "; ".join(walls))
     imported, first, codes, pyld = cold_start(signed_rdfc)
     print(

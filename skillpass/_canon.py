@@ -27,7 +27,8 @@ import math
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import fields
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from . import _fastld, _rdfc
@@ -40,6 +41,7 @@ from ._contexts import (
     pyld_jsonld,
 )
 from ._contexts import is_allowed_context as _is_allowed_context
+from ._records import record
 from .errors import ContextError, MalformedValueError, RangeError, SkillpassError
 
 __all__ = [
@@ -76,7 +78,7 @@ def is_absolute_iri(value: object) -> bool:
 _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*\Z")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Limits:
     """Bounds on the work spent on one untrusted document.
 
@@ -99,7 +101,8 @@ class Limits:
     max_seconds: float = 1.0
 
     def __post_init__(self) -> None:
-        for name in self.__slots__:
+        for spec in fields(self):
+            name = spec.name
             value = getattr(self, name)
             if (
                 not isinstance(value, (int, float))
@@ -151,11 +154,126 @@ def check_json(
     allow_test_contexts: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     proof_context_ok: bool = True,
-) -> None:
-    """JSON-level safety rules (see the module docstring); raises ``SkillpassError``."""
+) -> bool:
+    """JSON-level safety rules (see the module docstring); raises ``SkillpassError``.
+
+    Returns whether the document (and so every part of it) is plain JSON for RFC 8785: no
+    floats and only ASCII keys, where the C JSON encoder writes JCS exactly (see ``_jcsfast``);
+    False when that is unknown.
+    """
     if not isinstance(doc, dict):
         raise _fail("not_an_object", "a credential or presentation is a JSON object", "")
     _check_contexts(doc.get("@context"), allow_test_contexts)
+    try:
+        return _walk_fast(doc, allow_test_contexts, limits, proof_context_ok)
+    except _UnusualValueError:
+        _walk_with_paths(doc, allow_test_contexts, limits, proof_context_ok)
+        return False
+    except SkillpassError:
+        # The fast walk keeps no JSON pointers: walk again with them, to say where. Both walks
+        # apply the same rules in the same order, so this one raises the same error; should it
+        # not, the first error stands (fail closed).
+        _walk_with_paths(doc, allow_test_contexts, limits, proof_context_ok)
+        raise
+
+
+def _walk_fast(doc: Any, allow_test_contexts: bool, limits: Limits, proof_context_ok: bool) -> bool:
+    """:func:`_walk_with_paths` without the paths (most documents pass: a pointer for every
+    value cost a quarter of the walk). Any error is raised again, with its path, by the other.
+    Returns whether the document is JCS-plain (see :func:`check_json`)."""
+    budget = [limits.max_bytes, limits.max_values, 0]
+    plain = [True]
+    max_depth = limits.max_depth
+    max_per_property = limits.max_values_per_property
+
+    def walk(value: Any, depth: int, context_ok: bool, in_context: bool) -> None:
+        budget[1] -= 1
+        if budget[1] < 0:
+            raise RangeError("the document has too many values", code="document_too_large")
+        if depth > max_depth:
+            raise RangeError("too deep", code="document_too_deep")
+        kind = type(value)
+        if kind is str:
+            if not value.isascii():
+                _check_text(value, "")
+            budget[0] -= len(value)
+            if budget[0] < 0:
+                raise RangeError("the document is too large", code="document_too_large")
+        elif kind is dict:
+            value_object = "@value" in value and not in_context
+            if value_object:
+                _check_value_object(value, "")
+            for key, item in value.items():
+                if type(key) is not str:
+                    raise _UnusualValueError
+                budget[0] -= len(key)
+                if not key.isascii():
+                    _check_text(key, "")
+                    plain[0] = False  # RFC 8785 sorts keys by UTF-16 units, Python by code points
+                if key[:1] == "@" and not in_context and not value_object:
+                    if not (key == "@context" and context_ok):
+                        raise _fail("keyword_not_allowed", key, "")
+                    if depth > 0:
+                        _check_contexts(item, allow_test_contexts)
+                if type(item) is str:
+                    # A string member inline (most values are): what walk() does for it.
+                    budget[1] -= 1
+                    if budget[1] < 0:
+                        raise RangeError("too many values", code="document_too_large")
+                    if depth >= max_depth:
+                        raise RangeError("too deep", code="document_too_deep")
+                    if not item.isascii():
+                        _check_text(item, "")
+                    budget[0] -= len(item)
+                    if budget[0] < 0:
+                        raise RangeError("the document is too large", code="document_too_large")
+                    continue
+                walk(
+                    item,
+                    depth + 1,
+                    context_ok
+                    and (
+                        (key == "proof" and proof_context_ok)
+                        or (key == "verifiableCredential" and depth == 0)
+                    ),
+                    in_context or key == "@context",
+                )
+        elif kind is list:
+            if not value:
+                raise _fail("empty_array", "empty", "")
+            n = len(value)
+            if n > max_per_property:
+                raise RangeError("too many values", code="too_many_values")
+            budget[2] += n * (n - 1) // 2
+            check_node_map_work(budget[2], limits)
+            for item in value:
+                if type(item) is list:
+                    raise _fail("nested_array", "arrays of arrays are not allowed", "")
+                walk(item, depth + 1, context_ok, in_context)
+        elif kind is bool:
+            pass
+        elif kind is int:
+            if value > _MAX_SAFE_INT or value < -_MAX_SAFE_INT:
+                raise _fail("unsafe_integer", "unsafe integer", "")
+        elif kind is float:
+            _check_float(value, "")
+            plain[0] = False  # RFC 8785 writes numbers as ECMAScript does
+        elif value is None:
+            raise _fail("null_value", "null", "")
+        else:
+            raise _UnusualValueError  # a subclass of a JSON type, or no JSON: the full walk
+
+    walk(doc, 0, True, False)
+    return plain[0]
+
+
+class _UnusualValueError(Exception):
+    """The fast walk met a value it leaves to the full walk."""
+
+
+def _walk_with_paths(
+    doc: Any, allow_test_contexts: bool, limits: Limits, proof_context_ok: bool
+) -> None:
     budget = [limits.max_bytes, limits.max_values, 0]
     scoped = [_scoped_terms(doc.get("@context")), 0]  # scoped term definitions, objects
 
@@ -567,6 +685,8 @@ _MAX_GOOD_IRIS = 16384
 
 def _value_key(item: Any) -> Any:
     """A key equal for two expanded values exactly when their sorted JSON texts are equal."""
+    if isinstance(item, str):
+        return encode_basestring_ascii(item)  # what json.dumps writes for a string (a @type)
     if isinstance(item, dict) and "@list" not in item:
         parts = []
         for k, v in item.items():
@@ -627,7 +747,8 @@ class _ExpandedChecker:
             if key == "@type":
                 self.unique(subject, key, values)
                 for t in values:
-                    self.iri(t, "a type", undefined_code="undefined_type")
+                    if type(t) is not str or t not in _GOOD_IRIS:
+                        self.iri(t, "a type", undefined_code="undefined_type")
                 continue
             if key in ("@index", "@direction"):
                 raise MalformedValueError(
@@ -651,7 +772,8 @@ class _ExpandedChecker:
                 continue
             if key.startswith("@"):
                 continue  # @included and similar carry node objects handled as values
-            self.iri(key, "a property")
+            if key not in _GOOD_IRIS:
+                self.iri(key, "a property")
             self.unique(subject, key, values)
             for item in values:
                 self.value(item)

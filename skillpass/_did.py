@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from ._dates import format_datetime, parse_datetime
 from ._ecdsa import EcPublicKey, public_key_from_multibase
 from ._keys import PublicKey
+from ._records import record
 from .errors import (
     CryptographicSecurityError,
     MalformedValueError,
@@ -80,7 +80,7 @@ def did_key_document(did: str) -> dict[str, Any]:
     return doc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WebKey:
     """One key of a ``did:web`` identity and its validity window.
 
@@ -153,7 +153,7 @@ class OfflineResolver:
         return doc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ResolvedMethod:
     """A verification method found in its own DID's document.
 

@@ -10,11 +10,12 @@ and for the signature itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
@@ -23,12 +24,13 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 
 from ._keys import PublicKey
 from ._multibase import decode_multibase, encode_multibase
+from ._records import record
 from .errors import CryptographicSecurityError, KeyFileError, ParsingError
 
 __all__ = ["CURVES", "EcPublicKey", "EcdsaKeyPair", "public_key_from_multibase"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Curve:
     name: str
     public_prefix: bytes  # multicodec varint
@@ -49,7 +51,7 @@ CURVES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EcPublicKey:
     """A P-256 or P-384 public key (a valid point on its curve, compressed)."""
 
@@ -114,6 +116,19 @@ class EcPublicKey:
 
 def public_key_from_multibase(value: object) -> PublicKey | EcPublicKey:
     """An Ed25519, P-256 or P-384 Multikey, by its multicodec prefix."""
+    if type(value) is str:
+        # A verification parses its did:key twice (the DID document, then the method); keys
+        # are immutable, so a parsed one is kept (a bad one raises, and is not kept).
+        return _kept_public_key(value)
+    return _parse_public_key(value)
+
+
+@lru_cache(maxsize=1024)
+def _kept_public_key(value: str) -> PublicKey | EcPublicKey:
+    return _parse_public_key(value)
+
+
+def _parse_public_key(value: object) -> PublicKey | EcPublicKey:
     data = decode_multibase(value, what="publicKeyMultibase")
     if any(data[:2] == spec.public_prefix for spec in CURVES.values()):
         return EcPublicKey.from_multibase(value)
@@ -140,6 +155,10 @@ class EcdsaKeyPair:
                 "only P-256 and P-384 keys are supported", code="unsupported_key_type"
             )
         self._private = private_key
+        # Imported here: the serialization package (SSH, PKCS#12…) costs a verification's cold
+        # start more than the rest of the ECDSA support, and only signing keys need it.
+        from cryptography.hazmat.primitives import serialization
+
         point = private_key.public_key().public_bytes(
             encoding=serialization.Encoding.X962,
             format=serialization.PublicFormat.CompressedPoint,

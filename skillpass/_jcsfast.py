@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["dumps"]
+__all__ = ["dumps", "dumps_plain"]
 
 _MAX_SAFE_INT = 2**53 - 1
 _ENCODER = json.JSONEncoder(
@@ -48,3 +48,9 @@ def dumps(value: Any) -> bytes | None:
         return _ENCODER.encode(value).encode("utf-8")
     except (UnicodeEncodeError, ValueError, RecursionError):
         return None  # a lone surrogate, or nesting deeper than the encoder goes
+
+
+def dumps_plain(value: Any) -> bytes:
+    """The RFC 8785 bytes of ``value``, which the JSON-level safety rules found plain
+    (``check_json`` returned True for it or a document it is part of): no walk of its own."""
+    return _ENCODER.encode(value).encode("utf-8")

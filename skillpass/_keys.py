@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import Any
 
@@ -11,6 +11,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ._multibase import ED25519_PRIV, ED25519_PUB, decode_multibase, encode_multibase
+from ._records import record
 from .errors import CryptographicSecurityError, KeyFileError, ParsingError, SealingError
 
 _P = 2**255 - 19
@@ -56,7 +57,7 @@ def check_public_key_bytes(raw: bytes) -> None:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PublicKey:
     """An Ed25519 public key that passed :func:`check_public_key_bytes`."""
 
@@ -97,7 +98,7 @@ class PublicKey:
     @property
     def multibase(self) -> str:
         """The Multikey ``publicKeyMultibase`` form."""
-        return encode_multibase(ED25519_PUB + self.raw)
+        return _multibase_of(self.raw)
 
     def verify(self, signature: bytes, data: bytes) -> bool:
         """Whether ``signature`` is a valid Ed25519 signature of ``data`` under this key."""
@@ -108,6 +109,13 @@ class PublicKey:
         except InvalidSignature:
             return False
         return True
+
+
+@lru_cache(maxsize=1024)
+def _multibase_of(raw: bytes) -> str:
+    # Signing reads the key's did:key three times a proof (issuer check, method, DID): base58
+    # in Python costs more than the Ed25519 signature, so the text is kept per key.
+    return encode_multibase(ED25519_PUB + raw)
 
 
 @lru_cache(maxsize=1024)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from ._canon import DEFAULT_LIMITS, Limits
 from ._did import DidResolver, OfflineResolver
+from ._records import record
 from ._report import Status
 from ._view import CheckedCredential, StatusEntry
 
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TrustDecision:
     """A trust policy's answer for one credential.
 
@@ -56,7 +57,7 @@ class TrustPolicy(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StatusDecision:
     """A status checker's answer for one status entry."""
 
@@ -87,7 +88,7 @@ class NoTrustConfigured:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TrustedIssuers:
     """Trust exactly these issuer DIDs (a quick stand-in for a trust list)."""
 
@@ -124,7 +125,7 @@ def _clock() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VerificationPolicy:
     """Everything a verification depends on besides the document; frozen and reusable.
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from . import _jcsfast
@@ -27,6 +26,7 @@ from ._dates import parse_datetime
 from ._ecdsa import EcPublicKey
 from ._keys import PublicKey
 from ._multibase import ALPHABET, decode_multibase, encode_multibase
+from ._records import record
 from .errors import MalformedValueError, ParsingError
 
 __all__ = [
@@ -189,6 +189,9 @@ class DocumentCache:
         # Set once check_json() passed on the whole secured document: every unsecured form is
         # a part of it (minus proofs), so the JSON-level rules need not run again.
         self.json_checked = False
+        # Set with json_checked when check_json() found the document plain for the C JSON
+        # encoder (no floats, ASCII keys): its JCS bytes then need no walk of their own.
+        self.jcs_plain = False
         self._expanded: dict[tuple[str, ...], list[Any]] = {}
         self._work: dict[tuple[str, ...], int] = {}
         self.work = 0
@@ -228,7 +231,7 @@ class DocumentCache:
                     expanded, limits=self.limits, deadline=self.deadline, work_checked=True
                 ).encode()
             else:
-                canonical = _jcs(unsecured)
+                canonical = _jcsfast.dumps_plain(unsecured) if self.jcs_plain else _jcs(unsecured)
             self._cache[cache_key] = canonical
         return self._cache[cache_key]
 
@@ -349,7 +352,7 @@ def create_proof(
     return proof
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProofOutcome:
     """Whether one proof's signature verified (``None`` when it could not be checked)."""
 

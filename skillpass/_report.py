@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal
+
+from ._records import record
 
 if TYPE_CHECKING:
     from ._view import CheckedCredential
@@ -28,7 +30,7 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch in _KEEP else f"\\u{ord(ch):04x}" for ch in text)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Check:
     """One verification check: ``id`` is one of ``format``, ``proof``, ``issuer``,
     ``validity``, ``status``, ``holder``; ``code`` is a stable machine-readable reason."""
@@ -52,7 +54,7 @@ def combine(statuses: list[Status]) -> Status:
     return "valid"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VerificationReport:
     """The outcome of verifying a credential or presentation.
 

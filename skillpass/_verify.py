@@ -157,7 +157,7 @@ def _sign(
             code="unsupported_proof_purpose",
         )
     doc = _with_proof_context(doc)
-    check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
+    plain = check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
     _check_document_rules(doc)
     existing_proofs = proof_list(doc)
     for i, existing in enumerate(existing_proofs):
@@ -165,7 +165,7 @@ def _sign(
     # The signer checks the same view a verifier will read: a document that could not be
     # verified (two issuers, a hybrid type, an unreadable date) is not signed.
     cache = DocumentCache(allow_test_contexts=allow_test_contexts, limits=limits)
-    cache.json_checked = True
+    cache.json_checked, cache.jcs_plain = True, plain
     expanded = unsecured_base(doc, cache)
     if kind == "credential":
         view = credential_view(expanded, vcdm1=_is_v1(doc))
@@ -359,7 +359,9 @@ def _format_check(
 ) -> tuple[Check, list[dict[str, Any]], CredentialView | PresentationView | None]:
     """Every document-level rule; on success the proofs and the (not yet checked) view."""
     try:
-        check_json(doc, allow_test_contexts=cache.allow_test_contexts, limits=cache.limits)
+        cache.jcs_plain = check_json(
+            doc, allow_test_contexts=cache.allow_test_contexts, limits=cache.limits
+        )
         cache.json_checked = True
         wanted = "VerifiableCredential" if kind == "credential" else "VerifiablePresentation"
         if wanted not in types_of(doc):

@@ -20,12 +20,12 @@ proofs that cover them have verified (:class:`CheckedCredential`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from . import _vocab as v
 from ._dates import parse_datetime
+from ._records import record
 from .errors import MalformedValueError
 
 __all__ = [
@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Text:
     """A signed string, with its language tag when the credential gives one."""
 
@@ -54,7 +54,7 @@ class Text:
     language: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AlignmentView:
     """An Open Badges ``Alignment``: a framework level, a field of study or a skill."""
 
@@ -82,7 +82,7 @@ class AlignmentView:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AchievementView:
     """The achievement a credential subject earned."""
 
@@ -94,7 +94,7 @@ class AchievementView:
     alignments: tuple[AlignmentView, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IdentityView:
     """An Open Badges ``IdentityObject`` (a holder's name, or a salted hash of an ID number)."""
 
@@ -104,7 +104,7 @@ class IdentityView:
     salt: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SubjectView:
     """One ``credentialSubject``."""
 
@@ -126,7 +126,7 @@ class SubjectView:
         return tuple(dict.fromkeys(names))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StatusEntry:
     """One ``credentialStatus`` entry, as signed (a status checker decides what it means)."""
 
@@ -145,7 +145,7 @@ class StatusEntry:
         return tuple(sorted(t.removeprefix(v.STATUS) for t in self.types))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RelatedResource:
     """One ``relatedResource`` (VCDM 2.0 §5.3): a resource and the digests the issuer signed."""
 
@@ -154,7 +154,7 @@ class RelatedResource:
     digest_multibase: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProofView:
     """What a verified proof says besides its signature."""
 
@@ -168,7 +168,7 @@ class ProofView:
     domains: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CredentialView:
     """The signed facts of a credential."""
 
@@ -202,7 +202,7 @@ class CredentialView:
         return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PresentationView:
     """The signed facts of a presentation (its credentials have views of their own)."""
 
@@ -212,7 +212,7 @@ class PresentationView:
     credential_count: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CheckedCredential:
     """A credential's view together with the proofs that verified over it.
 
@@ -225,7 +225,7 @@ class CheckedCredential:
     proofs: tuple[ProofView, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CheckedPresentation:
     """A presentation's view together with the holder proofs that verified over it."""
 
@@ -265,15 +265,18 @@ class _Node:
         return types | frozenset(self.ids(v.RDF_TYPE)) if v.RDF_TYPE in self._obj else types
 
     def _values(self, iri: str) -> list[Any]:
-        value = self._obj.get(iri, [])
+        value = self._obj.get(iri)
         return value if isinstance(value, list) else []
 
     def nodes(self, iri: str, what: str | None = None) -> tuple[_Node, ...]:
         """Node objects (embedded or ``{"@id"}`` references). With ``what``, a literal value
         is refused: a check that reads nodes there must not skip a value it cannot read."""
+        values = self._obj.get(iri)
+        if not isinstance(values, list):
+            return ()
         found = []
-        for x in self._values(iri):
-            if isinstance(x, dict) and _is_node(x):
+        for x in values:
+            if isinstance(x, dict) and "@value" not in x and "@list" not in x and "@graph" not in x:
                 found.append(_Node(x))
             elif what is not None:
                 raise MalformedValueError(
@@ -284,20 +287,37 @@ class _Node:
         return tuple(found)
 
     def ids(self, iri: str) -> tuple[str, ...]:
-        return tuple(n.id for n in self.nodes(iri) if n.id is not None)
+        values = self._obj.get(iri)
+        if not isinstance(values, list):
+            return ()
+        return tuple(
+            [
+                x["@id"]
+                for x in values
+                if isinstance(x, dict)
+                and isinstance(x.get("@id"), str)
+                and "@value" not in x
+                and "@list" not in x
+                and "@graph" not in x
+            ]
+        )
 
     def texts(self, iri: str) -> tuple[Text, ...]:
+        values = self._obj.get(iri)
+        if not isinstance(values, list):
+            return ()
         out: list[Text] = []
-        for x in self._values(iri):
-            if isinstance(x, dict) and isinstance(x.get("@value"), str):
+        for x in values:
+            if isinstance(x, dict) and isinstance(value := x.get("@value"), str):
                 language = x.get("@language")
-                out.append(Text(x["@value"], language if isinstance(language, str) else None))
+                out.append(Text(value, language if isinstance(language, str) else None))
         return tuple(out)
 
     def literals(self, iri: str) -> tuple[Any, ...]:
-        return tuple(
-            x["@value"] for x in self._values(iri) if isinstance(x, dict) and "@value" in x
-        )
+        values = self._obj.get(iri)
+        if not isinstance(values, list):
+            return ()
+        return tuple([x["@value"] for x in values if isinstance(x, dict) and "@value" in x])
 
     def one_literal(self, iri: str, what: str) -> Any:
         values = self.literals(iri)

@@ -650,29 +650,25 @@ def load_input(data: Any) -> Any:
     raise TypeError("input is a dict, JSON or QR text (str/bytes), or a pathlib.Path")
 
 
-def _unreadable(
-    exc: SkillpassError, kind: Literal["credential", "presentation"]
+def not_verified(
+    kind: Literal["credential", "presentation"], code: str, message: str, why: str
 ) -> VerificationReport:
-    fmt = skillpass.Check("format", "invalid", exc.code, exc.message)
+    """The report of a document that could not be verified at all: ``format`` invalid with
+    ``code``/``message``, every other check ``unknown`` (``not checked: {why}``)."""
     rest = (
         ("proof", "issuer", "validity", "status")
         if kind == "credential"
-        else (
-            "proof",
-            "holder",
-            "validity",
-        )
+        else ("proof", "holder", "validity")
     )
-    return VerificationReport(
-        kind,
-        (
-            fmt,
-            *(
-                skillpass.Check(c, "unknown", "not_checked", "not checked: the input is unreadable")
-                for c in rest
-            ),
-        ),
-    )
+    fmt = skillpass.Check("format", "invalid", code, message)
+    skipped = (skillpass.Check(c, "unknown", "not_checked", f"not checked: {why}") for c in rest)
+    return VerificationReport(kind, (fmt, *skipped))
+
+
+def _unreadable(
+    exc: SkillpassError, kind: Literal["credential", "presentation"]
+) -> VerificationReport:
+    return not_verified(kind, exc.code, exc.message, "the input is unreadable")
 
 
 def online_sources(document: Any) -> tuple[list[str], list[str]]:

@@ -1,5 +1,5 @@
 """``skillpass trust …`` (authority keys, trust lists, trust bundles) and ``skillpass verifier
-serve`` (the VC-API verify routes alone).
+serve`` (the VC-API verify routes and the verification page, without the issuer service).
 
 Exit codes as everywhere in SkillPass: 0 success, 2 usage or input error.
 """
@@ -598,7 +598,8 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve POST /credentials/verify and POST /presentations/verify (VC-API)."""
+    """Serve the verification page (GET /) and POST /credentials/verify, POST
+    /presentations/verify (VC-API), on loopback unless --host says otherwise."""
     try:
         import uvicorn
 
@@ -619,6 +620,9 @@ def serve(
         )
     except SkillpassError as exc:
         _fail(exc)
-    typer.echo(f"verifier listening on http://{host}:{port}", err=True)
+    typer.echo(
+        f"verifier listening on http://{host}:{port} (page at /, VC-API at /credentials/verify)",
+        err=True,
+    )
     sys.stderr.flush()
     uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -33,7 +33,7 @@ from skillpass import Check, VerificationPolicy, VerificationReport
 from skillpass.errors import MalformedValueError, RangeError, ResolutionError, SkillpassError
 
 from ._bundle import TrustBundle
-from ._policy import make_policy, with_bundle_info
+from ._policy import make_policy, not_verified, with_bundle_info
 from ._settings import VerifierSettings
 
 if TYPE_CHECKING:
@@ -142,19 +142,8 @@ def _reply(report: VerificationReport, require_trust: bool) -> Response:
 
 
 def _not_verified(kind: str, code: str, message: str) -> VerificationReport:
-    rest = (
-        ("proof", "issuer", "validity", "status")
-        if kind == "credential"
-        else (
-            "proof",
-            "holder",
-            "validity",
-        )
-    )
-    fmt = Check("format", "invalid", code, message)
-    return VerificationReport(
-        "credential" if kind == "credential" else "presentation",
-        (fmt, *(Check(c, "unknown", "not_checked", f"not checked: {message}") for c in rest)),
+    return not_verified(
+        "credential" if kind == "credential" else "presentation", code, message, message
     )
 
 
