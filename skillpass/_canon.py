@@ -165,16 +165,18 @@ def check_json(
         raise _fail("not_an_object", "a credential or presentation is a JSON object", "")
     _check_contexts(doc.get("@context"), allow_test_contexts)
     try:
-        return _walk_fast(doc, allow_test_contexts, limits, proof_context_ok)
+        plain = _walk_fast(doc, allow_test_contexts, limits, proof_context_ok)
     except _UnusualValueError:
         _walk_with_paths(doc, allow_test_contexts, limits, proof_context_ok)
-        return False
+        plain = False
     except SkillpassError:
         # The fast walk keeps no JSON pointers: walk again with them, to say where. Both walks
         # apply the same rules in the same order, so this one raises the same error; should it
         # not, the first error stands (fail closed).
         _walk_with_paths(doc, allow_test_contexts, limits, proof_context_ok)
         raise
+    _check_scoped_work(doc)
+    return plain
 
 
 def _walk_fast(doc: Any, allow_test_contexts: bool, limits: Limits, proof_context_ok: bool) -> bool:
@@ -275,7 +277,6 @@ def _walk_with_paths(
     doc: Any, allow_test_contexts: bool, limits: Limits, proof_context_ok: bool
 ) -> None:
     budget = [limits.max_bytes, limits.max_values, 0]
-    scoped = [_scoped_terms(doc.get("@context")), 0]  # scoped term definitions, objects
 
     # context_ok: the value (or, for an array, each item) may carry an @context — the document,
     # the credentials embedded in a presentation, and their proofs (eddsa-jcs-2022); no other.
@@ -330,7 +331,6 @@ def _walk_with_paths(
                     raise _fail("nested_array", "arrays of arrays are not allowed", _ptr(path, i))
                 walk(item, _ptr(path, i), depth + 1, context_ok, in_context)
         elif isinstance(value, dict):
-            scoped[1] += 1
             value_object = "@value" in value and not in_context
             if value_object:
                 _check_value_object(value, path)
@@ -351,7 +351,6 @@ def _walk_with_paths(
                         )
                     if depth > 0:
                         _check_contexts(item, allow_test_contexts)
-                        scoped[0] += _scoped_terms(item)
                 nested_ok = context_ok and (
                     (key == "proof" and proof_context_ok)
                     or (key == "verifiableCredential" and depth == 0)
@@ -361,19 +360,45 @@ def _walk_with_paths(
             raise _fail("invalid_json", f"{type(value).__name__} is not a JSON value", path)
 
     walk(doc, "", 0, True)
-    if scoped[0] * scoped[1] > _MAX_SCOPED_WORK:
-        # pyld processes a scoped context again at every node that uses it, and the deadline
-        # is not checked inside an expansion: bound that work from the JSON alone.
+
+
+# About 0.1 s of pyld's work (measured at roughly 1 µs per scoped term per node).
+_MAX_SCOPED_WORK = 100_000
+
+
+def _check_scoped_work(doc: dict[str, Any]) -> None:
+    """Refuse inline scoped contexts whose terms times the document's objects are too many:
+    pyld processes a scoped context again at every node that uses it, and the deadline is not
+    checked inside an expansion. Runs after the walks (the contexts are checked)."""
+    # The only places the walks allow an @context: the document, its proofs, the credentials
+    # a presentation embeds and their proofs.
+    parts = [doc] + [v for v in _as_items(doc.get("verifiableCredential")) if isinstance(v, dict)]
+    contexts = [part.get("@context") for part in parts]
+    for part in parts:
+        contexts += [p.get("@context") for p in _as_items(part.get("proof")) if isinstance(p, dict)]
+    terms = sum(_scoped_terms(context) for context in contexts)
+    if not terms:
+        return
+    objects = _count_objects(doc)
+    if terms * objects > _MAX_SCOPED_WORK:
         raise RangeError(
-            f"{scoped[0]} scoped term definitions over {scoped[1]} objects would cost the "
+            f"{terms} scoped term definitions over {objects} objects would cost the "
             "expansion too much work",
             code="context_too_costly",
             path="/@context",
         )
 
 
-# About 0.1 s of pyld's work (measured at roughly 1 µs per scoped term per node).
-_MAX_SCOPED_WORK = 100_000
+def _as_items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _count_objects(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(_count_objects(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(_count_objects(item) for item in value)
+    return 0
 
 
 def _scoped_terms(context: Any, scoped: bool = False) -> int:

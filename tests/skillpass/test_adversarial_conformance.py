@@ -137,6 +137,15 @@ def test_scoped_context_work_is_bounded_before_expansion() -> None:
     bomb["proof"] = signed["proof"]
     report = _verify(bomb)
     assert report.check("format").code == "context_too_costly"
+    # Also when the context is that of a credential a presentation embeds.
+    presentation = {
+        "@context": [V2],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [_scoped_bomb(12_000, 15)],
+    }
+    with pytest.raises(SkillpassError) as info:
+        check_json(presentation)
+    assert info.value.code == "context_too_costly"
     # A scoped context of ordinary size still signs and verifies.
     small = _scoped_bomb(3, 2)
     assert _verify(_sign(small)).status == "valid"
