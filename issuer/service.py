@@ -123,6 +123,16 @@ def _with_path(exc: SkillpassError, prefix: str) -> SkillpassError:
     return exc
 
 
+def _check_offerable(status_value: int) -> None:
+    """Refuse to hand out a revoked or suspended credential (any status bit set, whether the
+    entry is one-bit revocation or two-bit revocation + suspension)."""
+    if status_value:
+        raise ConflictError(
+            "the credential is revoked or suspended, so it cannot be offered to a wallet",
+            code="credential_not_offerable",
+        )
+
+
 class IssuerService:
     """Everything the HTTP layer calls. One per process; thread-safe (one session per call)."""
 
@@ -1052,13 +1062,14 @@ class IssuerService:
             raise ForbiddenError("offers need an institute's API key", code="institute_only")
         with self.session() as session:
             row = session.execute(
-                select(Credential.id).where(
+                select(Credential.id, Credential.status_value).where(
                     Credential.institute_id == actor.institute_id,
                     Credential.credential_id == credential_id,
                 )
             ).first()
             if row is None:
                 raise NotFoundError("no such credential", code="credential_not_found")
+            _check_offerable(row[1])
             token, expires = self._new_offer(session, actor.institute_id, credential_pk=row[0])
             self._audit(session, actor, "offer.create", credential_id)
         return token, expires
@@ -1115,6 +1126,9 @@ class IssuerService:
                 return {"bind_holder": True, "nonce": offer.nonce, "domain": self.public_url}
             row = session.get(Credential, offer.credential_pk)
             assert row is not None
+            # Revoked or suspended since the offer was made: the wallet would keep a dead
+            # credential, and the worker would learn it only at a border.
+            _check_offerable(row.status_value)
             offer.used_at = _now()
             self._audit(session, Actor("holder"), "offer.collect", row.credential_id)
             return {"verifiableCredential": json.loads(row.document)}

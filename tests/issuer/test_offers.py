@@ -44,6 +44,30 @@ def test_plain_offer_is_collected_once(running: Running, tmp_path: Path) -> None
     assert svg.headers["content-type"].startswith("image/svg+xml") and b"<svg" in svg.content
 
 
+def test_a_revoked_or_suspended_credential_is_not_offered(running: Running) -> None:
+    """A wallet must not collect a dead credential: refused when the offer is made, and when
+    an offer made earlier is collected after the status changed."""
+    running.institute("rtc7")
+    auth = running.auth("rtc7")
+    vc = issue(running, "rtc7").json()["verifiableCredential"]
+    early = running.client.post(f"/credentials/{vc['id']}/offer", headers=auth).json()
+    change = {
+        "credentialId": vc["id"],
+        "credentialStatus": {"type": "BitstringStatusList", "statusPurpose": "revocation"},
+        "status": True,
+    }
+    assert running.client.post("/credentials/status", json=change, headers=auth).status_code == 200
+    refused = running.client.post(f"/credentials/{vc['id']}/offer", headers=auth)
+    assert_problem(refused, 409, "credential_not_offerable")
+    assert_problem(running.client.get(local(early["offer_url"])), 409, "credential_not_offerable")
+    # A live credential of the same institute is still offered.
+    second = unsigned_qualification()
+    second["id"] = "urn:uuid:6a1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b"
+    other = issue(running, "rtc7", second).json()["verifiableCredential"]
+    fine = running.client.post(f"/credentials/{other['id']}/offer", headers=auth)
+    assert fine.status_code == 201
+
+
 def _holder_presentation(holder: skillpass.KeyPair, challenge: Any, domain: Any) -> Any:
     vp = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
