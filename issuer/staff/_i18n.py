@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية"}
-RTL = frozenset({"ar"})
+# The verification page's languages and its choice of one (``?lang=``, the session, the
+# browser's Accept-Language): the staff pages speak the same four.
+from verifier.web import LANGUAGES, RTL
+from verifier.web import negotiate_language as negotiate
+
+__all__ = ["LANGUAGES", "RTL", "negotiate", "translate"]
 
 _T: dict[str, tuple[str, str, str, str]] = {
     # (en, fr, es, ar)
@@ -253,24 +257,6 @@ _T: dict[str, tuple[str, str, str, str]] = {
 }
 
 _INDEX = {code: n for n, code in enumerate(LANGUAGES)}
-
-
-def negotiate(query: str | None, remembered: str | None, accept_language: str | None) -> str:
-    """``?lang=``, else the session's language, else the browser's best, else English."""
-    for wanted in (query, remembered):
-        if wanted and wanted.lower() in LANGUAGES:
-            return wanted.lower()
-    best: tuple[float, int, str] | None = None
-    for n, part in enumerate((accept_language or "").split(",")[:32]):
-        tag, _, params = part.strip().partition(";")
-        try:
-            weight = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
-        except ValueError:
-            continue
-        primary = tag.strip().split("-")[0].lower()
-        if primary in LANGUAGES and weight > 0 and (best is None or (-weight, n) < best[:2]):
-            best = (-weight, n, primary)
-    return best[2] if best else "en"
 
 
 def translate(lang: str, key: str, **values: object) -> str:

@@ -19,15 +19,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._engine import MAX_UPLOAD_BYTES, PageVerifier, bundle_verifier, read_pasted, read_upload
+from ._i18n import LANGUAGES, RTL
+from ._i18n import negotiate as negotiate_language
 
 if TYPE_CHECKING:
     from fastapi import APIRouter, FastAPI
 
 __all__ = [
+    "LANGUAGES",
     "MAX_UPLOAD_BYTES",
+    "RTL",
     "PageVerifier",
     "bundle_verifier",
     "create_page_app",
+    "negotiate_language",
     "page_router",
     "read_pasted",
     "read_upload",
