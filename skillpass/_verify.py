@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -339,8 +339,9 @@ def _check_document_rules(doc: dict[str, Any]) -> None:
     These read the JSON spelling; the facts the checks rely on are read again, from what was
     signed, when the view is built.
     """
-    kinds = {"VerifiableCredential", "VerifiablePresentation"} & set(types_of(doc))
-    if len(kinds) == 2:
+    types = types_of(doc)
+    credential = "VerifiableCredential" in types
+    if credential and "VerifiablePresentation" in types:
         raise MalformedValueError(
             "the document is typed both VerifiableCredential and VerifiablePresentation",
             code="ambiguous_type",
@@ -348,10 +349,17 @@ def _check_document_rules(doc: dict[str, Any]) -> None:
     for name in _DATE_FIELDS:
         if name in doc:
             parse_datetime(doc[name], name=name)
-    if "VerifiableCredential" in kinds:
-        from ._schemas import validate_credential_schemas
+    if credential:
+        if not _SCHEMA_CHECK:
+            # Imported on first use (an import statement costs a microsecond every time it
+            # runs): importing skillpass does not load the schemas or jsonschema-rs.
+            from ._schemas import validate_credential_schemas
 
-        validate_credential_schemas(doc)
+            _SCHEMA_CHECK.append(validate_credential_schemas)
+        _SCHEMA_CHECK[0](doc)
+
+
+_SCHEMA_CHECK: list[Callable[[dict[str, Any]], None]] = []
 
 
 def _format_check(
@@ -704,6 +712,17 @@ def _not_checked(check_id: str, why: str = "the document is malformed") -> Check
     return Check(check_id, "unknown", "not_checked", f"not checked: {why}")
 
 
+_DEFAULT_POLICY: list[VerificationPolicy] = []
+
+
+def _default_policy() -> VerificationPolicy:
+    """``VerificationPolicy()``, made once: it is frozen, and its default resolver, trust policy
+    and status checker hold no state, so every verification without a policy can share it."""
+    if not _DEFAULT_POLICY:
+        _DEFAULT_POLICY.append(VerificationPolicy())
+    return _DEFAULT_POLICY[0]
+
+
 def _policy_from(
     policy: VerificationPolicy | None,
     *,
@@ -736,7 +755,7 @@ def _policy_from(
         changes["challenge"] = challenge
     if domain is not None:
         changes["domain"] = domain
-    base = policy if policy is not None else VerificationPolicy()
+    base = policy if policy is not None else _default_policy()
     if not isinstance(base, VerificationPolicy):
         raise TypeError("policy must be a skillpass.VerificationPolicy")
     return dataclasses.replace(base, **changes) if changes else base
