@@ -19,6 +19,8 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
+
 from ._canon import (
     DEFAULT_LIMITS,
     Limits,
@@ -215,17 +217,35 @@ def _sign(
         json_checked=True,  # check_json(doc) ran above
         cache=cache,  # the view's expansion is the document's: not expanded twice
     )
-    signed: dict[str, Any] = _json_copy(doc)
+    signed: dict[str, Any] = _json_copy(doc, plain)
+    # The proof's @context (JCS suites) is the caller's list: copied, as the rest is.
+    proof = _json_copy(proof, plain)
     if existing_proofs:
-        signed["proof"] = [*_json_copy(existing_proofs), proof]
+        signed["proof"] = [*_json_copy(existing_proofs, plain), proof]
     else:
         signed["proof"] = proof
     return signed
 
 
-def _json_copy(value: Any) -> Any:
-    """``copy.deepcopy`` of checked JSON data, at a third of the cost: its strings, numbers and
-    booleans are immutable, so only objects and arrays are copied (anything else is deep-copied)."""
+# orjson refuses (TypeError) anything but exact JSON types, so what it copies is plain JSON.
+_EXACT_JSON = (
+    orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_STRICT_INTEGER
+)
+
+
+def _json_copy(value: Any, plain: bool = False) -> Any:
+    """``copy.deepcopy`` of checked JSON data. ``plain`` (``check_json`` said so: no floats)
+    data goes through orjson and back, which copies exactly when there are no floats; else
+    only objects and arrays are copied (strings, numbers and booleans are immutable) and
+    anything else is deep-copied."""
+    if plain:
+        try:
+            return orjson.loads(orjson.dumps(value, option=_EXACT_JSON))
+        except TypeError:
+            pass  # a lone surrogate, a subclass: copied below
     kind = type(value)
     if kind is dict:
         return {key: _json_copy(item) for key, item in value.items()}
