@@ -201,7 +201,7 @@ _Plan = tuple[Any, bool, Any, bool, bool, bool, bool, Any]
 class _Tables:
     """What the engine has worked out about one active context (kept alive here)."""
 
-    __slots__ = ("aliases", "ctx", "ids", "plans", "props", "shapes", "vocab")
+    __slots__ = ("aliases", "ctx", "ids", "members", "plans", "props", "shapes", "typed", "vocab")
 
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
@@ -211,6 +211,10 @@ class _Tables:
         self.props: dict[Any, tuple[Any, Any, bool]] = {}
         self.plans: dict[str, _Plan] = {}
         self.aliases: frozenset[str] | None = None
+        # skillpass._fused's plans of a node's members (its own reading of ``plans``).
+        self.members: dict[str, tuple[Any, ...]] = {}
+        # skillpass._fused: (type key, types) -> the context a node with those types is read in.
+        self.typed: dict[tuple[str, Any], tuple[Any, ...]] = {}
 
 
 class _Engine:
