@@ -268,7 +268,7 @@ class _Pass:
             ctx = e._document_context(ctx, local)
         type_scoped = ctx
         tables = e._t(ctx)
-        type_aliases = e._type_aliases(tables)
+        type_aliases = tables.aliases or e._type_aliases(tables)
         type_keys = [key for key in keys if key in type_aliases]
         typed: Any = None
         if len(type_keys) == 1:
@@ -293,12 +293,14 @@ class _Pass:
                     scoped = e._term(type_scoped, type_, "@context")
                     if scoped is not None and scoped is not False:
                         ctx = e._scoped(ctx, scoped, propagate=False)
-            typed = (type_key, ctx, e._t(ctx))
+            typed = (type_key, ctx, e._t(ctx), None)
             if memo_key is not None:
+                typed = (type_key, ctx, typed[2], self.type_facts(type_scoped, memo_key[1]))
                 e._entries += 1
                 tables.typed[memo_key] = typed
-        type_key, ctx, tables = typed
+        type_key, ctx, tables, type_facts = typed
         node: dict[str, Any] = {}
+        multi: list[Any] = []
         self.members(
             ctx,
             tables,
@@ -310,6 +312,8 @@ class _Pass:
             type_scoped,
             depth,
             context_ok,
+            type_facts,
+            multi,
         )
         if "@type" in node and not isinstance(node["@type"], list):
             node["@type"] = [node["@type"]]
@@ -320,8 +324,22 @@ class _Pass:
             count = len(node)
             if count == 0 or (count == 1 and "@id" in node):
                 return None  # free-floating: not in the expanded form, so not checked
-        self.check_node(node)
+        self.check_node(node, multi, type_facts is not None)
         return node
+
+    def type_facts(self, ctx: Any, types: str | tuple[str, ...]) -> tuple[Any, ...] | None:
+        """What the rules make of a node's types written as ``types`` in ``ctx``, once: their
+        IRIs (when every rule on them holds), how many JSON values and characters they are,
+        and whether they are an array; None when keyword() must decide."""
+        items = (types,) if type(types) is str else types
+        if not items or not all(t.isascii() and t[:1] != "@" for t in items):
+            return None
+        iris = [self.e._vocab(ctx, t) for t in items]
+        if not all(_good_iri(iri) for iri in iris) or len(set(iris)) != len(iris):
+            return None
+        is_list = type(types) is not str
+        count = len(items) + is_list
+        return iris, count, sum(map(len, items)), is_list, len(items)
 
     def member_plan(self, tables: Any, ctx: Any, key: Any) -> tuple[Any, ...]:
         """How a member ``key`` of a node in ``ctx`` is read: ``_Engine._plan`` and what the
@@ -376,8 +394,11 @@ class _Pass:
         type_scoped: Any,
         depth: int,
         context_ok: bool,
+        type_facts: tuple[Any, ...] | None,
+        multi: list[Any],
     ) -> None:
-        """``_Engine._expand_object`` with the JSON-level rules of each member."""
+        """``_Engine._expand_object`` with the JSON-level rules of each member (``multi``
+        collects the properties that get more than one value)."""
         e = self.e
         if type_key in element:
             first = element[type_key]
@@ -449,8 +470,34 @@ class _Pass:
                     node[expanded] = [result]
                 else:
                     values.append(result)
+                    multi.append(expanded)
                 continue
             if mode == _KEYWORD:
+                if key == type_key and type_facts is not None:
+                    # The node's types: the rules on them were answered with the type memo.
+                    if "@type" in node or expanded_prop == "@reverse":
+                        raise Unsure("keyword_collision")
+                    iris, count, chars, is_list, n = type_facts
+                    budget[1] -= count
+                    budget[0] -= chars
+                    if is_list:
+                        if n > self.max_per_property:
+                            raise Unsure("too_many_values")
+                        budget[2] += n * (n - 1) // 2
+                        if budget[2] > self.limits.max_node_map_work or child >= self.max_depth:
+                            raise Unsure("too_many_values")
+                    node["@type"] = list(iris)  # the node's own list, not the memo's
+                    continue
+                if expanded == "@id" and kind is str and expanded_prop != "@reverse":
+                    # A node's id (the commonest keyword): as keyword() would do it.
+                    if "@id" in node:
+                        raise Unsure("keyword_collision")
+                    budget[1] -= 1
+                    if not value.isascii():
+                        _canon._check_text(value, "")
+                    budget[0] -= len(value)
+                    node["@id"] = e._id(ctx, value)
+                    continue
                 self.keyword(ctx, expanded_prop, expanded, value, kind, node, type_scoped, child)
                 continue
             _, _, _, has_list, graph_wrap, map_container, is_json, shape = plan
@@ -506,6 +553,8 @@ class _Pass:
                 values.extend(result)
             else:
                 values.append(result)
+            if len(values) > 1:
+                multi.append(expanded)
 
     def keyword(
         self,
@@ -638,9 +687,10 @@ class _Pass:
                 return {"@language": language, "@value": value}
         return {"@value": value}
 
-    def check_node(self, node: dict[str, Any]) -> None:
-        """The expanded-form rules of one complete node object (a property's own IRI was
-        checked with its member plan)."""
+    def check_node(self, node: dict[str, Any], multi: list[Any], types_checked: bool) -> None:
+        """The expanded-form rules of one complete node object: a property's own IRI was
+        checked with its member plan, and only the properties in ``multi`` have more than one
+        value (``types_checked``: the type memo answered the rules on ``@type``)."""
         if "@id" in node:
             subject = node["@id"]
             if not _good_iri(subject):
@@ -653,21 +703,20 @@ class _Pass:
             self.blank_left -= 1
         if self.blank_left < 0:  # this node, or the lists and graphs among its values
             raise Unsure("too_many_blank_nodes")
-        types = node.get("@type")
-        if types is not None:
-            for t in types:
-                if not _good_iri(t):
-                    raise Unsure("undefined_type")
-        for key, values in node.items():
-            if key == "@id" or len(values) == 1:
-                continue
-            n = len(values)
-            if n > self.max_per_property:
-                raise Unsure("too_many_values")
-            if key == "@type":
-                if len(set(values)) != n:
+        if not types_checked:
+            types = node.get("@type")
+            if types is not None:
+                for t in types:
+                    if not _good_iri(t):
+                        raise Unsure("undefined_type")
+                if len(set(types)) != len(types):
                     raise Unsure("duplicate_value")
-                continue
+                if len(types) > self.max_per_property:
+                    raise Unsure("too_many_values")
+        for key in multi:
+            values = node[key]
+            if len(values) > self.max_per_property:
+                raise Unsure("too_many_values")
             seen: set[Any] = set()
             for item in values:
                 if "@value" not in item and "@list" not in item:

@@ -174,7 +174,7 @@ def _case(change: str) -> dict[str, Any]:
         alignment["targetName"] = ["a", "a"]
     elif change == "duplicate literal across spellings":
         alignment["targetName"] = "a"
-        alignment["https://purl.imsglobal.org/spec/vc/ob/vocab.html#targetName"] = "a"
+        alignment["https://schema.org/targetName"] = "a"
     elif change == "same value, other type":
         alignment["targetName"] = ["1", 1]
     elif change == "true and 1":
@@ -196,6 +196,24 @@ def _case(change: str) -> dict[str, Any]:
         achievement["type"] = ["Achievement", "NoSuchType"]
     elif change == "blank node type":
         achievement["type"] = ["Achievement", "_:t"]
+    elif change == "two spellings, two values":
+        alignment["targetName"] = "a"
+        alignment["https://schema.org/targetName"] = "b"
+    elif change == "lone surrogate type":
+        achievement["type"] = ["Achievement", "T\ud800"]
+    elif change == "lone surrogate in a type IRI":
+        doc["type"] = ["VerifiableCredential", "https://example.org/T\ud800"]
+    elif change == "issuer-dependent type":
+        doc["type"] = ["VerifiableCredential", "LocalType"]
+    elif change == "keyword type":
+        achievement["type"] = ["Achievement", "@json"]
+    elif change == "non-ASCII type":
+        achievement["type"] = ["Achievement", "T\u00e4"]
+    elif change == "type twice as IRI":
+        achievement["type"] = [
+            "Achievement",
+            "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Achievement",
+        ]
     elif change == "undefined term":
         achievement["colour"] = "red"
     elif change == "blank node property":
@@ -284,6 +302,13 @@ CHANGES = [
     "id with space",
     "undefined type",
     "blank node type",
+    "two spellings, two values",
+    "lone surrogate type",
+    "lone surrogate in a type IRI",
+    "issuer-dependent type",
+    "keyword type",
+    "non-ASCII type",
+    "type twice as IRI",
     "undefined term",
     "blank node property",
     "boolean as string",
