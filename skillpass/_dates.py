@@ -25,8 +25,22 @@ _XSD_DATETIME = re.compile(
 )
 
 
+# The form nearly every credential writes (whole seconds, UTC): parsed by the C parser, which
+# gives the same datetime for it; anything it refuses takes the full path for the message.
+_PLAIN_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?!24)[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
+
+
 def parse_datetime(value: object, *, name: str = "date", require_timezone: bool = True) -> datetime:
     """Parse an ``xsd:dateTime`` value into an aware ``datetime`` (UTC if no zone is given)."""
+    if isinstance(value, str) and _PLAIN_UTC.match(value):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass  # not a real date (2026-02-30): the message comes from the full path
+    return _parse_full(value, name, require_timezone)
+
+
+def _parse_full(value: object, name: str, require_timezone: bool) -> datetime:
     if not isinstance(value, str):
         raise MalformedValueError(f"{name} must be an xsd:dateTime string", code="invalid_datetime")
     m = _XSD_DATETIME.match(value)
@@ -96,7 +110,6 @@ def format_datetime(value: datetime) -> str:
 
 
 def _stamp(dt: datetime) -> str:
-    # Not strftime: its %Y prints year 999 as "999" on glibc.
-    return (
-        f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}"
-    )
+    # Not strftime: its %Y prints year 999 as "999" on glibc. isoformat always writes four
+    # year digits, and its first 19 characters are the date and the whole seconds.
+    return dt.isoformat()[:19]

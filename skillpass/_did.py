@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 from ._dates import format_datetime, parse_datetime
@@ -198,6 +199,22 @@ def resolve_verification_method(url: str, resolver: DidResolver) -> ResolvedMeth
     the document itself names in its ``controller`` property). A DID document that lists two
     methods with the same id is refused (``invalid_did_document``).
     """
+    if type(resolver) is OfflineResolver and isinstance(url, str) and url.startswith("did:key:"):
+        # The plain offline resolver derives a did:key document from the DID alone (it never
+        # reads its cache of documents for one), so the method is a pure function of the URL.
+        return _did_key_method(url)
+    return _resolve(url, resolver)
+
+
+@lru_cache(maxsize=256)
+def _did_key_method(url: str) -> ResolvedMethod:
+    """A did:key method as the plain offline resolver gives it; remembered for the few issuer
+    keys a verifier sees again and again (decoding and checking the key is most of the work).
+    Failures are not remembered: they raise every time."""
+    return _resolve(url, _OFFLINE)
+
+
+def _resolve(url: str, resolver: DidResolver) -> ResolvedMethod:
     did, fragment = parse_method_url(url)
     doc = resolver.resolve(did)
     if not isinstance(doc, Mapping) or doc.get("id") != did:
@@ -259,6 +276,9 @@ def resolve_verification_method(url: str, resolver: DidResolver) -> ResolvedMeth
         expires=_optional_datetime(found.get("expires"), "expires"),
         revoked=_optional_datetime(found.get("revoked"), "revoked"),
     )
+
+
+_OFFLINE = OfflineResolver()
 
 
 def _lists_value(value: object, wanted: object) -> bool:

@@ -234,6 +234,11 @@ class CheckedPresentation:
 
 
 # --------------------------------------------------------------------------- reading
+#
+# The readers take the raw value of a property of an expanded node (``node.get(iri)``): a list
+# of value, node, list or graph objects in a well-formed expanded form, but anything else is
+# read as "no values". They are plain functions over dicts, with a fast path for the single
+# value most properties have: the view is built on every verification.
 
 
 def _ambiguous(what: str, values: Iterable[object]) -> MalformedValueError:
@@ -244,201 +249,239 @@ def _ambiguous(what: str, values: Iterable[object]) -> MalformedValueError:
     )
 
 
-class _Node:
-    """Read access to one expanded node object."""
-
-    __slots__ = ("_obj",)
-
-    def __init__(self, obj: Mapping[str, Any]) -> None:
-        self._obj = obj
-
-    @property
-    def id(self) -> str | None:
-        value = self._obj.get("@id")
-        return value if isinstance(value, str) else None
-
-    @property
-    def types(self) -> frozenset[str]:
-        # rdf:type written as a property signs the same triples as @type: both are types.
-        value = self._obj.get("@type", [])
-        types = frozenset(t for t in value if isinstance(t, str))
-        return types | frozenset(self.ids(v.RDF_TYPE)) if v.RDF_TYPE in self._obj else types
-
-    def _values(self, iri: str) -> list[Any]:
-        value = self._obj.get(iri)
-        return value if isinstance(value, list) else []
-
-    def nodes(self, iri: str, what: str | None = None) -> tuple[_Node, ...]:
-        """Node objects (embedded or ``{"@id"}`` references). With ``what``, a literal value
-        is refused: a check that reads nodes there must not skip a value it cannot read."""
-        values = self._obj.get(iri)
-        if not isinstance(values, list):
-            return ()
-        found = []
-        for x in values:
-            if isinstance(x, dict) and "@value" not in x and "@list" not in x and "@graph" not in x:
-                found.append(_Node(x))
-            elif what is not None:
-                raise MalformedValueError(
-                    f"{what} is given as a plain value where the checks read an object; it "
-                    "would be signed but never checked",
-                    code="ambiguous_value",
-                )
-        return tuple(found)
-
-    def ids(self, iri: str) -> tuple[str, ...]:
-        values = self._obj.get(iri)
-        if not isinstance(values, list):
-            return ()
-        return tuple(
-            [
-                x["@id"]
-                for x in values
-                if isinstance(x, dict)
-                and isinstance(x.get("@id"), str)
-                and "@value" not in x
-                and "@list" not in x
-                and "@graph" not in x
-            ]
-        )
-
-    def texts(self, iri: str) -> tuple[Text, ...]:
-        values = self._obj.get(iri)
-        if not isinstance(values, list):
-            return ()
-        out: list[Text] = []
-        for x in values:
-            if isinstance(x, dict) and isinstance(value := x.get("@value"), str):
-                language = x.get("@language")
-                out.append(Text(value, language if isinstance(language, str) else None))
-        return tuple(out)
-
-    def literals(self, iri: str) -> tuple[Any, ...]:
-        values = self._obj.get(iri)
-        if not isinstance(values, list):
-            return ()
-        return tuple([x["@value"] for x in values if isinstance(x, dict) and "@value" in x])
-
-    def one_literal(self, iri: str, what: str) -> Any:
-        values = self.literals(iri)
-        if len(values) > 1 and len(set(map(repr, values))) > 1:
-            raise _ambiguous(what, values)
-        return values[0] if values else None
-
-    def one_string(self, iri: str, what: str) -> str | None:
-        value = self.one_literal(iri, what)
-        return value if isinstance(value, str) else None
-
-    def one_label(self, iri: str, what: str) -> str | None:
-        """A string, or a number read as its decimal label (``targetCode: 2``)."""
-        value = self.one_literal(iri, what)
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            return None
-        return str(value)
-
-    def one_iri(self, iri: str, what: str) -> str | None:
-        """An IRI given either as a node reference or as an ``xsd:anyURI``/plain literal."""
-        if not self._values(iri):
-            return None
-        values = list(self.ids(iri)) + [x for x in self.literals(iri) if isinstance(x, str)]
-        if len(set(values)) > 1:
-            raise _ambiguous(what, values)
-        return values[0] if values else None
-
-
 def _is_node(obj: Mapping[str, Any]) -> bool:
     return "@value" not in obj and "@list" not in obj and "@graph" not in obj
 
 
-def _dates(node: _Node, iri: str, name: str) -> tuple[datetime, ...]:
+def _id(node: Mapping[str, Any]) -> str | None:
+    value = node.get("@id")
+    return value if isinstance(value, str) else None
+
+
+def _types(node: Mapping[str, Any]) -> frozenset[str]:
+    # rdf:type written as a property signs the same triples as @type: both are types.
+    types = frozenset([t for t in node.get("@type", []) if isinstance(t, str)])
+    return types | frozenset(_ids(node.get(v.RDF_TYPE))) if v.RDF_TYPE in node else types
+
+
+def _nodes(values: Any, what: str | None = None) -> list[Mapping[str, Any]]:
+    """Node objects (embedded or ``{"@id"}`` references). With ``what``, a literal value is
+    refused: a check that reads nodes there must not skip a value it cannot read."""
+    if not isinstance(values, list):
+        return []
+    found: list[Mapping[str, Any]] = []
+    for x in values:
+        if isinstance(x, dict) and "@value" not in x and "@list" not in x and "@graph" not in x:
+            found.append(x)
+        elif what is not None:
+            raise MalformedValueError(
+                f"{what} is given as a plain value where the checks read an object; it "
+                "would be signed but never checked",
+                code="ambiguous_value",
+            )
+    return found
+
+
+def _ids(values: Any) -> list[str]:
+    """The ``@id`` of every node object (not of a value, list or graph object)."""
+    if not isinstance(values, list):
+        return []
+    return [
+        x["@id"]
+        for x in values
+        if isinstance(x, dict)
+        and isinstance(x.get("@id"), str)
+        and "@value" not in x
+        and "@list" not in x
+        and "@graph" not in x
+    ]
+
+
+def _texts(values: Any) -> tuple[Text, ...]:
+    """Every string value, with its language tag."""
+    if not isinstance(values, list):
+        return ()
+    if len(values) == 1:
+        x = values[0]
+        if isinstance(x, dict) and isinstance(value := x.get("@value"), str):
+            language = x.get("@language")
+            return (Text(value, language if isinstance(language, str) else None),)
+        return ()
+    out = []
+    for x in values:
+        if isinstance(x, dict):
+            value = x.get("@value")
+            if isinstance(value, str):
+                language = x.get("@language")
+                out.append(Text(value, language if isinstance(language, str) else None))
+    return tuple(out)
+
+
+def _literals(values: Any) -> list[Any]:
+    """The ``@value`` of every value object."""
+    if not isinstance(values, list):
+        return []
+    return [x["@value"] for x in values if isinstance(x, dict) and "@value" in x]
+
+
+def _one_literal(values: Any, what: str) -> Any:
+    """The one literal value (None if there is none); different values are ambiguous."""
+    if not isinstance(values, list) or not values:
+        return None
+    if len(values) == 1:
+        x = values[0]
+        return x.get("@value") if isinstance(x, dict) else None
+    literals = _literals(values)
+    # repr: True, 1 and 1.0 are equal in Python but different signed values.
+    if len(literals) > 1 and len(set(map(repr, literals))) > 1:
+        raise _ambiguous(what, literals)
+    return literals[0] if literals else None
+
+
+def _one_string(values: Any, what: str) -> str | None:
+    if isinstance(values, list) and len(values) == 1:
+        x = values[0]
+        value = x.get("@value") if isinstance(x, dict) else None
+    else:
+        value = _one_literal(values, what)
+    return value if isinstance(value, str) else None
+
+
+def _one_label(values: Any, what: str) -> str | None:
+    """A string, or a number read as its decimal label (``targetCode: 2``)."""
+    value = _one_literal(values, what)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    return str(value)
+
+
+def _one_iri(values: Any, what: str) -> str | None:
+    """An IRI given either as a node reference or as an ``xsd:anyURI``/plain literal."""
+    if not isinstance(values, list) or not values:
+        return None
+    if len(values) == 1:
+        x = values[0]
+        if not isinstance(x, dict):
+            return None
+        if "@value" in x:
+            value = x["@value"]
+        elif "@list" in x or "@graph" in x:
+            return None
+        else:
+            value = x.get("@id")
+        return value if isinstance(value, str) else None
+    found = _ids(values) + [x for x in _literals(values) if isinstance(x, str)]
+    if len(set(found)) > 1:
+        raise _ambiguous(what, found)
+    return found[0] if found else None
+
+
+def _dates(values: Any, name: str) -> tuple[datetime, ...]:
     # Every value must be a valid date: a second, unparseable value is not ignored, and
     # neither is a node given where a date belongs.
-    raw = node._values(iri)
-    if not raw:
+    if not isinstance(values, list) or not values:
         return ()
-    literals = node.literals(iri)
-    if len(literals) != len(raw):
+    literals = _literals(values)
+    if len(literals) != len(values):
         raise MalformedValueError(f"{name} must be a date, not an object", code="invalid_datetime")
-    return tuple(parse_datetime(x, name=name) for x in literals)
+    return tuple([parse_datetime(x, name=name) for x in literals])
 
 
-def _one_date(node: _Node, iri: str, name: str) -> datetime | None:
-    values = _dates(node, iri, name)
-    if len(set(values)) > 1:
-        raise _ambiguous(name, values)
-    return values[0] if values else None
+def _one_date(values: Any, name: str) -> datetime | None:
+    dates = _dates(values, name)
+    if len(dates) > 1 and len(set(dates)) > 1:
+        raise _ambiguous(name, dates)
+    return dates[0] if dates else None
 
 
-def _top(expanded: list[Any], what: str) -> _Node:
+def _top(expanded: list[Any], what: str) -> Mapping[str, Any]:
     nodes = [x for x in expanded if isinstance(x, dict)]
     if len(nodes) != 1 or not _is_node(nodes[0]):
         raise MalformedValueError(
             f"the signed data must describe one {what}, not {len(nodes)} top-level nodes",
             code="ambiguous_value",
         )
-    return _Node(nodes[0])
+    return nodes[0]
 
 
-def _alignment(node: _Node) -> AlignmentView:
+def _alignment(node: Mapping[str, Any]) -> AlignmentView:
+    get = node.get
     return AlignmentView(
-        target_type=node.one_string(v.TARGET_TYPE, "an alignment's targetType"),
-        framework=node.one_label(v.TARGET_FRAMEWORK, "an alignment's targetFramework"),
-        code=node.one_label(v.TARGET_CODE, "an alignment's targetCode"),
-        name=node.texts(v.TARGET_NAME),
-        url=node.one_iri(v.TARGET_URL, "an alignment's targetUrl"),
+        _one_string(get(v.TARGET_TYPE), "an alignment's targetType"),
+        _one_label(get(v.TARGET_FRAMEWORK), "an alignment's targetFramework"),
+        _one_label(get(v.TARGET_CODE), "an alignment's targetCode"),
+        _texts(get(v.TARGET_NAME)),
+        _one_iri(get(v.TARGET_URL), "an alignment's targetUrl"),
     )
 
 
-def _achievement(node: _Node) -> AchievementView:
+def _achievement(node: Mapping[str, Any]) -> AchievementView:
+    get = node.get
     return AchievementView(
-        id=node.id,
-        name=node.texts(v.NAME),
-        achievement_type=node.one_string(v.ACHIEVEMENT_TYPE, "achievementType"),
-        description=node.texts(v.DESCRIPTION),
-        field_of_study=node.texts(v.FIELD_OF_STUDY),
-        alignments=tuple(_alignment(a) for a in node.nodes(v.ALIGNMENT, "an alignment")),
+        _id(node),
+        _texts(get(v.NAME)),
+        _one_string(get(v.ACHIEVEMENT_TYPE), "achievementType"),
+        _texts(get(v.DESCRIPTION)),
+        _texts(get(v.FIELD_OF_STUDY)),
+        tuple([_alignment(a) for a in _nodes(get(v.ALIGNMENT), "an alignment")]),
     )
 
 
-def _identity(node: _Node) -> IdentityView:
-    hashed = node.one_literal(v.HASHED, "an identifier's hashed flag")
+def _identity(node: Mapping[str, Any]) -> IdentityView:
+    get = node.get
+    hashed = _one_literal(get(v.HASHED), "an identifier's hashed flag")
     return IdentityView(
-        identity_type=node.one_string(v.IDENTITY_TYPE, "an identifier's identityType"),
-        identity_hash=node.one_string(v.IDENTITY_HASH, "an identifier's identityHash"),
-        hashed=hashed if isinstance(hashed, bool) else None,
-        salt=node.one_string(v.SALT, "an identifier's salt"),
+        _one_string(get(v.IDENTITY_TYPE), "an identifier's identityType"),
+        _one_string(get(v.IDENTITY_HASH), "an identifier's identityHash"),
+        hashed if isinstance(hashed, bool) else None,
+        _one_string(get(v.SALT), "an identifier's salt"),
     )
 
 
-def _subject(node: _Node) -> SubjectView:
-    completed = _one_date(node, v.ACTIVITY_END_DATE, "activityEndDate")
+def _subject(node: Mapping[str, Any]) -> SubjectView:
+    get = node.get
+    completed = _one_date(get(v.ACTIVITY_END_DATE), "activityEndDate")
     return SubjectView(
-        id=node.id,
-        name=node.texts(v.NAME),
-        identifiers=tuple(_identity(i) for i in node.nodes(v.IDENTIFIER, "an identifier")),
-        achievements=tuple(_achievement(a) for a in node.nodes(v.ACHIEVEMENT, "achievement")),
-        completed=completed,
+        _id(node),
+        _texts(get(v.NAME)),
+        tuple([_identity(i) for i in _nodes(get(v.IDENTIFIER), "an identifier")]),
+        tuple([_achievement(a) for a in _nodes(get(v.ACHIEVEMENT), "achievement")]),
+        completed,
     )
 
 
-def _status(node: _Node) -> StatusEntry:
-    size = node.one_literal(v.STATUS_SIZE, "statusSize")
-    index = node.one_literal(v.STATUS_LIST_INDEX, "statusListIndex")
+def _status_messages(values: Any) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for m in _nodes(values, "statusMessage"):
+        # A message without a string status is skipped before its text is read.
+        status = _one_string(m.get(v.STATUS_MESSAGE_STATUS), "a status")
+        if isinstance(status, str):
+            text = _one_string(m.get(v.STATUS_MESSAGE_TEXT), "a message")
+            if isinstance(text, str):
+                pairs.append((str(status), str(text)))
+    return tuple(sorted(pairs))
+
+
+def _status(node: Mapping[str, Any]) -> StatusEntry:
+    get = node.get
+    size = _one_literal(get(v.STATUS_SIZE), "statusSize")
+    index = _one_literal(get(v.STATUS_LIST_INDEX), "statusListIndex")
     return StatusEntry(
-        id=node.id,
-        types=node.types,
-        purpose=node.one_string(v.STATUS_PURPOSE, "statusPurpose"),
-        index=str(index) if isinstance(index, (str, int)) and not isinstance(index, bool) else None,
-        list_credential=node.one_iri(v.STATUS_LIST_CREDENTIAL, "statusListCredential"),
-        size=size if isinstance(size, int) and not isinstance(size, bool) else None,
-        messages=tuple(
-            sorted(
-                (str(status), str(text))
-                for m in node.nodes(v.STATUS_MESSAGE, "statusMessage")
-                if isinstance(status := m.one_string(v.STATUS_MESSAGE_STATUS, "a status"), str)
-                and isinstance(text := m.one_string(v.STATUS_MESSAGE_TEXT, "a message"), str)
-            )
-        ),
+        _id(node),
+        _types(node),
+        _one_string(get(v.STATUS_PURPOSE), "statusPurpose"),
+        str(index) if isinstance(index, (str, int)) and not isinstance(index, bool) else None,
+        _one_iri(get(v.STATUS_LIST_CREDENTIAL), "statusListCredential"),
+        size if isinstance(size, int) and not isinstance(size, bool) else None,
+        _status_messages(get(v.STATUS_MESSAGE)),
+    )
+
+
+def _related(node: Mapping[str, Any]) -> RelatedResource:
+    return RelatedResource(
+        _id(node),
+        tuple([x for x in _literals(node.get(v.DIGEST_SRI)) if isinstance(x, str)]),
+        tuple([x for x in _literals(node.get(v.DIGEST_MULTIBASE)) if isinstance(x, str)]),
     )
 
 
@@ -449,65 +492,65 @@ def credential_view(expanded: list[Any], *, vcdm1: bool) -> CredentialView:
     ``missing_subject``, ``invalid_datetime``, ``ambiguous_type``.
     """
     top = _top(expanded, "credential")
-    _check_kind(top.types, v.VERIFIABLE_CREDENTIAL)
+    get = top.get
+    types = _types(top)
+    _check_kind(types, v.VERIFIABLE_CREDENTIAL)
     # An issuer written as a plain string under the property's IRI is a literal, not a node:
     # it is still a second signed issuer statement, so it counts.
-    issuers = list(top.ids(v.ISSUER)) + [x for x in top.literals(v.ISSUER) if isinstance(x, str)]
+    issuer_values = get(v.ISSUER)
+    issuers = _ids(issuer_values) + [x for x in _literals(issuer_values) if isinstance(x, str)]
     if not issuers:
         raise MalformedValueError("the credential has no issuer id", code="missing_issuer")
-    if len(set(issuers)) > 1:
+    if len(issuers) > 1 and len(set(issuers)) > 1:
         raise _ambiguous("the issuer", issuers)
-    subjects = top.nodes(v.CREDENTIAL_SUBJECT, "credentialSubject")
+    subjects = _nodes(get(v.CREDENTIAL_SUBJECT), "credentialSubject")
     if not subjects:
         raise MalformedValueError("the credential has no credentialSubject", code="missing_subject")
-    issuer_nodes = top.nodes(v.ISSUER)
-    starts = _dates(top, v.VALID_FROM, "validFrom") + _dates(top, v.ISSUANCE_DATE, "issuanceDate")
-    ends = _dates(top, v.VALID_UNTIL, "validUntil") + _dates(
-        top, v.EXPIRATION_DATE, "expirationDate"
+    starts = _dates(get(v.VALID_FROM), "validFrom") + _dates(get(v.ISSUANCE_DATE), "issuanceDate")
+    ends = _dates(get(v.VALID_UNTIL), "validUntil") + _dates(
+        get(v.EXPIRATION_DATE), "expirationDate"
     )
-    if vcdm1 and not top.literals(v.ISSUANCE_DATE):
+    if vcdm1 and not _literals(get(v.ISSUANCE_DATE)):
         raise MalformedValueError(
             "a VCDM 1.1 credential needs issuanceDate", code="missing_issuance_date"
         )
+    awarded = _one_date(get(v.AWARDED_DATE), "awardedDate")
+    subject_views = tuple([_subject(s) for s in subjects])
+    statuses = tuple([_status(s) for s in _nodes(get(v.CREDENTIAL_STATUS), "credentialStatus")])
+    related = tuple([_related(r) for r in _nodes(get(v.RELATED_RESOURCE), "relatedResource")])
     return CredentialView(
-        id=top.id,
-        types=top.types,
-        issuer=issuers[0],
-        issuer_name=tuple(t for n in issuer_nodes for t in n.texts(v.NAME)),
-        name=top.texts(v.NAME),
-        valid_from=starts,
-        valid_until=ends,
-        awarded=_one_date(top, v.AWARDED_DATE, "awardedDate"),
-        subjects=tuple(_subject(s) for s in subjects),
-        statuses=tuple(_status(s) for s in top.nodes(v.CREDENTIAL_STATUS, "credentialStatus")),
-        vcdm1=vcdm1,
-        related_resources=tuple(
-            RelatedResource(
-                id=r.id,
-                digest_sri=tuple(x for x in r.literals(v.DIGEST_SRI) if isinstance(x, str)),
-                digest_multibase=tuple(
-                    x for x in r.literals(v.DIGEST_MULTIBASE) if isinstance(x, str)
-                ),
-            )
-            for r in top.nodes(v.RELATED_RESOURCE, "relatedResource")
-        ),
+        _id(top),
+        types,
+        issuers[0],
+        tuple([t for n in _nodes(issuer_values) for t in _texts(n.get(v.NAME))]),
+        _texts(get(v.NAME)),
+        starts,
+        ends,
+        awarded,
+        subject_views,
+        statuses,
+        vcdm1,
+        related,
     )
 
 
 def presentation_view(expanded: list[Any]) -> PresentationView:
     """The view of an expanded, checked presentation (without its proofs)."""
     top = _top(expanded, "presentation")
-    _check_kind(top.types, v.VERIFIABLE_PRESENTATION)
-    holders = list(top.ids(v.HOLDER)) + [x for x in top.literals(v.HOLDER) if isinstance(x, str)]
+    types = _types(top)
+    _check_kind(types, v.VERIFIABLE_PRESENTATION)
+    values = top.get(v.HOLDER)
+    holders = _ids(values) + [x for x in _literals(values) if isinstance(x, str)]
     if len(set(holders)) > 1:
         raise _ambiguous("the holder", holders)
+    credentials = top.get(v.VERIFIABLE_CREDENTIAL_PROP)
     return PresentationView(
-        id=top.id,
-        types=top.types,
-        holder=holders[0] if holders else None,
+        _id(top),
+        types,
+        holders[0] if holders else None,
         # Every value counts (a credential is a graph; anything else there is a value the
         # signature covers and no check would read).
-        credential_count=len(top._values(v.VERIFIABLE_CREDENTIAL_PROP)),
+        len(credentials) if isinstance(credentials, list) else 0,
     )
 
 
