@@ -201,7 +201,10 @@ _Plan = tuple[Any, bool, Any, bool, bool, bool, bool, Any]
 class _Tables:
     """What the engine has worked out about one active context (kept alive here)."""
 
-    __slots__ = ("aliases", "ctx", "ids", "members", "plans", "props", "shapes", "typed", "vocab")
+    __slots__ = (
+        *("aliases", "ctx", "ids", "layouts", "members", "plans", "props", "shapes", "typed"),
+        "vocab",
+    )
 
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
@@ -215,6 +218,8 @@ class _Tables:
         self.members: dict[str, tuple[Any, ...]] = {}
         # skillpass._fused: (type key, types) -> the context a node with those types is read in.
         self.typed: dict[tuple[str, Any], tuple[Any, ...]] = {}
+        # skillpass._fused: a node's sorted keys -> its members' plans, in that order.
+        self.layouts: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
 class _Engine:

@@ -263,7 +263,6 @@ class _Pass:
                 raise Unsure("keyword_not_allowed")
             if depth:
                 _canon._check_contexts(local, self.allow)
-            self.budget[0] -= 8  # len("@context")
             self.subtree(local, depth + 1, False, True)
             ctx = e._document_context(ctx, local)
         type_scoped = ctx
@@ -341,6 +340,33 @@ class _Pass:
         count = len(items) + is_list
         return iris, count, sum(map(len, items)), is_list, len(items)
 
+    def layout(self, tables: Any, ctx: Any, keys: list[str], skip: bool) -> tuple[Any, ...]:
+        """A node's members in ``ctx``, for its sorted ``keys``, worked out once: each key
+        with its member plan (``@context`` and a skipped ``proof`` aside), the characters the
+        keys count, whether all are ASCII, and whether a proof is skipped."""
+        entries = []
+        chars = 0
+        has_proof = False
+        ascii_keys = True
+        for key in keys:
+            if key == "@context":
+                chars += 8
+                continue
+            if skip and key == "proof":
+                has_proof = True
+                chars += 5
+                continue
+            member = tables.members.get(key)
+            if member is None:
+                member = self.member_plan(tables, ctx, key)
+            chars += len(key)
+            ascii_keys = ascii_keys and key.isascii()
+            entries.append((key, member))
+        layout = (tuple(entries), chars, ascii_keys, has_proof)
+        self.e._entries += 1
+        tables.layouts[(skip, *keys)] = layout
+        return layout
+
     def member_plan(self, tables: Any, ctx: Any, key: Any) -> tuple[Any, ...]:
         """How a member ``key`` of a node in ``ctx`` is read: ``_Engine._plan`` and what the
         rules decide from the key alone (kept per context, as the plans are)."""
@@ -348,9 +374,8 @@ class _Pass:
             raise Unsure("invalid_key")
         if key[:1] == "@":
             raise Unsure("keyword_not_allowed")  # only @context, which members() skips
-        key_ascii = key.isascii()
-        if not key_ascii:
-            _canon._check_text(key, "")
+        if not key.isascii():
+            _canon._check_text(key, "")  # a lone surrogate: refused (and no plan kept)
         e = self.e
         plan = tables.plans.get(key)
         if plan is None:
@@ -377,7 +402,7 @@ class _Pass:
         if not is_keyword and not _good_iri(expanded):
             raise Unsure("invalid_iri")
         info = None if is_keyword else e._prop(term_ctx, key)
-        member = (expanded, mode, term_ctx, datatype, rule, key_ascii, plan, info)
+        member = (expanded, mode, term_ctx, datatype, rule, plan, info)
         e._entries += 1
         tables.members[key] = member
         return member
@@ -406,28 +431,24 @@ class _Pass:
                 first = first[0]
             if isinstance(first, str) and e._vocab(ctx, first) == "@json":
                 raise Unsure("json_type_node")
-        plans = tables.members
         budget = self.budget
         child = depth + 1
         if child > self.max_depth:
             raise Unsure("document_too_deep")  # every member is a value at that depth
         skip = not depth and self.skip_proof
-        for key in keys:
-            if key == "@context":
-                continue
+        layout = tables.layouts.get((skip, *keys))
+        if layout is None:
+            layout = self.layout(tables, ctx, keys, skip)
+        entries, key_chars, ascii_keys, has_proof = layout
+        budget[0] -= key_chars
+        if not ascii_keys:
+            self.plain[0] = False  # RFC 8785 sorts keys by UTF-16 units, Python by code points
+        if has_proof:
+            # Not part of the unsecured document: the JSON-level rules only.
+            self.subtree(element["proof"], child, self.proof_context_ok, False)
+        for key, member in entries:
             value = element[key]
-            if skip and key == "proof":
-                # Not part of the unsecured document: the JSON-level rules only.
-                budget[0] -= 5
-                self.subtree(value, child, self.proof_context_ok, False)
-                continue
-            member = plans.get(key)
-            if member is None:
-                member = self.member_plan(tables, ctx, key)
-            expanded, mode, term_ctx, datatype, rule, key_ascii, plan, info = member
-            budget[0] -= len(key)
-            if not key_ascii:
-                self.plain[0] = False  # RFC 8785 sorts keys by UTF-16 units, Python by code points
+            expanded, mode, term_ctx, datatype, rule, plan, info = member
             kind = type(value)
             result: Any
             if mode <= _SCALAR and kind is not dict and kind is not list:

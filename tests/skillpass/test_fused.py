@@ -344,21 +344,26 @@ def test_each_rule_the_pass_restates(change: str) -> None:
     agree(_case(change), False)
 
 
+@pytest.mark.parametrize("signed", [False, True], ids=["unsigned", "signed"])
 @pytest.mark.parametrize(
-    "field", ["max_bytes", "max_depth", "max_values", "max_blank_nodes", "max_values_per_property"]
+    "field",
+    ["max_bytes", "max_depth", "max_values", "max_blank_nodes", "max_values_per_property"],
 )
-def test_each_budget_at_its_edge(field: str) -> None:
-    """The reference credential under each limit set to every value around what it needs:
-    the pass accepts exactly where the rules in turn do."""
-    doc = _base()
-    accepted = []
-    for bound in range(1, 4000) if field == "max_bytes" else range(1, 200):
-        if field == "max_bytes" and bound % 7:
-            continue
-        bounds = Limits(**{field: bound})
-        (_, got), _ = agree(doc, False, bounds)
-        accepted.append(got[0] == "accepted")
-    # The pass accepts from some bound on, as the rules do (agree() checked each answer).
-    assert any(accepted) and not accepted[0]
-    first = accepted.index(True)
-    assert all(accepted[first:])
+def test_each_budget_at_its_edge(field: str, signed: bool) -> None:
+    """The reference credential (and its signed copy, whose proof counts too) under each limit
+    set to every value around what it needs: the pass accepts exactly where the rules in turn
+    do (agree() compares each answer), and from the same bound on."""
+    doc = SIGNED["ob3-vcdm2-signed"][0] if signed else _base()
+
+    def accepted(bound: int) -> bool:
+        outcomes = agree(doc, False, Limits(**{field: bound}))
+        return outcomes[signed][1][0] == "accepted"
+
+    coarse = 50 if field == "max_bytes" else 1
+    bounds = list(range(1, 6000 if field == "max_bytes" else 200, coarse))
+    first = next(b for b in bounds if accepted(b))
+    assert first > 1
+    # Every bound around the edge, one by one.
+    edge = [b for b in range(max(1, first - coarse - 3), first + 3) if accepted(b)]
+    assert edge and all(accepted(b) for b in range(edge[0], first + 3))
+    assert not accepted(edge[0] - 1)
