@@ -215,6 +215,7 @@ def _sign(
         json_checked=True,  # cache.check_document(doc) ran above
         cache=cache,  # the view's expansion is the document's: not expanded twice
     )
+    plain = cache.jcs_plain
     signed: dict[str, Any] = _json_copy(doc, plain)
     # The proof's @context (JCS suites) is the caller's list: copied, as the rest is.
     proof = _json_copy(proof, plain)
