@@ -241,12 +241,12 @@ class _Pass:
         if "@value" in element:
             raise Unsure("value_object")  # the expansion leaves these to pyld
         expanded_prop, property_scoped, _ = info
-        keys = sorted(element)
+        shape = tuple(element)  # the node's keys: what its layout is kept under
         if not type_scoped and ctx.get("previousContext"):
             type_scoped = ctx
         must_revert = True
         if type_scoped and len(element) <= 2 and "@context" not in element:
-            for key in keys:
+            for key in sorted(element):
                 expanded_key = e._vocab(type_scoped, key)
                 if expanded_key == "@value":
                     raise Unsure("value_object")
@@ -267,8 +267,14 @@ class _Pass:
             ctx = e._document_context(ctx, local)
         type_scoped = ctx
         tables = e._t(ctx)
-        type_aliases = tables.aliases or e._type_aliases(tables)
-        type_keys = [key for key in keys if key in type_aliases]
+        sorting = tables.sorted.get(shape)
+        if sorting is None:
+            keys = sorted(element)
+            type_aliases = tables.aliases or e._type_aliases(tables)
+            sorting = (keys, [key for key in keys if key in type_aliases])
+            e._entries += 1
+            tables.sorted[shape] = sorting
+        keys, type_keys = sorting
         typed: Any = None
         if len(type_keys) == 1:
             # The context the node's types give it, worked out once per context and types.
@@ -292,12 +298,20 @@ class _Pass:
                     scoped = e._term(type_scoped, type_, "@context")
                     if scoped is not None and scoped is not False:
                         ctx = e._scoped(ctx, scoped, propagate=False)
-            typed = (type_key, ctx, e._t(ctx), None)
+            first = element[type_key] if type_key is not None else None
+            if first and isinstance(first, list):
+                first = first[0]
+            # _Engine._expand_object: a node whose (first) type is @json is left to pyld.
+            json_node = isinstance(first, str) and e._vocab(ctx, first) == "@json"
+            typed = (type_key, ctx, e._t(ctx), None, json_node)
             if memo_key is not None:
-                typed = (type_key, ctx, typed[2], self.type_facts(type_scoped, memo_key[1]))
+                facts = self.type_facts(type_scoped, memo_key[1])
+                typed = (type_key, ctx, typed[2], facts, json_node)
                 e._entries += 1
                 tables.typed[memo_key] = typed
-        type_key, ctx, tables, type_facts = typed
+        type_key, ctx, tables, type_facts, json_node = typed
+        if json_node:
+            raise Unsure("json_type_node")
         node: dict[str, Any] = {}
         multi: list[Any] = []
         self.members(
@@ -313,6 +327,7 @@ class _Pass:
             context_ok,
             type_facts,
             multi,
+            shape,
         )
         if "@type" in node and not isinstance(node["@type"], list):
             node["@type"] = [node["@type"]]
@@ -340,7 +355,9 @@ class _Pass:
         count = len(items) + is_list
         return iris, count, sum(map(len, items)), is_list, len(items)
 
-    def layout(self, tables: Any, ctx: Any, keys: list[str], skip: bool) -> tuple[Any, ...]:
+    def layout(
+        self, tables: Any, ctx: Any, keys: list[str], skip: bool, layout_key: Any
+    ) -> tuple[Any, ...]:
         """A node's members in ``ctx``, for its sorted ``keys``, worked out once: each key
         with its member plan (``@context`` and a skipped ``proof`` aside), the characters the
         keys count, whether all are ASCII, and whether a proof is skipped."""
@@ -364,7 +381,7 @@ class _Pass:
             entries.append((key, member))
         layout = (tuple(entries), chars, ascii_keys, has_proof)
         self.e._entries += 1
-        tables.layouts[(skip, *keys)] = layout
+        tables.layouts[layout_key] = layout
         return layout
 
     def member_plan(self, tables: Any, ctx: Any, key: Any) -> tuple[Any, ...]:
@@ -421,24 +438,20 @@ class _Pass:
         context_ok: bool,
         type_facts: tuple[Any, ...] | None,
         multi: list[Any],
+        shape: tuple[Any, ...],
     ) -> None:
         """``_Engine._expand_object`` with the JSON-level rules of each member (``multi``
         collects the properties that get more than one value)."""
         e = self.e
-        if type_key in element:
-            first = element[type_key]
-            if first and isinstance(first, list):
-                first = first[0]
-            if isinstance(first, str) and e._vocab(ctx, first) == "@json":
-                raise Unsure("json_type_node")
         budget = self.budget
         child = depth + 1
         if child > self.max_depth:
             raise Unsure("document_too_deep")  # every member is a value at that depth
         skip = not depth and self.skip_proof
-        layout = tables.layouts.get((skip, *keys))
+        layout_key = (None, shape) if skip else shape
+        layout = tables.layouts.get(layout_key)
         if layout is None:
-            layout = self.layout(tables, ctx, keys, skip)
+            layout = self.layout(tables, ctx, keys, skip, layout_key)
         entries, key_chars, ascii_keys, has_proof = layout
         budget[0] -= key_chars
         if not ascii_keys:

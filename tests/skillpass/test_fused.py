@@ -205,6 +205,8 @@ def _case(change: str) -> dict[str, Any]:
         doc["type"] = ["VerifiableCredential", "https://example.org/T\ud800"]
     elif change == "issuer-dependent type":
         doc["type"] = ["VerifiableCredential", "LocalType"]
+    elif change == "json type first":
+        achievement["type"] = ["@json", "Achievement"]
     elif change == "keyword type":
         achievement["type"] = ["Achievement", "@json"]
     elif change == "non-ASCII type":
@@ -306,6 +308,7 @@ CHANGES = [
     "lone surrogate type",
     "lone surrogate in a type IRI",
     "issuer-dependent type",
+    "json type first",
     "keyword type",
     "non-ASCII type",
     "type twice as IRI",
