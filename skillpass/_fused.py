@@ -210,7 +210,19 @@ class _Pass:
         self.budget[1] -= 1
         initial = self.e.initial
         node = self.node(initial, None, doc, False, None, 0, True, self.e._prop(initial, None))
-        _canon._check_scoped_work(doc)
+        # check_json's bound on inline scoped contexts. The expansion took only context URLs,
+        # so only the proofs it did not expand can hold an inline context.
+        proofs = doc.get("proof") if self.skip_proof else None
+        if proofs is not None and not all(
+            type(p) is dict
+            and (
+                type(local := p.get("@context")) is str
+                or local is None
+                or (type(local) is list and all(type(url) is str for url in local))
+            )
+            for p in (proofs if type(proofs) is list else [proofs])
+        ):
+            _canon._check_scoped_work(doc)
         if node is None:
             return []
         if "@graph" in node and len(node) == 1:

@@ -264,6 +264,13 @@ def _case(change: str) -> dict[str, Any]:
     elif change == "proof with inline context":
         doc["proof"] = copy.deepcopy(SIGNED["ob3-vcdm2-signed"][0]["proof"])
         doc["proof"]["@context"] = [{"x": "urn:x"}]
+    elif change == "proof with costly scoped context":
+        doc["proof"] = copy.deepcopy(SIGNED["ob3-vcdm2-signed"][0]["proof"])
+        scoped = {f"a{i}": f"urn:a:{i}" for i in range(8000)}
+        doc["proof"]["@context"] = [
+            "https://www.w3.org/ns/credentials/v2",
+            {"t": {"@id": "urn:t", "@context": scoped}},
+        ]
     elif change == "proof with null":
         doc["proof"] = copy.deepcopy(SIGNED["ob3-vcdm2-signed"][0]["proof"])
         doc["proof"]["created"] = None
@@ -333,6 +340,7 @@ CHANGES = [
     "i18n datatype",
     "inline context",
     "proof with inline context",
+    "proof with costly scoped context",
     "proof with null",
     "proof with keyword",
     "json value with keyword",
