@@ -26,7 +26,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import fields
 from json.encoder import encode_basestring_ascii
 from typing import Any
@@ -49,6 +49,7 @@ __all__ = [
     "canonicalize_rdfc",
     "check_and_expand",
     "check_deadline",
+    "check_document",
     "check_json",
     "check_node_map_work",
     "is_absolute_iri",
@@ -185,6 +186,20 @@ def _walk_fast(doc: Any, allow_test_contexts: bool, limits: Limits, proof_contex
     Returns whether the document is JCS-plain (see :func:`check_json`)."""
     budget = [limits.max_bytes, limits.max_values, 0]
     plain = [True]
+    _fast_walker(allow_test_contexts, limits, proof_context_ok, budget, plain)(doc, 0, True, False)
+    return plain[0]
+
+
+def _fast_walker(
+    allow_test_contexts: bool,
+    limits: Limits,
+    proof_context_ok: bool,
+    budget: list[int],
+    plain: list[bool],
+) -> Callable[[Any, int, bool, bool], None]:
+    """The fast walk, ``walk(value, depth, context_ok, in_context)``, spending ``budget``
+    (characters, values, node-map work) and clearing ``plain`` (shared with ``_fused``, which
+    walks the parts of a document it does not expand with it)."""
     max_depth = limits.max_depth
     max_per_property = limits.max_values_per_property
 
@@ -265,8 +280,7 @@ def _walk_fast(doc: Any, allow_test_contexts: bool, limits: Limits, proof_contex
         else:
             raise _UnusualValueError  # a subclass of a JSON type, or no JSON: the full walk
 
-    walk(doc, 0, True, False)
-    return plain[0]
+    return walk
 
 
 class _UnusualValueError(Exception):
@@ -474,6 +488,8 @@ def _check_contexts(context: Any, allow_test_contexts: bool) -> None:
     if context is None or not urls:
         raise _fail("missing_context", "the document has no @context", "/@context")
     for i, url in enumerate(urls):
+        if type(url) is str and _is_allowed_context(url, allow_test_contexts=allow_test_contexts):
+            continue  # the common case, without making a JSON pointer
         path = f"/@context/{i}"
         if isinstance(url, dict) and i > 0:
             # VCDM 2.0 §4.3: objects may follow the base context.
@@ -636,11 +652,51 @@ def check_and_expand(
     """
     check_deadline(deadline)
     if not json_checked:
+        if _ENGINE == "fast":
+            from . import _fused
+
+            try:
+                expanded, _ = _fused.run(
+                    doc, allow_test_contexts=allow_test_contexts, limits=limits, skip_proof=False
+                )
+            except _fused.Unsure:
+                pass  # the rules one after another decide, and say why
+            else:
+                check_deadline(deadline)
+                return expanded
         check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
     expanded = _expand(doc, allow_test_contexts)
     check_deadline(deadline)
     _ExpandedChecker(limits).check(expanded)
     return expanded
+
+
+def check_document(
+    doc: Any,
+    *,
+    allow_test_contexts: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    deadline: float | None = None,
+) -> tuple[bool, list[Any] | None]:
+    """:func:`check_json` of a secured document, and on the fast engine, in the same pass,
+    :func:`check_and_expand` of its unsecured form (the document without its ``proof``).
+
+    Returns ``check_json``'s answer and that expanded form, or None for it when the document
+    must be expanded separately (after the other document-level rules, which report first).
+    """
+    if _ENGINE == "fast":
+        from . import _fused
+
+        try:
+            expanded, plain = _fused.run(
+                doc, allow_test_contexts=allow_test_contexts, limits=limits, skip_proof=True
+            )
+        except _fused.Unsure:
+            pass
+        else:
+            check_deadline(deadline)
+            return plain, expanded
+    return check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits), None
 
 
 # "fast" expands with _fastld and canonicalizes with _rdfc, falling back to pyld wherever they

@@ -201,7 +201,10 @@ _Plan = tuple[Any, bool, Any, bool, bool, bool, bool, Any]
 class _Tables:
     """What the engine has worked out about one active context (kept alive here)."""
 
-    __slots__ = ("aliases", "ctx", "ids", "plans", "props", "shapes", "vocab")
+    __slots__ = (
+        *("aliases", "ctx", "ids", "layouts", "members", "plans", "props", "shapes", "sorted"),
+        *("typed", "vocab"),
+    )
 
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
@@ -211,6 +214,14 @@ class _Tables:
         self.props: dict[Any, tuple[Any, Any, bool]] = {}
         self.plans: dict[str, _Plan] = {}
         self.aliases: frozenset[str] | None = None
+        # skillpass._fused's plans of a node's members (its own reading of ``plans``).
+        self.members: dict[str, tuple[Any, ...]] = {}
+        # skillpass._fused: (type key, types) -> the context a node with those types is read in.
+        self.typed: dict[tuple[str, Any], tuple[Any, ...]] = {}
+        # skillpass._fused: a node's keys -> its members' plans, in sorted order.
+        self.layouts: dict[Any, tuple[Any, ...]] = {}
+        # skillpass._fused: a node's keys -> the keys sorted, and those that alias @type.
+        self.sorted: dict[tuple[Any, ...], tuple[list[Any], list[Any]]] = {}
 
 
 class _Engine:

@@ -18,6 +18,7 @@ from ._canon import (
     Limits,
     canonicalize_rdfc,
     check_and_expand,
+    check_document,
     check_node_map_work,
     is_absolute_iri,
     node_map_work,
@@ -203,6 +204,19 @@ class DocumentCache:
         self._work: dict[tuple[str, ...], int] = {}
         self.work = 0
         self._cache: dict[tuple[str, tuple[str, ...]], bytes] = {}
+
+    def check_document(self, doc: dict[str, Any]) -> None:
+        """The JSON-level rules on the whole secured document (``check_json``); on the fast
+        engine also, in the same pass, the checked expansion :func:`unsecured_base` returns."""
+        self.jcs_plain, expanded = check_document(
+            doc,
+            allow_test_contexts=self.allow_test_contexts,
+            limits=self.limits,
+            deadline=self.deadline,
+        )
+        self.json_checked = True
+        if expanded is not None:
+            self._expanded[()] = expanded
 
     def expand(self, unsecured: dict[str, Any], key: tuple[str, ...]) -> list[Any]:
         """The checked expanded form of the unsecured document (``key``: its chained proofs)."""

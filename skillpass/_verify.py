@@ -25,7 +25,6 @@ from ._canon import (
     DEFAULT_LIMITS,
     Limits,
     check_deadline,
-    check_json,
     check_node_map_work,
     start_deadline,
 )
@@ -159,15 +158,14 @@ def _sign(
             code="unsupported_proof_purpose",
         )
     doc = _with_proof_context(doc)
-    plain = check_json(doc, allow_test_contexts=allow_test_contexts, limits=limits)
+    # The signer checks the same view a verifier will read: a document that could not be
+    # verified (two issuers, a hybrid type, an unreadable date) is not signed.
+    cache = DocumentCache(allow_test_contexts=allow_test_contexts, limits=limits)
+    cache.check_document(doc)
     _check_document_rules(doc)
     existing_proofs = proof_list(doc)
     for i, existing in enumerate(existing_proofs):
         validate_proof_shape(existing, path=f"/proof/{i}")
-    # The signer checks the same view a verifier will read: a document that could not be
-    # verified (two issuers, a hybrid type, an unreadable date) is not signed.
-    cache = DocumentCache(allow_test_contexts=allow_test_contexts, limits=limits)
-    cache.json_checked, cache.jcs_plain = True, plain
     expanded = unsecured_base(doc, cache)
     if kind == "credential":
         view = credential_view(expanded, vcdm1=_is_v1(doc))
@@ -214,9 +212,10 @@ def _sign(
         hash_name=key.hash_name if isinstance(key, EcdsaKeyPair) else "sha256",
         allow_test_contexts=allow_test_contexts,
         limits=limits,
-        json_checked=True,  # check_json(doc) ran above
+        json_checked=True,  # cache.check_document(doc) ran above
         cache=cache,  # the view's expansion is the document's: not expanded twice
     )
+    plain = cache.jcs_plain
     signed: dict[str, Any] = _json_copy(doc, plain)
     # The proof's @context (JCS suites) is the caller's list: copied, as the rest is.
     proof = _json_copy(proof, plain)
@@ -387,10 +386,7 @@ def _format_check(
 ) -> tuple[Check, list[dict[str, Any]], CredentialView | PresentationView | None]:
     """Every document-level rule; on success the proofs and the (not yet checked) view."""
     try:
-        cache.jcs_plain = check_json(
-            doc, allow_test_contexts=cache.allow_test_contexts, limits=cache.limits
-        )
-        cache.json_checked = True
+        cache.check_document(doc)
         wanted = "VerifiableCredential" if kind == "credential" else "VerifiablePresentation"
         if wanted not in types_of(doc):
             raise MalformedValueError(
