@@ -283,7 +283,9 @@ def prepare(doc: dict[str, Any], proof: dict[str, Any], cache: DocumentCache) ->
     """Transform the unsecured document for ``proof`` ahead of verification, so that the
     safety rules report in the ``format`` check and the ``proof`` check reuses the result."""
     previous = _ids(proof["previousProof"]) if "previousProof" in proof else []
-    unsecured, key = _unsecured(doc, proof_list(doc), previous, doc.get("@context"))
+    # Only a chained proof signs other proofs: the proof list is read only for one.
+    proofs = proof_list(doc) if previous else ()
+    unsecured, key = _unsecured(doc, proofs, previous, doc.get("@context"))
     if proof["cryptosuite"] in CRYPTOSUITES:
         cache.transform(unsecured, proof["cryptosuite"], key)
     else:
@@ -313,7 +315,16 @@ def _hash_config(
         ).encode()
     else:
         canonical = _jcs(config)
-    return hashlib.new(hash_name, canonical).digest()
+    return _digest(hash_name, canonical)
+
+
+def _digest(hash_name: str, data: bytes) -> bytes:
+    # hashlib.sha256 directly: hashlib.new looks the name up on every call.
+    return (
+        hashlib.sha256(data).digest()
+        if hash_name == "sha256"
+        else hashlib.new(hash_name, data).digest()
+    )
 
 
 def _unsecured(
@@ -420,9 +431,9 @@ def verify_proof(
         )
     hash_name = public_key.hash_name if isinstance(public_key, EcPublicKey) else "sha256"
     previous = _ids(proof["previousProof"]) if "previousProof" in proof else []
-    unsecured, key = _unsecured(doc, proof_list(doc), previous, context)
+    unsecured, key = _unsecured(doc, proof_list(doc) if previous else (), previous, context)
     doc_canonical = cache.transform(unsecured, cryptosuite, key)
     config_hash = _hash_config(_proof_config(proof, context), cryptosuite, cache, hash_name)
-    if public_key.verify(signature, config_hash + hashlib.new(hash_name, doc_canonical).digest()):
+    if public_key.verify(signature, config_hash + _digest(hash_name, doc_canonical)):
         return ProofOutcome(True, "ok", f"{cryptosuite} signature verified")
     return ProofOutcome(False, "invalid_signature", "the signature does not match the document")
