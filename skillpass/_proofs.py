@@ -204,6 +204,7 @@ class DocumentCache:
         self._work: dict[tuple[str, ...], int] = {}
         self.work = 0
         self._cache: dict[tuple[str, tuple[str, ...]], bytes] = {}
+        self._unsecured: dict[tuple[str, ...], tuple[dict[str, Any], tuple[str, ...]]] = {}
 
     def check_document(self, doc: dict[str, Any]) -> None:
         """The JSON-level rules on the whole secured document (``check_json``); on the fast
@@ -256,6 +257,19 @@ class DocumentCache:
             self._cache[cache_key] = canonical
         return self._cache[cache_key]
 
+    def unsecured(
+        self, doc: dict[str, Any], previous: list[str]
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """The document without its proofs, plus the proofs ``previous`` names (see
+        :func:`_unsecured`), made once per chain: the view, the transformation and the
+        verification of a proof all read it."""
+        key = tuple(previous)
+        if key not in self._unsecured:
+            # Only a chained proof signs other proofs: the proof list is read only for one.
+            proofs = proof_list(doc) if previous else ()
+            self._unsecured[key] = _unsecured(doc, proofs, previous, doc.get("@context"))
+        return self._unsecured[key]
+
 
 def _jcs(value: Any) -> bytes:
     fast = _jcsfast.dumps(value)
@@ -275,7 +289,7 @@ def _jcs(value: Any) -> bytes:
 def unsecured_base(doc: dict[str, Any], cache: DocumentCache) -> list[Any]:
     """The checked expanded form of the document without any proof: what every proof of a
     proof set covers, and the first link of every chain. The checked view is read from it."""
-    unsecured, key = _unsecured(doc, [], [], doc.get("@context"))
+    unsecured, key = cache.unsecured(doc, [])
     return cache.expand(unsecured, key)
 
 
@@ -283,9 +297,7 @@ def prepare(doc: dict[str, Any], proof: dict[str, Any], cache: DocumentCache) ->
     """Transform the unsecured document for ``proof`` ahead of verification, so that the
     safety rules report in the ``format`` check and the ``proof`` check reuses the result."""
     previous = _ids(proof["previousProof"]) if "previousProof" in proof else []
-    # Only a chained proof signs other proofs: the proof list is read only for one.
-    proofs = proof_list(doc) if previous else ()
-    unsecured, key = _unsecured(doc, proofs, previous, doc.get("@context"))
+    unsecured, key = cache.unsecured(doc, previous)
     if proof["cryptosuite"] in CRYPTOSUITES:
         cache.transform(unsecured, proof["cryptosuite"], key)
     else:
@@ -431,7 +443,7 @@ def verify_proof(
         )
     hash_name = public_key.hash_name if isinstance(public_key, EcPublicKey) else "sha256"
     previous = _ids(proof["previousProof"]) if "previousProof" in proof else []
-    unsecured, key = _unsecured(doc, proof_list(doc) if previous else (), previous, context)
+    unsecured, key = cache.unsecured(doc, previous)
     doc_canonical = cache.transform(unsecured, cryptosuite, key)
     config_hash = _hash_config(_proof_config(proof, context), cryptosuite, cache, hash_name)
     if public_key.verify(signature, config_hash + _digest(hash_name, doc_canonical)):
