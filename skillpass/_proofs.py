@@ -313,8 +313,15 @@ def _proof_config(proof: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def _hash_config(
-    config: dict[str, Any], cryptosuite: str, cache: DocumentCache, hash_name: str
+    config: dict[str, Any],
+    cryptosuite: str,
+    cache: DocumentCache,
+    hash_name: str,
+    plain: bool = False,
 ) -> bytes:
+    """Hash of the canonical proof configuration; ``plain``: the configuration is part of a
+    document ``check_json`` found JCS-plain (a verified proof's is: the proof and the
+    document's @context), so its JCS bytes need no walk of their own."""
     if cryptosuite in _RDFC_SUITES:
         expanded = check_and_expand(
             config,
@@ -326,7 +333,7 @@ def _hash_config(
             expanded, limits=cache.limits, deadline=cache.deadline
         ).encode()
     else:
-        canonical = _jcs(config)
+        canonical = _jcsfast.dumps_plain(config) if plain else _jcs(config)
     return _digest(hash_name, canonical)
 
 
@@ -445,7 +452,8 @@ def verify_proof(
     previous = _ids(proof["previousProof"]) if "previousProof" in proof else []
     unsecured, key = cache.unsecured(doc, previous)
     doc_canonical = cache.transform(unsecured, cryptosuite, key)
-    config_hash = _hash_config(_proof_config(proof, context), cryptosuite, cache, hash_name)
+    config = _proof_config(proof, context)
+    config_hash = _hash_config(config, cryptosuite, cache, hash_name, cache.jcs_plain)
     if public_key.verify(signature, config_hash + _digest(hash_name, doc_canonical)):
         return ProofOutcome(True, "ok", f"{cryptosuite} signature verified")
     return ProofOutcome(False, "invalid_signature", "the signature does not match the document")
