@@ -202,7 +202,7 @@ class _Tables:
     """What the engine has worked out about one active context (kept alive here)."""
 
     __slots__ = (
-        *("aliases", "ctx", "ids", "layouts", "members", "plans", "props", "shapes", "sorted"),
+        *("aliases", "ctx", "entries", "ids", "layouts", "members", "plans", "props", "shapes"),
         *("typed", "vocab"),
     )
 
@@ -220,8 +220,8 @@ class _Tables:
         self.typed: dict[tuple[str, Any], tuple[Any, ...]] = {}
         # skillpass._fused: a node's keys -> its members' plans, in sorted order.
         self.layouts: dict[Any, tuple[Any, ...]] = {}
-        # skillpass._fused: a node's keys -> the keys sorted, and those that alias @type.
-        self.sorted: dict[tuple[Any, ...], tuple[list[Any], list[Any]]] = {}
+        # skillpass._fused: (property, a node's keys) -> how the node is entered.
+        self.entries: dict[tuple[Any, tuple[Any, ...]], tuple[Any, ...]] = {}
 
 
 class _Engine:

@@ -209,7 +209,7 @@ class _Pass:
         _canon._check_contexts(doc.get("@context"), self.allow)
         self.budget[1] -= 1
         initial = self.e.initial
-        node = self.node(initial, None, doc, False, None, 0, True, self.e._prop(initial, None))
+        node = self.node(initial, None, doc, False, 0, True, self.e._prop(initial, None))
         # check_json's bound on inline scoped contexts. The expansion took only context URLs,
         # so only the proofs it did not expand can hold an inline context.
         proofs = doc.get("proof") if self.skip_proof else None
@@ -235,7 +235,6 @@ class _Pass:
         prop: Any,
         element: dict[str, Any],
         inside_list: bool,
-        type_scoped: Any,
         depth: int,
         context_ok: bool,
         info: tuple[Any, Any, bool],
@@ -250,43 +249,12 @@ class _Pass:
                 raise Unsure("document_too_large")
             if depth > self.max_depth:
                 raise Unsure("document_too_deep")
-        if "@value" in element:
-            raise Unsure("value_object")  # the expansion leaves these to pyld
-        expanded_prop, property_scoped, _ = info
-        shape = tuple(element)  # the node's keys: what its layout is kept under
-        if not type_scoped and ctx.get("previousContext"):
-            type_scoped = ctx
-        must_revert = True
-        if type_scoped and len(element) <= 2 and "@context" not in element:
-            for key in sorted(element):
-                expanded_key = e._vocab(type_scoped, key)
-                if expanded_key == "@value":
-                    raise Unsure("value_object")
-                if expanded_key == "@id" and len(element) == 1:
-                    must_revert = False
-                    break
-        if must_revert and "previousContext" in ctx:
-            ctx = ctx["previousContext"]
-        if property_scoped is not None:
-            ctx = e._scoped(ctx, property_scoped, override_protected=True)
-        if "@context" in element:
-            local = element["@context"]
-            if not context_ok:
-                raise Unsure("keyword_not_allowed")
-            if depth:
-                _canon._check_contexts(local, self.allow)
-            self.subtree(local, depth + 1, False, True)
-            ctx = e._document_context(ctx, local)
+        shape = tuple(element)  # the node's keys
+        entry = e._t(ctx).entries.get((prop, shape))
+        if entry is None:
+            entry = self.entry(ctx, prop, element, info, shape, depth, context_ok)
+        expanded_prop, ctx, tables, keys, type_keys = entry
         type_scoped = ctx
-        tables = e._t(ctx)
-        sorting = tables.sorted.get(shape)
-        if sorting is None:
-            keys = sorted(element)
-            type_aliases = tables.aliases or e._type_aliases(tables)
-            sorting = (keys, [key for key in keys if key in type_aliases])
-            e._entries += 1
-            tables.sorted[shape] = sorting
-        keys, type_keys = sorting
         typed: Any = None
         if len(type_keys) == 1:
             # The context the node's types give it, worked out once per context and types.
@@ -352,6 +320,58 @@ class _Pass:
                 return None  # free-floating: not in the expanded form, so not checked
         self.check_node(node, multi, type_facts is not None)
         return node
+
+    def entry(
+        self,
+        ctx: Any,
+        prop: Any,
+        element: dict[str, Any],
+        info: tuple[Any, Any, bool],
+        shape: tuple[Any, ...],
+        depth: int,
+        context_ok: bool,
+    ) -> tuple[Any, ...]:
+        """How a node with these keys, under ``prop`` in ``ctx``, is entered (``_Engine._expand``
+        up to its types): the property's IRI, the context after reverting a type-scoped one
+        and applying the property's own and the node's, its tables, its keys sorted and those
+        among them that alias ``@type``. Kept per context, property and key tuple, unless the
+        node has an ``@context`` of its own (whose value is the document's)."""
+        e = self.e
+        if "@value" in element:
+            raise Unsure("value_object")  # the expansion leaves these to pyld
+        expanded_prop, property_scoped, _ = info
+        # A node is expanded with no type-scoped context of its parent's (the callers pass
+        # none), so the one to revert is the active context's own.
+        type_scoped = ctx if ctx.get("previousContext") else None
+        must_revert = True
+        if type_scoped and len(element) <= 2 and "@context" not in element:
+            for key in sorted(element):
+                expanded_key = e._vocab(type_scoped, key)
+                if expanded_key == "@value":
+                    raise Unsure("value_object")
+                if expanded_key == "@id" and len(element) == 1:
+                    must_revert = False
+                    break
+        ctx_after = ctx["previousContext"] if must_revert and "previousContext" in ctx else ctx
+        if property_scoped is not None:
+            ctx_after = e._scoped(ctx_after, property_scoped, override_protected=True)
+        has_context = "@context" in element
+        if has_context:
+            local = element["@context"]
+            if not context_ok:
+                raise Unsure("keyword_not_allowed")
+            if depth:
+                _canon._check_contexts(local, self.allow)
+            self.subtree(local, depth + 1, False, True)
+            ctx_after = e._document_context(ctx_after, local)
+        tables = e._t(ctx_after)
+        keys = sorted(element)
+        type_aliases = tables.aliases or e._type_aliases(tables)
+        entry = (expanded_prop, ctx_after, tables, keys, [k for k in keys if k in type_aliases])
+        if not has_context:
+            e._entries += 1
+            e._t(ctx).entries[(prop, shape)] = entry
+        return entry
 
     def type_facts(self, ctx: Any, types: str | tuple[str, ...]) -> tuple[Any, ...] | None:
         """What the rules make of a node's types written as ``types`` in ``ctx``, once: their
@@ -560,10 +580,10 @@ class _Pass:
             elif kind is dict:
                 if graph_wrap:
                     outer, self.described = self.described, set()
-                    result = self.node(term_ctx, key, value, False, None, child, child_ok, info)
+                    result = self.node(term_ctx, key, value, False, child, child_ok, info)
                     self.described = outer
                 else:
-                    result = self.node(term_ctx, key, value, False, None, child, child_ok, info)
+                    result = self.node(term_ctx, key, value, False, child, child_ok, info)
             elif kind is list:
                 result = self.items(term_ctx, key, value, child, child_ok, graph_wrap, info)
             else:
@@ -668,10 +688,10 @@ class _Pass:
             if kind is dict:
                 if graph:
                     outer, self.described = self.described, set()
-                    value = self.node(ctx, prop, item, inside_list, None, child, context_ok, info)
+                    value = self.node(ctx, prop, item, inside_list, child, context_ok, info)
                     self.described = outer
                 else:
-                    value = self.node(ctx, prop, item, inside_list, None, child, context_ok, info)
+                    value = self.node(ctx, prop, item, inside_list, child, context_ok, info)
             elif graph:
                 raise Unsure("graph_value")
             elif kind is list:

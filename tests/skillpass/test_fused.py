@@ -289,6 +289,17 @@ def _case(change: str) -> dict[str, Any]:
     elif change == "graph blank nodes":
         doc = copy.deepcopy(BASES["presentation"][0])
         doc["verifiableCredential"] = [doc["verifiableCredential"][0]] * 3
+    elif change == "credentials with one shape, two contexts":
+        # A node's entry is kept per key tuple unless it has its own @context: two credentials
+        # with the same keys but different contexts must each be read in their own.
+        doc = copy.deepcopy(BASES["presentation"][0])
+        first = doc["verifiableCredential"][0]
+        second = copy.deepcopy(first)
+        second["@context"] = [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://w3id.org/security/data-integrity/v2",
+        ]
+        doc["verifiableCredential"] = [first, second]
     elif change == "top-level graph":
         doc = {"@context": doc["@context"], "verifiableCredential": [doc]}
     elif change != "none":
@@ -346,6 +357,7 @@ CHANGES = [
     "json value with keyword",
     "graph value",
     "graph blank nodes",
+    "credentials with one shape, two contexts",
     "top-level graph",
 ]
 
