@@ -220,8 +220,9 @@ class _Tables:
         self.typed: dict[tuple[str, Any], tuple[Any, ...]] = {}
         # skillpass._fused: a node's keys -> its members' plans, in sorted order.
         self.layouts: dict[Any, tuple[Any, ...]] = {}
-        # skillpass._fused: (property, a node's keys) -> how the node is entered.
-        self.entries: dict[tuple[Any, tuple[Any, ...]], tuple[Any, ...]] = {}
+        # skillpass._fused: (property, a node's keys[, its context URLs]) -> how the node is
+        # entered.
+        self.entries: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
 class _Engine:
