@@ -125,9 +125,7 @@ def _good_iri(value: Any) -> bool:
         return True
     if value.startswith("_:") or not _IRI.match(value):
         return False
-    if len(_GOOD_IRIS) >= _canon._MAX_GOOD_IRIS:
-        _GOOD_IRIS.clear()
-    _GOOD_IRIS.add(value)
+    _canon.remember_good_iri(value)
     return True
 
 
@@ -318,8 +316,7 @@ class _Pass:
             if memo_key is not None:
                 facts = self.type_facts(type_scoped, memo_key[1])
                 typed = (type_key, ctx, typed[2], facts, json_node)
-                e._entries += 1
-                tables.typed[memo_key] = typed
+                e._remember(tables.typed, memo_key, typed)
         type_key, ctx, tables, type_facts, json_node = typed
         if json_node:
             raise Unsure("json_type_node")
@@ -404,8 +401,7 @@ class _Pass:
         type_keys = [k for k in keys if k in type_aliases]
         entry = (expanded_prop, ctx_after, tables, keys, type_keys, context_facts)
         if memo_key is not None:
-            e._entries += 1
-            e._t(ctx).entries[memo_key] = entry
+            e._remember(e._t(ctx).entries, memo_key, entry)
         return entry
 
     def type_facts(self, ctx: Any, types: str | tuple[str, ...]) -> tuple[Any, ...] | None:
@@ -447,8 +443,7 @@ class _Pass:
             ascii_keys = ascii_keys and key.isascii()
             entries.append((key, member))
         layout = (tuple(entries), chars, ascii_keys, has_proof)
-        self.e._entries += 1
-        tables.layouts[layout_key] = layout
+        self.e._remember(tables.layouts, layout_key, layout)
         return layout
 
     def member_plan(self, tables: Any, ctx: Any, key: Any) -> tuple[Any, ...]:
@@ -487,8 +482,7 @@ class _Pass:
             raise Unsure("invalid_iri")
         info = None if is_keyword else e._prop(term_ctx, key)
         member = (expanded, mode, term_ctx, datatype, rule, plan, info)
-        e._entries += 1
-        tables.members[key] = member
+        e._remember(tables.members, key, member)
         return member
 
     def members(
