@@ -469,7 +469,7 @@ class _Pass:
         else:
             is_graph, keyword_value, type_, language, direction = shape
             if is_graph or keyword_value:
-                mode = _SCALAR
+                mode = _COMPLEX  # a scalar there may be dropped (None): the general path
             elif type_ == "@id":
                 mode = _ID if language is None and direction is None else _SCALAR
             elif type_ is not None and type_ not in ("@vocab", "@none"):
@@ -595,7 +595,7 @@ class _Pass:
                     continue
                 self.keyword(ctx, expanded_prop, expanded, value, kind, node, type_scoped, child)
                 continue
-            _, _, _, has_list, graph_wrap, map_container, is_json, shape = plan
+            _, _, _, has_list, graph_wrap, map_container, is_json, value_shape = plan
             if map_container and kind is dict:
                 raise Unsure("map_container")
             # Where check_json lets an @context through: proofs, and a presentation's credentials.
@@ -623,7 +623,7 @@ class _Pass:
                     budget[0] -= len(value)
                 else:
                     self.number(value, kind)
-                result = self.scalar(term_ctx, shape, value, False)
+                result = self.scalar(term_ctx, value_shape, value, False)
             if result is None:
                 continue
             if has_list and not (isinstance(result, dict) and "@list" in result):
