@@ -764,6 +764,20 @@ _GOOD_IRIS: set[str] = set()
 _MAX_GOOD_IRIS = 16384
 
 
+# Longer IRIs are checked every time rather than kept: a document chooses them.
+_MAX_KEPT_IRI = 512
+
+
+def remember_good_iri(value: str) -> None:
+    """Keep ``value``, which passed the IRI check, so that the next check is a lookup. IRIs
+    come from documents: what they can make the process keep is bounded in number and size."""
+    if len(value) > _MAX_KEPT_IRI:
+        return
+    if len(_GOOD_IRIS) >= _MAX_GOOD_IRIS:
+        _GOOD_IRIS.clear()
+    _GOOD_IRIS.add(value)
+
+
 def _value_key(item: Any) -> Any:
     """A key equal for two expanded values exactly when their sorted JSON texts are equal."""
     if isinstance(item, str):
@@ -964,9 +978,7 @@ class _ExpandedChecker:
                 code="blank_node_id",
             )
         if isinstance(value, str) and _IRI.match(value):
-            if len(_GOOD_IRIS) >= _MAX_GOOD_IRIS:
-                _GOOD_IRIS.clear()  # IRIs come from documents: bound what they can make us keep
-            _GOOD_IRIS.add(value)
+            remember_good_iri(value)
             return
         code = undefined_code if isinstance(value, str) and ":" not in value else "invalid_iri"
         raise MalformedValueError(

@@ -50,6 +50,7 @@ __all__ = [
     "expand",
     "expand_iri",
     "fallback_counts",
+    "weight",
 ]
 
 SNAPSHOT_FILE = "processed-contexts.json"
@@ -104,6 +105,17 @@ def note_fallback(reason: str) -> None:
 def fallback_counts() -> dict[str, int]:
     """How many documents each engine sent to pyld since the process started, by reason."""
     return dict(_FALLBACKS)
+
+
+def weight(key: Any) -> int:
+    """What keeping ``key`` in a memo counts against ``_MAX_MEMO``: its strings come from
+    documents, so a long one counts for more (the memo's memory stays bounded, not only its
+    number of entries)."""
+    if type(key) is str:
+        return 1 + len(key) // 64
+    if type(key) is tuple:
+        return 1 + sum(map(weight, key))
+    return 1
 
 
 def _arrayify(value: Any) -> list[Any]:
@@ -220,8 +232,9 @@ class _Tables:
         self.typed: dict[tuple[str, Any], tuple[Any, ...]] = {}
         # skillpass._fused: a node's keys -> its members' plans, in sorted order.
         self.layouts: dict[Any, tuple[Any, ...]] = {}
-        # skillpass._fused: (property, a node's keys) -> how the node is entered.
-        self.entries: dict[tuple[Any, tuple[Any, ...]], tuple[Any, ...]] = {}
+        # skillpass._fused: (property, a node's keys[, its context URLs]) -> how the node is
+        # entered.
+        self.entries: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
 class _Engine:
@@ -357,15 +370,17 @@ class _Engine:
     def _t(self, ctx: Any) -> _Tables:
         tables = self._tables.get(id(ctx))
         if tables is None:
-            if self._entries >= _MAX_MEMO:
-                # Keys come from documents: bound what they can make us keep.
-                self._tables = {}
-                self._entries = 0
             tables = self._tables.setdefault(id(ctx), _Tables(ctx))
         return tables
 
     def _remember(self, table: dict[Any, Any], key: Any, value: Any) -> Any:
-        self._entries += 1
+        """Keep ``value`` under ``key`` in one of the tables (see :func:`weight`)."""
+        self._entries += weight(key)
+        if self._entries >= _MAX_MEMO:
+            # Keys come from documents: bound what they can make us keep. Every table goes
+            # (a walk holding one goes on with it; the next document starts afresh).
+            self._tables = {}
+            self._entries = 0
         table[key] = value
         return value
 

@@ -53,6 +53,7 @@ _KINDS: dict[str, int] = {"@json": _ANY}
 _MAX_KINDS = 4096
 
 _UNSURE: Counter[str] = Counter()
+_NONE = object()
 
 
 class Unsure(Exception):  # noqa: N818 - a signal, not an error
@@ -124,15 +125,18 @@ def _good_iri(value: Any) -> bool:
         return True
     if value.startswith("_:") or not _IRI.match(value):
         return False
-    if len(_GOOD_IRIS) >= _canon._MAX_GOOD_IRIS:
-        _GOOD_IRIS.clear()
-    _GOOD_IRIS.add(value)
+    _canon.remember_good_iri(value)
     return True
 
 
 class _Pass:
     """One document's walk: the budgets of the JSON-level rules, the blank-node count and the
     subjects described in the current graph."""
+
+    __slots__ = (
+        *("_subtree", "allow", "blank_left", "budget", "described", "e", "limits"),
+        *("max_depth", "max_per_property", "plain", "proof_context_ok", "skip_proof"),
+    )
 
     def __init__(self, engine: Any, limits: Limits, allow_test_contexts: bool) -> None:
         self.e = engine
@@ -206,7 +210,8 @@ class _Pass:
     def document(self, doc: Any) -> list[Any]:
         if type(doc) is not dict:
             raise Unsure("not_an_object")
-        _canon._check_contexts(doc.get("@context"), self.allow)
+        if "@context" not in doc:
+            raise Unsure("missing_context")  # entry() checks the document's contexts
         self.budget[1] -= 1
         initial = self.e.initial
         node = self.node(initial, None, doc, False, 0, True, self.e._prop(initial, None))
@@ -250,17 +255,41 @@ class _Pass:
             if depth > self.max_depth:
                 raise Unsure("document_too_deep")
         shape = tuple(element)  # the node's keys
-        entry = e._t(ctx).entries.get((prop, shape))
+        memo_key: Any = (prop, shape)
+        local = element.get("@context", _NONE)
+        if local is not _NONE:
+            # Context URLs are part of how a node is entered: kept by their values.
+            if not context_ok:
+                raise Unsure("keyword_not_allowed")
+            if type(local) is list and all(type(url) is str for url in local):
+                memo_key = (*memo_key, tuple(local))
+            elif type(local) is str:
+                memo_key = (*memo_key, local)
+            else:
+                memo_key = None  # anything else is not kept (and goes to pyld)
+        entry = e._t(ctx).entries.get(memo_key) if memo_key is not None else None
         if entry is None:
-            entry = self.entry(ctx, prop, element, info, shape, depth, context_ok)
-        expanded_prop, ctx, tables, keys, type_keys = entry
+            entry = self.entry(ctx, element, info, depth, memo_key)
+        expanded_prop, ctx, tables, keys, type_keys, context_facts = entry
+        if context_facts is not None:
+            # The JSON-level rules of the node's context URLs, with this document's budgets.
+            count, chars, n = context_facts
+            budget = self.budget
+            budget[1] -= count
+            budget[0] -= chars
+            if n:  # an array of n URLs, a level further down
+                if n > self.max_per_property or depth + 2 > self.max_depth:
+                    raise Unsure("too_many_values")
+                budget[2] += n * (n - 1) // 2
+                if budget[2] > self.limits.max_node_map_work:
+                    raise Unsure("too_many_values")
         type_scoped = ctx
         typed: Any = None
         if len(type_keys) == 1:
             # The context the node's types give it, worked out once per context and types.
             types = element[type_keys[0]]
             if type(types) is str:
-                memo_key: Any = (type_keys[0], types)
+                memo_key = (type_keys[0], types)
             elif type(types) is list and all(type(t) is str for t in types):
                 memo_key = (type_keys[0], tuple(types))
             else:
@@ -287,8 +316,7 @@ class _Pass:
             if memo_key is not None:
                 facts = self.type_facts(type_scoped, memo_key[1])
                 typed = (type_key, ctx, typed[2], facts, json_node)
-                e._entries += 1
-                tables.typed[memo_key] = typed
+                e._remember(tables.typed, memo_key, typed)
         type_key, ctx, tables, type_facts, json_node = typed
         if json_node:
             raise Unsure("json_type_node")
@@ -324,18 +352,16 @@ class _Pass:
     def entry(
         self,
         ctx: Any,
-        prop: Any,
         element: dict[str, Any],
         info: tuple[Any, Any, bool],
-        shape: tuple[Any, ...],
         depth: int,
-        context_ok: bool,
+        memo_key: Any,
     ) -> tuple[Any, ...]:
-        """How a node with these keys, under ``prop`` in ``ctx``, is entered (``_Engine._expand``
-        up to its types): the property's IRI, the context after reverting a type-scoped one
-        and applying the property's own and the node's, its tables, its keys sorted and those
-        among them that alias ``@type``. Kept per context, property and key tuple, unless the
-        node has an ``@context`` of its own (whose value is the document's)."""
+        """How a node is entered (``_Engine._expand`` up to its types): the property's IRI, the
+        context after reverting a type-scoped one and applying the property's own and the
+        node's, its tables, its keys sorted and those among them that alias ``@type``, and
+        what the JSON-level rules count for the node's context URLs. Kept under ``memo_key``
+        (the property, the node's keys and its context URLs; None: not kept)."""
         e = self.e
         if "@value" in element:
             raise Unsure("value_object")  # the expansion leaves these to pyld
@@ -355,22 +381,27 @@ class _Pass:
         ctx_after = ctx["previousContext"] if must_revert and "previousContext" in ctx else ctx
         if property_scoped is not None:
             ctx_after = e._scoped(ctx_after, property_scoped, override_protected=True)
-        has_context = "@context" in element
-        if has_context:
+        context_facts = None
+        if "@context" in element:
             local = element["@context"]
-            if not context_ok:
-                raise Unsure("keyword_not_allowed")
-            if depth:
-                _canon._check_contexts(local, self.allow)
-            self.subtree(local, depth + 1, False, True)
+            _canon._check_contexts(local, self.allow)
+            if memo_key is None:
+                self.subtree(local, depth + 1, False, True)
+            else:  # URL strings (_check_contexts refused the empty array, and any non-URL)
+                urls = local if type(local) is list else [local]
+                for url in urls:
+                    if not url.isascii():
+                        _canon._check_text(url, "")
+                n = len(local) if type(local) is list else 0
+                context_facts = (len(urls) + (n > 0), sum(map(len, urls)), n)
             ctx_after = e._document_context(ctx_after, local)
         tables = e._t(ctx_after)
         keys = sorted(element)
         type_aliases = tables.aliases or e._type_aliases(tables)
-        entry = (expanded_prop, ctx_after, tables, keys, [k for k in keys if k in type_aliases])
-        if not has_context:
-            e._entries += 1
-            e._t(ctx).entries[(prop, shape)] = entry
+        type_keys = [k for k in keys if k in type_aliases]
+        entry = (expanded_prop, ctx_after, tables, keys, type_keys, context_facts)
+        if memo_key is not None:
+            e._remember(e._t(ctx).entries, memo_key, entry)
         return entry
 
     def type_facts(self, ctx: Any, types: str | tuple[str, ...]) -> tuple[Any, ...] | None:
@@ -412,8 +443,7 @@ class _Pass:
             ascii_keys = ascii_keys and key.isascii()
             entries.append((key, member))
         layout = (tuple(entries), chars, ascii_keys, has_proof)
-        self.e._entries += 1
-        tables.layouts[layout_key] = layout
+        self.e._remember(tables.layouts, layout_key, layout)
         return layout
 
     def member_plan(self, tables: Any, ctx: Any, key: Any) -> tuple[Any, ...]:
@@ -452,8 +482,7 @@ class _Pass:
             raise Unsure("invalid_iri")
         info = None if is_keyword else e._prop(term_ctx, key)
         member = (expanded, mode, term_ctx, datatype, rule, plan, info)
-        e._entries += 1
-        tables.members[key] = member
+        e._remember(tables.members, key, member)
         return member
 
     def members(
