@@ -98,3 +98,25 @@ def test_deep_nesting_is_left_to_json() -> None:
     for _ in range(300):  # deeper than orjson goes, shallower than json
         value = [value]
     assert _plain(value) == _reference(value)
+
+
+@pytest.mark.parametrize("challenge", ["défi-😀", "\u2028\x7f", 'q"\\'])
+def test_proof_configuration_with_odd_text_verifies(challenge: str) -> None:
+    # The configuration of a verified proof is written without a walk of its own (the whole
+    # secured document was found plain): a non-ASCII or escaped challenge signs and verifies.
+    from skillpass import KeyPair, sign_presentation, verify_presentation
+
+    holder = KeyPair.from_seed(bytes([9]) * 32)
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": holder.did,
+    }
+    signed = sign_presentation(vp, holder, challenge=challenge, cryptosuite="eddsa-jcs-2022")
+    report = verify_presentation(signed, challenge=challenge)
+    assert report.check("proof").code == "ok"
+    tampered = json.loads(json.dumps(signed))
+    tampered["proof"]["challenge"] = challenge + "x"
+    assert verify_presentation(tampered, challenge=challenge + "x").check("proof").status == (
+        "invalid"
+    )
