@@ -4,12 +4,13 @@
 The floor is the bare cryptography of the same proof with no checks at all: pyld URDNA2015
 (for eddsa-rdfc-2022) or rfc8785 (for eddsa-jcs-2022) over the document and the proof
 configuration, SHA-256, Ed25519. Full verification (safety rules, schemas, DID resolution,
-validity, report) runs on the fast engine (``skillpass._fastld`` + ``skillpass._rdfc``), and
-again on pyld alone for comparison. Goals, each against its floor in the same run:
-eddsa-rdfc-2022 verify and sign at most 0.25x the pyld floor; eddsa-jcs-2022 at most 1.5x the
-JCS floor. Also printed: an eddsa-jcs-2022 verification stage by stage, the cold start of one
-verification in a fresh process, and how often the
-fast engine handed a document to pyld over every document in tests/ and examples/.
+validity, report) runs on the fast engine (``skillpass._fused``: the safety rules and the
+expansion in one pass; ``skillpass._rdfc``), and again on pyld alone for comparison. Goals,
+each against its floor in the same run: eddsa-rdfc-2022 verify and sign at most 0.25x the pyld
+floor; eddsa-jcs-2022 at most 1.5x the JCS floor. Also printed: an eddsa-jcs-2022 verification
+stage by stage, the cold start of one verification in a fresh process, how often the fast
+engine handed a document to pyld, and how often the one pass handed one back to the rules in
+turn, over every document in tests/ and examples/.
 
     python3 dev.py bench            # or: .venv/bin/python bench/bench_core.py [--runs N]
 """
