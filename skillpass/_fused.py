@@ -190,7 +190,9 @@ class _Pass:
         budget[1] -= 1
         if budget[1] < 0:
             raise Unsure("document_too_large")
-        if depth > self.max_depth:
+        if depth >= self.max_depth:
+            # check_json counts each item one level below its array, and an array is never
+            # empty: so an array at the limit is too deep (items() does not check numbers).
             raise Unsure("document_too_deep")
         n = len(value)
         if not n:
@@ -268,7 +270,13 @@ class _Pass:
         type_scoped = ctx
         tables = e._t(ctx)
         type_aliases = tables.aliases or e._type_aliases(tables)
-        type_keys = [key for key in keys if key in type_aliases]
+        # With the node's type keys, any key that is not exactly a str: check_json leaves those
+        # to its full walk (and calls the document not plain), but the plans kept for the equal
+        # string would take it.
+        type_keys = [key for key in keys if type(key) is not str or key in type_aliases]
+        for key in type_keys:
+            if type(key) is not str:
+                raise Unsure("invalid_key")
         typed: Any = None
         if len(type_keys) == 1:
             # The context the node's types give it, worked out once per context and types.
