@@ -202,8 +202,8 @@ class _Tables:
     """What the engine has worked out about one active context (kept alive here)."""
 
     __slots__ = (
-        *("aliases", "ctx", "ids", "layouts", "members", "plans", "props", "shapes", "typed"),
-        "vocab",
+        *("aliases", "ctx", "entries", "ids", "layouts", "members", "plans", "props", "shapes"),
+        *("typed", "vocab"),
     )
 
     def __init__(self, ctx: Any) -> None:
@@ -218,8 +218,10 @@ class _Tables:
         self.members: dict[str, tuple[Any, ...]] = {}
         # skillpass._fused: (type key, types) -> the context a node with those types is read in.
         self.typed: dict[tuple[str, Any], tuple[Any, ...]] = {}
-        # skillpass._fused: a node's sorted keys -> its members' plans, in that order.
-        self.layouts: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        # skillpass._fused: a node's keys -> its members' plans, in sorted order.
+        self.layouts: dict[Any, tuple[Any, ...]] = {}
+        # skillpass._fused: (property, a node's keys) -> how the node is entered.
+        self.entries: dict[tuple[Any, tuple[Any, ...]], tuple[Any, ...]] = {}
 
 
 class _Engine:

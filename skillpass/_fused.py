@@ -211,8 +211,20 @@ class _Pass:
         _canon._check_contexts(doc.get("@context"), self.allow)
         self.budget[1] -= 1
         initial = self.e.initial
-        node = self.node(initial, None, doc, False, None, 0, True, self.e._prop(initial, None))
-        _canon._check_scoped_work(doc)
+        node = self.node(initial, None, doc, False, 0, True, self.e._prop(initial, None))
+        # check_json's bound on inline scoped contexts. The expansion took only context URLs,
+        # so only the proofs it did not expand can hold an inline context.
+        proofs = doc.get("proof") if self.skip_proof else None
+        if proofs is not None and not all(
+            type(p) is dict
+            and (
+                type(local := p.get("@context")) is str
+                or local is None
+                or (type(local) is list and all(type(url) is str for url in local))
+            )
+            for p in (proofs if type(proofs) is list else [proofs])
+        ):
+            _canon._check_scoped_work(doc)
         if node is None:
             return []
         if "@graph" in node and len(node) == 1:
@@ -225,7 +237,6 @@ class _Pass:
         prop: Any,
         element: dict[str, Any],
         inside_list: bool,
-        type_scoped: Any,
         depth: int,
         context_ok: bool,
         info: tuple[Any, Any, bool],
@@ -240,43 +251,17 @@ class _Pass:
                 raise Unsure("document_too_large")
             if depth > self.max_depth:
                 raise Unsure("document_too_deep")
-        if "@value" in element:
-            raise Unsure("value_object")  # the expansion leaves these to pyld
-        expanded_prop, property_scoped, _ = info
-        keys = sorted(element)
-        if not type_scoped and ctx.get("previousContext"):
-            type_scoped = ctx
-        must_revert = True
-        if type_scoped and len(element) <= 2 and "@context" not in element:
-            for key in keys:
-                expanded_key = e._vocab(type_scoped, key)
-                if expanded_key == "@value":
-                    raise Unsure("value_object")
-                if expanded_key == "@id" and len(element) == 1:
-                    must_revert = False
-                    break
-        if must_revert and "previousContext" in ctx:
-            ctx = ctx["previousContext"]
-        if property_scoped is not None:
-            ctx = e._scoped(ctx, property_scoped, override_protected=True)
-        if "@context" in element:
-            local = element["@context"]
-            if not context_ok:
-                raise Unsure("keyword_not_allowed")
-            if depth:
-                _canon._check_contexts(local, self.allow)
-            self.subtree(local, depth + 1, False, True)
-            ctx = e._document_context(ctx, local)
-        type_scoped = ctx
-        tables = e._t(ctx)
-        type_aliases = tables.aliases or e._type_aliases(tables)
-        # With the node's type keys, any key that is not exactly a str: check_json leaves those
-        # to its full walk (and calls the document not plain), but the plans kept for the equal
-        # string would take it.
-        type_keys = [key for key in keys if type(key) is not str or key in type_aliases]
-        for key in type_keys:
+        shape = tuple(element)  # the node's keys
+        for key in shape:
             if type(key) is not str:
+                # check_json's full walk takes it (and calls the document not JCS-plain); the
+                # plans kept for the equal str would not see it.
                 raise Unsure("invalid_key")
+        entry = e._t(ctx).entries.get((prop, shape))
+        if entry is None:
+            entry = self.entry(ctx, prop, element, info, shape, depth, context_ok)
+        expanded_prop, ctx, tables, keys, type_keys = entry
+        type_scoped = ctx
         typed: Any = None
         if len(type_keys) == 1:
             # The context the node's types give it, worked out once per context and types.
@@ -300,12 +285,20 @@ class _Pass:
                     scoped = e._term(type_scoped, type_, "@context")
                     if scoped is not None and scoped is not False:
                         ctx = e._scoped(ctx, scoped, propagate=False)
-            typed = (type_key, ctx, e._t(ctx), None)
+            first = element[type_key] if type_key is not None else None
+            if first and isinstance(first, list):
+                first = first[0]
+            # _Engine._expand_object: a node whose (first) type is @json is left to pyld.
+            json_node = isinstance(first, str) and e._vocab(ctx, first) == "@json"
+            typed = (type_key, ctx, e._t(ctx), None, json_node)
             if memo_key is not None:
-                typed = (type_key, ctx, typed[2], self.type_facts(type_scoped, memo_key[1]))
+                facts = self.type_facts(type_scoped, memo_key[1])
+                typed = (type_key, ctx, typed[2], facts, json_node)
                 e._entries += 1
                 tables.typed[memo_key] = typed
-        type_key, ctx, tables, type_facts = typed
+        type_key, ctx, tables, type_facts, json_node = typed
+        if json_node:
+            raise Unsure("json_type_node")
         node: dict[str, Any] = {}
         multi: list[Any] = []
         self.members(
@@ -321,6 +314,7 @@ class _Pass:
             context_ok,
             type_facts,
             multi,
+            shape,
         )
         if "@type" in node and not isinstance(node["@type"], list):
             node["@type"] = [node["@type"]]
@@ -333,6 +327,58 @@ class _Pass:
                 return None  # free-floating: not in the expanded form, so not checked
         self.check_node(node, multi, type_facts is not None)
         return node
+
+    def entry(
+        self,
+        ctx: Any,
+        prop: Any,
+        element: dict[str, Any],
+        info: tuple[Any, Any, bool],
+        shape: tuple[Any, ...],
+        depth: int,
+        context_ok: bool,
+    ) -> tuple[Any, ...]:
+        """How a node with these keys, under ``prop`` in ``ctx``, is entered (``_Engine._expand``
+        up to its types): the property's IRI, the context after reverting a type-scoped one
+        and applying the property's own and the node's, its tables, its keys sorted and those
+        among them that alias ``@type``. Kept per context, property and key tuple, unless the
+        node has an ``@context`` of its own (whose value is the document's)."""
+        e = self.e
+        if "@value" in element:
+            raise Unsure("value_object")  # the expansion leaves these to pyld
+        expanded_prop, property_scoped, _ = info
+        # A node is expanded with no type-scoped context of its parent's (the callers pass
+        # none), so the one to revert is the active context's own.
+        type_scoped = ctx if ctx.get("previousContext") else None
+        must_revert = True
+        if type_scoped and len(element) <= 2 and "@context" not in element:
+            for key in sorted(element):
+                expanded_key = e._vocab(type_scoped, key)
+                if expanded_key == "@value":
+                    raise Unsure("value_object")
+                if expanded_key == "@id" and len(element) == 1:
+                    must_revert = False
+                    break
+        ctx_after = ctx["previousContext"] if must_revert and "previousContext" in ctx else ctx
+        if property_scoped is not None:
+            ctx_after = e._scoped(ctx_after, property_scoped, override_protected=True)
+        has_context = "@context" in element
+        if has_context:
+            local = element["@context"]
+            if not context_ok:
+                raise Unsure("keyword_not_allowed")
+            if depth:
+                _canon._check_contexts(local, self.allow)
+            self.subtree(local, depth + 1, False, True)
+            ctx_after = e._document_context(ctx_after, local)
+        tables = e._t(ctx_after)
+        keys = sorted(element)
+        type_aliases = tables.aliases or e._type_aliases(tables)
+        entry = (expanded_prop, ctx_after, tables, keys, [k for k in keys if k in type_aliases])
+        if not has_context:
+            e._entries += 1
+            e._t(ctx).entries[(prop, shape)] = entry
+        return entry
 
     def type_facts(self, ctx: Any, types: str | tuple[str, ...]) -> tuple[Any, ...] | None:
         """What the rules make of a node's types written as ``types`` in ``ctx``, once: their
@@ -348,7 +394,9 @@ class _Pass:
         count = len(items) + is_list
         return iris, count, sum(map(len, items)), is_list, len(items)
 
-    def layout(self, tables: Any, ctx: Any, keys: list[str], skip: bool) -> tuple[Any, ...]:
+    def layout(
+        self, tables: Any, ctx: Any, keys: list[str], skip: bool, layout_key: Any
+    ) -> tuple[Any, ...]:
         """A node's members in ``ctx``, for its sorted ``keys``, worked out once: each key
         with its member plan (``@context`` and a skipped ``proof`` aside), the characters the
         keys count, whether all are ASCII, and whether a proof is skipped."""
@@ -372,7 +420,7 @@ class _Pass:
             entries.append((key, member))
         layout = (tuple(entries), chars, ascii_keys, has_proof)
         self.e._entries += 1
-        tables.layouts[(skip, *keys)] = layout
+        tables.layouts[layout_key] = layout
         return layout
 
     def member_plan(self, tables: Any, ctx: Any, key: Any) -> tuple[Any, ...]:
@@ -429,24 +477,20 @@ class _Pass:
         context_ok: bool,
         type_facts: tuple[Any, ...] | None,
         multi: list[Any],
+        shape: tuple[Any, ...],
     ) -> None:
         """``_Engine._expand_object`` with the JSON-level rules of each member (``multi``
         collects the properties that get more than one value)."""
         e = self.e
-        if type_key in element:
-            first = element[type_key]
-            if first and isinstance(first, list):
-                first = first[0]
-            if isinstance(first, str) and e._vocab(ctx, first) == "@json":
-                raise Unsure("json_type_node")
         budget = self.budget
         child = depth + 1
         if child > self.max_depth:
             raise Unsure("document_too_deep")  # every member is a value at that depth
         skip = not depth and self.skip_proof
-        layout = tables.layouts.get((skip, *keys))
+        layout_key = (None, shape) if skip else shape
+        layout = tables.layouts.get(layout_key)
         if layout is None:
-            layout = self.layout(tables, ctx, keys, skip)
+            layout = self.layout(tables, ctx, keys, skip, layout_key)
         entries, key_chars, ascii_keys, has_proof = layout
         budget[0] -= key_chars
         if not ascii_keys:
@@ -543,10 +587,10 @@ class _Pass:
             elif kind is dict:
                 if graph_wrap:
                     outer, self.described = self.described, set()
-                    result = self.node(term_ctx, key, value, False, None, child, child_ok, info)
+                    result = self.node(term_ctx, key, value, False, child, child_ok, info)
                     self.described = outer
                 else:
-                    result = self.node(term_ctx, key, value, False, None, child, child_ok, info)
+                    result = self.node(term_ctx, key, value, False, child, child_ok, info)
             elif kind is list:
                 result = self.items(term_ctx, key, value, child, child_ok, graph_wrap, info)
             else:
@@ -651,10 +695,10 @@ class _Pass:
             if kind is dict:
                 if graph:
                     outer, self.described = self.described, set()
-                    value = self.node(ctx, prop, item, inside_list, None, child, context_ok, info)
+                    value = self.node(ctx, prop, item, inside_list, child, context_ok, info)
                     self.described = outer
                 else:
-                    value = self.node(ctx, prop, item, inside_list, None, child, context_ok, info)
+                    value = self.node(ctx, prop, item, inside_list, child, context_ok, info)
             elif graph:
                 raise Unsure("graph_value")
             elif kind is list:

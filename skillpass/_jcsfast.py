@@ -1,4 +1,4 @@
-"""RFC 8785 (JCS) by the C JSON encoder, for the documents where the two agree (not public API).
+"""RFC 8785 (JCS) by a C JSON encoder, for the documents where the two agree (not public API).
 
 ``json.dumps(sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` writes exactly what
 RFC 8785 asks for (§3.2.2.2: ``"`` and ``\\`` escaped, control characters as ``\\b \\t \\n \\f
@@ -8,6 +8,10 @@ RFC 8785 asks for (§3.2.2.2: ``"`` and ``\\`` escaped, control characters as ``
 * floats: RFC 8785 writes numbers as ECMAScript does (``1e-7``, not Python's ``1e-07``);
 * integers beyond ±(2^53-1), which RFC 8785 refuses;
 * non-ASCII keys: RFC 8785 sorts keys by UTF-16 code units, Python by code points.
+
+``orjson`` (sorted keys) writes the same bytes as that encoder for such values, ten times
+faster; it is asked first and refuses (``TypeError``) anything but exact JSON types (no
+subclasses), lone surrogates and integers beyond 53 bits, which then go to ``json`` as before.
 """
 
 from __future__ import annotations
@@ -15,12 +19,29 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 __all__ = ["dumps", "dumps_plain"]
 
 _MAX_SAFE_INT = 2**53 - 1
 _ENCODER = json.JSONEncoder(
     sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
 )
+_ORJSON = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_STRICT_INTEGER
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+)
+
+
+def _encode(value: Any) -> bytes:
+    """The sorted, compact JSON bytes of a plain value, as the ``json`` encoder writes them."""
+    try:
+        return orjson.dumps(value, option=_ORJSON)
+    except TypeError:
+        return _ENCODER.encode(value).encode("utf-8")
 
 
 def _plain(value: Any) -> bool:
@@ -45,7 +66,7 @@ def dumps(value: Any) -> bytes | None:
     if not _plain(value):
         return None
     try:
-        return _ENCODER.encode(value).encode("utf-8")
+        return _encode(value)
     except (UnicodeEncodeError, ValueError, RecursionError):
         return None  # a lone surrogate, or nesting deeper than the encoder goes
 
@@ -53,4 +74,4 @@ def dumps(value: Any) -> bytes | None:
 def dumps_plain(value: Any) -> bytes:
     """The RFC 8785 bytes of ``value``, which the JSON-level safety rules found plain
     (``check_json`` returned True for it or a document it is part of): no walk of its own."""
-    return _ENCODER.encode(value).encode("utf-8")
+    return _encode(value)

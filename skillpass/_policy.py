@@ -182,10 +182,14 @@ class VerificationPolicy:
         return self.now if self.now is not None else _check_instant(self.clock())
 
 
+# Inside these years, adding the skew allowance can never overflow.
+_EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9998, 12, 31, tzinfo=UTC)
+
+
 def _check_instant(now: datetime) -> datetime:
     if not isinstance(now, datetime) or now.tzinfo is None:
         raise TypeError("now must be a timezone-aware datetime (e.g. datetime.now(UTC))")
-    # Inside these years, adding the skew allowance can never overflow.
-    if not datetime(2, 1, 1, tzinfo=UTC) <= now <= datetime(9998, 12, 31, tzinfo=UTC):
+    if not _EARLIEST <= now <= _LATEST:
         raise ValueError("now is outside the years 0002-9998")
     return now

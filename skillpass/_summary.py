@@ -23,6 +23,9 @@ def pick_text(texts: Iterable[Text], language: str | None = None) -> str | None:
     """One string of a multilingual value: the reader's language (``pt-BR``, then ``pt``), else
     an untagged value, else English, else the first by language tag (never "the first in the
     JSON")."""
+    if type(texts) is tuple and len(texts) < 2:
+        # One value or none (most names): whatever the reader's language, that value.
+        return texts[0].value if texts else None
     items = sorted(texts, key=lambda t: (t.language or "", t.value))
     if not items:
         return None

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import orjson
 
 from ._canon import (
     DEFAULT_LIMITS,
@@ -213,17 +215,36 @@ def _sign(
         json_checked=True,  # cache.check_document(doc) ran above
         cache=cache,  # the view's expansion is the document's: not expanded twice
     )
-    signed: dict[str, Any] = _json_copy(doc)
+    plain = cache.jcs_plain
+    signed: dict[str, Any] = _json_copy(doc, plain)
+    # The proof's @context (JCS suites) is the caller's list: copied, as the rest is.
+    proof = _json_copy(proof, plain)
     if existing_proofs:
-        signed["proof"] = [*_json_copy(existing_proofs), proof]
+        signed["proof"] = [*_json_copy(existing_proofs, plain), proof]
     else:
         signed["proof"] = proof
     return signed
 
 
-def _json_copy(value: Any) -> Any:
-    """``copy.deepcopy`` of checked JSON data, at a third of the cost: its strings, numbers and
-    booleans are immutable, so only objects and arrays are copied (anything else is deep-copied)."""
+# orjson refuses (TypeError) anything but exact JSON types, so what it copies is plain JSON.
+_EXACT_JSON = (
+    orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_STRICT_INTEGER
+)
+
+
+def _json_copy(value: Any, plain: bool = False) -> Any:
+    """``copy.deepcopy`` of checked JSON data. ``plain`` (``check_json`` said so: no floats)
+    data goes through orjson and back, which copies exactly when there are no floats; else
+    only objects and arrays are copied (strings, numbers and booleans are immutable) and
+    anything else is deep-copied."""
+    if plain:
+        try:
+            return orjson.loads(orjson.dumps(value, option=_EXACT_JSON))
+        except TypeError:
+            pass  # a lone surrogate, a subclass: copied below
     kind = type(value)
     if kind is dict:
         return {key: _json_copy(item) for key, item in value.items()}
@@ -337,8 +358,9 @@ def _check_document_rules(doc: dict[str, Any]) -> None:
     These read the JSON spelling; the facts the checks rely on are read again, from what was
     signed, when the view is built.
     """
-    kinds = {"VerifiableCredential", "VerifiablePresentation"} & set(types_of(doc))
-    if len(kinds) == 2:
+    types = types_of(doc)
+    credential = "VerifiableCredential" in types
+    if credential and "VerifiablePresentation" in types:
         raise MalformedValueError(
             "the document is typed both VerifiableCredential and VerifiablePresentation",
             code="ambiguous_type",
@@ -346,10 +368,17 @@ def _check_document_rules(doc: dict[str, Any]) -> None:
     for name in _DATE_FIELDS:
         if name in doc:
             parse_datetime(doc[name], name=name)
-    if "VerifiableCredential" in kinds:
-        from ._schemas import validate_credential_schemas
+    if credential:
+        if not _SCHEMA_CHECK:
+            # Imported on first use (an import statement costs a microsecond every time it
+            # runs): importing skillpass does not load the schemas or jsonschema-rs.
+            from ._schemas import validate_credential_schemas
 
-        validate_credential_schemas(doc)
+            _SCHEMA_CHECK.append(validate_credential_schemas)
+        _SCHEMA_CHECK[0](doc)
+
+
+_SCHEMA_CHECK: list[Callable[[dict[str, Any]], None]] = []
 
 
 def _format_check(
@@ -699,6 +728,17 @@ def _not_checked(check_id: str, why: str = "the document is malformed") -> Check
     return Check(check_id, "unknown", "not_checked", f"not checked: {why}")
 
 
+_DEFAULT_POLICY: list[VerificationPolicy] = []
+
+
+def _default_policy() -> VerificationPolicy:
+    """``VerificationPolicy()``, made once: it is frozen, and its default resolver, trust policy
+    and status checker hold no state, so every verification without a policy can share it."""
+    if not _DEFAULT_POLICY:
+        _DEFAULT_POLICY.append(VerificationPolicy())
+    return _DEFAULT_POLICY[0]
+
+
 def _policy_from(
     policy: VerificationPolicy | None,
     *,
@@ -731,7 +771,7 @@ def _policy_from(
         changes["challenge"] = challenge
     if domain is not None:
         changes["domain"] = domain
-    base = policy if policy is not None else VerificationPolicy()
+    base = policy if policy is not None else _default_policy()
     if not isinstance(base, VerificationPolicy):
         raise TypeError("policy must be a skillpass.VerificationPolicy")
     return dataclasses.replace(base, **changes) if changes else base

@@ -205,6 +205,8 @@ def _case(change: str) -> dict[str, Any]:
         doc["type"] = ["VerifiableCredential", "https://example.org/T\ud800"]
     elif change == "issuer-dependent type":
         doc["type"] = ["VerifiableCredential", "LocalType"]
+    elif change == "json type first":
+        achievement["type"] = ["@json", "Achievement"]
     elif change == "keyword type":
         achievement["type"] = ["Achievement", "@json"]
     elif change == "non-ASCII type":
@@ -262,6 +264,13 @@ def _case(change: str) -> dict[str, Any]:
     elif change == "proof with inline context":
         doc["proof"] = copy.deepcopy(SIGNED["ob3-vcdm2-signed"][0]["proof"])
         doc["proof"]["@context"] = [{"x": "urn:x"}]
+    elif change == "proof with costly scoped context":
+        doc["proof"] = copy.deepcopy(SIGNED["ob3-vcdm2-signed"][0]["proof"])
+        scoped = {f"a{i}": f"urn:a:{i}" for i in range(8000)}
+        doc["proof"]["@context"] = [
+            "https://www.w3.org/ns/credentials/v2",
+            {"t": {"@id": "urn:t", "@context": scoped}},
+        ]
     elif change == "proof with null":
         doc["proof"] = copy.deepcopy(SIGNED["ob3-vcdm2-signed"][0]["proof"])
         doc["proof"]["created"] = None
@@ -280,6 +289,17 @@ def _case(change: str) -> dict[str, Any]:
     elif change == "graph blank nodes":
         doc = copy.deepcopy(BASES["presentation"][0])
         doc["verifiableCredential"] = [doc["verifiableCredential"][0]] * 3
+    elif change == "credentials with one shape, two contexts":
+        # A node's entry is kept per key tuple unless it has its own @context: two credentials
+        # with the same keys but different contexts must each be read in their own.
+        doc = copy.deepcopy(BASES["presentation"][0])
+        first = doc["verifiableCredential"][0]
+        second = copy.deepcopy(first)
+        second["@context"] = [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://w3id.org/security/data-integrity/v2",
+        ]
+        doc["verifiableCredential"] = [first, second]
     elif change == "top-level graph":
         doc = {"@context": doc["@context"], "verifiableCredential": [doc]}
     elif change != "none":
@@ -306,6 +326,7 @@ CHANGES = [
     "lone surrogate type",
     "lone surrogate in a type IRI",
     "issuer-dependent type",
+    "json type first",
     "keyword type",
     "non-ASCII type",
     "type twice as IRI",
@@ -330,11 +351,13 @@ CHANGES = [
     "i18n datatype",
     "inline context",
     "proof with inline context",
+    "proof with costly scoped context",
     "proof with null",
     "proof with keyword",
     "json value with keyword",
     "graph value",
     "graph blank nodes",
+    "credentials with one shape, two contexts",
     "top-level graph",
 ]
 
