@@ -61,7 +61,11 @@ SNAPSHOT_SHA256 = "fbb312c08c55518285afe5875af640e754a8a05835893878e49196ffecbf6
 # More distinct active contexts than the pinned contexts can produce in real documents: past this,
 # a document is probably walking combinations of type-scoped contexts on purpose.
 _MAX_CONTEXTS = 4096
+# What the per-context memos may hold: their keys come from documents (ids, types, keys), so a
+# stream of documents could otherwise fill the memory. An entry counts one, and one more per
+# _CHARS_PER_ENTRY characters of document text it keeps.
 _MAX_MEMO = 65536
+_CHARS_PER_ENTRY = 256
 _MISSING = object()
 # pyld's _is_absolute_iri, compiled once ("$", as in pyld, also matches before a final newline).
 _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
@@ -357,15 +361,27 @@ class _Engine:
     def _t(self, ctx: Any) -> _Tables:
         tables = self._tables.get(id(ctx))
         if tables is None:
-            if self._entries >= _MAX_MEMO:
-                # Keys come from documents: bound what they can make us keep.
-                self._tables = {}
-                self._entries = 0
             tables = self._tables.setdefault(id(ctx), _Tables(ctx))
         return tables
 
+    def _keep(self, cost: int) -> None:
+        """Count a memo entry about to be kept (``cost``: see _MAX_MEMO); past the bound every
+        table is dropped and worked out again. Checked on every entry, not only when a new
+        context needs tables: once the contexts are all met, that never happens. Tables in use
+        stay valid (only no longer kept)."""
+        entries = self._entries + cost
+        if entries > _MAX_MEMO:
+            for tables in self._tables.values():
+                # skillpass._fused's entries hold tables (often their own): cycles, which the
+                # garbage collector would free late, with the document text they keep.
+                tables.typed.clear()
+                tables.entries.clear()
+            self._tables = {}
+            entries = cost
+        self._entries = entries
+
     def _remember(self, table: dict[Any, Any], key: Any, value: Any) -> Any:
-        self._entries += 1
+        self._keep(1 + len(key) // _CHARS_PER_ENTRY if type(key) is str else 1)
         table[key] = value
         return value
 

@@ -124,10 +124,18 @@ def _good_iri(value: Any) -> bool:
         return True
     if value.startswith("_:") or not _IRI.match(value):
         return False
-    if len(_GOOD_IRIS) >= _canon._MAX_GOOD_IRIS:
-        _GOOD_IRIS.clear()
-    _GOOD_IRIS.add(value)
+    if len(value) <= _canon._MAX_GOOD_IRI_CHARS:
+        if len(_GOOD_IRIS) >= _canon._MAX_GOOD_IRIS:
+            _GOOD_IRIS.clear()
+        _GOOD_IRIS.add(value)
     return True
+
+
+def _cost(strings: tuple[Any, ...]) -> int:
+    """What a memo entry keeping ``strings`` (a document's keys or types) counts against
+    ``_fastld._MAX_MEMO``: one, one per string and one per ``_CHARS_PER_ENTRY`` characters."""
+    chars = sum([len(s) for s in strings if type(s) is str])
+    return 1 + len(strings) + chars // _fastld._CHARS_PER_ENTRY
 
 
 class _Pass:
@@ -290,11 +298,15 @@ class _Pass:
                 first = first[0]
             # _Engine._expand_object: a node whose (first) type is @json is left to pyld.
             json_node = isinstance(first, str) and e._vocab(ctx, first) == "@json"
-            typed = (type_key, ctx, e._t(ctx), None, json_node)
-            if memo_key is not None:
-                facts = self.type_facts(type_scoped, memo_key[1])
-                typed = (type_key, ctx, typed[2], facts, json_node)
-                e._entries += 1
+            if memo_key is None:
+                typed = (type_key, ctx, e._t(ctx), None, json_node)
+            else:
+                types = memo_key[1]
+                facts = self.type_facts(type_scoped, types)
+                # Counted before the tables it holds are taken: counting may drop every table,
+                # and a kept entry must not hold on to dropped ones.
+                e._keep(_cost((memo_key[0], *((types,) if type(types) is str else types))))
+                typed = (type_key, ctx, e._t(ctx), facts, json_node)
                 tables.typed[memo_key] = typed
         type_key, ctx, tables, type_facts, json_node = typed
         if json_node:
@@ -371,12 +383,14 @@ class _Pass:
                 _canon._check_contexts(local, self.allow)
             self.subtree(local, depth + 1, False, True)
             ctx_after = e._document_context(ctx_after, local)
-        tables = e._t(ctx_after)
         keys = sorted(element)
+        if not has_context:
+            # Counted before the tables the entry holds are taken (see node()).
+            e._keep(_cost((prop, *keys)))
+        tables = e._t(ctx_after)
         type_aliases = tables.aliases or e._type_aliases(tables)
         entry = (expanded_prop, ctx_after, tables, keys, [k for k in keys if k in type_aliases])
         if not has_context:
-            e._entries += 1
             e._t(ctx).entries[(prop, shape)] = entry
         return entry
 
@@ -419,7 +433,7 @@ class _Pass:
             ascii_keys = ascii_keys and key.isascii()
             entries.append((key, member))
         layout = (tuple(entries), chars, ascii_keys, has_proof)
-        self.e._entries += 1
+        self.e._keep(_cost(tuple(keys)))
         tables.layouts[layout_key] = layout
         return layout
 
@@ -459,7 +473,7 @@ class _Pass:
             raise Unsure("invalid_iri")
         info = None if is_keyword else e._prop(term_ctx, key)
         member = (expanded, mode, term_ctx, datatype, rule, plan, info)
-        e._entries += 1
+        e._keep(_cost((key,)))
         tables.members[key] = member
         return member
 

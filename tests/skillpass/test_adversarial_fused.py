@@ -6,11 +6,12 @@ rules): each was accepted by the pass but refused, or accepted differently, by t
 from __future__ import annotations
 
 import copy
+import gc
 from typing import Any
 
 import pytest
 
-from skillpass import SkillpassError, sign_credential, verify_credential
+from skillpass import SkillpassError, _canon, _fastld, _fused, sign_credential, verify_credential
 from skillpass._canon import DEFAULT_LIMITS, Limits
 from tests.skillpass.test_engine_differential import BASES, KEY, NOW, SIGNED_AT, engine
 from tests.skillpass.test_fused import agree, fused, reference
@@ -101,3 +102,100 @@ def test_str_subclass_keys_are_not_plain_json() -> None:
         for expected, _ in agree(case, False):
             assert expected[0] == "accepted" and expected[2] is False
     assert reference(top, False, DEFAULT_LIMITS, False)[2] is False
+
+
+# --------------------------------------------------------------------------- what the memos keep
+
+
+def _held(engine: Any) -> tuple[int, int]:
+    """How many entries the engine's per-context memos hold, and how many characters of the
+    strings in their keys (the strings that come from documents)."""
+    entries = chars = 0
+
+    def count(key: Any) -> None:
+        nonlocal chars
+        if type(key) is str:
+            chars += len(key)
+        elif type(key) is tuple:
+            for part in key:
+                count(part)
+
+    for tables in engine._tables.values():
+        for name in ("vocab", "ids", "shapes", "props", "plans", "members", "typed"):
+            table = getattr(tables, name)
+            entries += len(table)
+            for key in table:
+                count(key)
+        for name in ("layouts", "entries"):
+            for key in getattr(tables, name):
+                entries += 1
+                count(key)
+    return entries, chars
+
+
+@pytest.fixture
+def small_memo(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A fresh engine whose memos may hold 2,000 entries."""
+    monkeypatch.setattr(_fastld, "_MAX_MEMO", 2000)
+    monkeypatch.setattr(_fastld, "_ENGINES", {})
+    return _fastld._engine(False)
+
+
+def _run(doc: dict[str, Any]) -> None:
+    _fused.run(doc, allow_test_contexts=False, limits=DEFAULT_LIMITS, skip_proof=True)
+
+
+def test_the_memos_stay_within_their_bound_in_steady_state(small_memo: Any) -> None:
+    """Every document with a new id adds to the memos; the bound once applied only when a new
+    active context needed its tables, so with the contexts all met it never applied again."""
+    for i in range(3000):
+        doc = _base()
+        doc["credentialSubject"]["achievement"]["id"] = f"urn:example:achievement:{i}"
+        _run(doc)
+    entries, _ = _held(small_memo)
+    assert entries <= _fastld._MAX_MEMO
+
+
+def test_long_strings_count_against_the_bound(small_memo: Any) -> None:
+    """Ids, types and keys of any length are kept: a bound on the number of entries alone let
+    a stream of long ones keep ~1 MB each."""
+    long = "x" * 50_000
+
+    def tables_alive() -> int:
+        return sum(1 for o in gc.get_objects() if type(o) is _fastld._Tables)
+
+    before = tables_alive()
+    gc.disable()  # the tables dropped are freed at once, not left in cycles to the collector
+    try:
+        for i in range(40):
+            doc = _base()
+            doc["credentialSubject"]["achievement"]["id"] = f"urn:example:{i}:{long}"
+            doc["credentialSubject"]["type"] = ["AchievementSubject", f"urn:t:{i}:{long}"]
+            doc["credentialSubject"][f"urn:example:key:{i}:{long}"] = "x"
+            _run(doc)
+        alive = tables_alive() - before
+    finally:
+        gc.enable()
+    assert alive <= 2 * len(small_memo._tables)
+    _, chars = _held(small_memo)
+    # At most the bound's worth of characters, and what one document may have added past it.
+    assert chars <= _fastld._MAX_MEMO * _fastld._CHARS_PER_ENTRY + 4 * len(long)
+    assert all(len(iri) <= _canon._MAX_GOOD_IRI_CHARS for iri in _canon._GOOD_IRIS)
+
+
+def test_a_node_with_many_keys_counts_them_all(small_memo: Any) -> None:
+    """A node's layout holds a plan per key: one entry per layout let a stream of nodes with
+    thousands of keys (each set a little different) keep ~100 bytes per key per document."""
+    pool = [f"urn:example:p:{i}" for i in range(400)]
+    for i in range(60):
+        doc = _base()
+        doc["credentialSubject"]["https://example.org/q"] = {
+            key: 1 for j, key in enumerate(pool) if j != i
+        }
+        _run(doc)
+    layouts = sum(
+        len(layout[0])
+        for tables in small_memo._tables.values()
+        for layout in tables.layouts.values()
+    )
+    assert layouts <= _fastld._MAX_MEMO
