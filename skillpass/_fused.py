@@ -198,9 +198,10 @@ class _Pass:
         budget[1] -= 1
         if budget[1] < 0:
             raise Unsure("document_too_large")
-        if depth >= self.max_depth:
+        if depth + 1 > self.max_depth:
             # check_json counts each item one level below its array, and an array is never
             # empty: so an array at the limit is too deep (items() does not check numbers).
+            # Written as check_json compares: a limit may be fractional.
             raise Unsure("document_too_deep")
         n = len(value)
         if not n:
@@ -571,8 +572,10 @@ class _Pass:
                         if n > self.max_per_property:
                             raise Unsure("too_many_values")
                         budget[2] += n * (n - 1) // 2
-                        if budget[2] > self.limits.max_node_map_work or child >= self.max_depth:
+                        if budget[2] > self.limits.max_node_map_work:
                             raise Unsure("too_many_values")
+                        if child + 1 > self.max_depth:  # its items (the limit may be fractional)
+                            raise Unsure("document_too_deep")
                     node["@type"] = list(iris)  # the node's own list, not the memo's
                     continue
                 if expanded == "@id" and kind is str and expanded_prop != "@reverse":

@@ -199,3 +199,33 @@ def test_a_node_with_many_keys_counts_them_all(small_memo: Any) -> None:
         for layout in tables.layouts.values()
     )
     assert layouts <= _fastld._MAX_MEMO
+
+
+@pytest.mark.parametrize("max_depth", [7.5, 8.5, 32.5])
+def test_a_fractional_depth_limit_is_compared_as_check_json_compares_it(max_depth: float) -> None:
+    """Limits may be fractional. An array at depth 7 is fine under 7.5, its items at 8 are not:
+    "depth >= limit" (the pass's array and type-list checks, and check_json's fast walk for a
+    string member) said otherwise, where check_json's walk compares "depth > limit"."""
+    limits = Limits(max_depth=max_depth)
+    too_deep = int(max_depth) - 3  # the object holding the array or type list, at int(limit) - 1
+    numbers = _array_at_max_depth(int(max_depth), [1, 2])
+    types = _base()
+    types["credentialSubject"]["https://example.org/q"] = _nested(
+        too_deep, {"type": ["Achievement", "Alignment"]}
+    )
+    string = _base()
+    string["credentialSubject"]["https://example.org/q"] = _nested(
+        too_deep + 1, {"https://example.org/s": "deep"}
+    )
+    number = copy.deepcopy(string)
+    _nested_leaf(number)["https://example.org/s"] = 1
+    for doc in (numbers, types, string, number):
+        for expected, _ in agree(doc, False, limits):
+            assert expected == ("refused", "document_too_deep")
+
+
+def _nested_leaf(doc: dict[str, Any]) -> dict[str, Any]:
+    node = doc["credentialSubject"]["https://example.org/q"]
+    while "https://example.org/p" in node:
+        node = node["https://example.org/p"]
+    return node
