@@ -217,6 +217,10 @@ class _Pass:
     def document(self, doc: Any) -> list[Any]:
         if type(doc) is not dict:
             raise Unsure("not_an_object")
+        if self.max_per_property < 1:
+            # (A fractional limit.) The expanded-form rules count every property's values,
+            # one value too; the pass counts only those of properties given several.
+            raise Unsure("too_many_values")
         _canon._check_contexts(doc.get("@context"), self.allow)
         self.budget[1] -= 1
         initial = self.e.initial

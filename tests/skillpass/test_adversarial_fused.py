@@ -229,3 +229,22 @@ def _nested_leaf(doc: dict[str, Any]) -> dict[str, Any]:
     while "https://example.org/p" in node:
         node = node["https://example.org/p"]
     return node
+
+
+@pytest.mark.parametrize("bound", [0.5, 0.999])
+def test_a_values_per_property_limit_below_one(bound: float) -> None:
+    """Under a (fractional) limit below one, the expanded-form rules refuse any property, one
+    value too; the pass counted only the values of properties given several, so a document
+    without arrays got through."""
+    doc = {
+        "@context": "https://www.w3.org/ns/credentials/v2",
+        "id": "urn:example:credential",
+        "type": "VerifiableCredential",
+        "issuer": "did:example:issuer",
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:subject"},
+    }
+    for expected, _ in agree(doc, False, Limits(max_values_per_property=bound)):
+        assert expected == ("refused", "too_many_values")
+    for expected, got in agree(doc, False, Limits(max_values_per_property=1)):
+        assert expected[0] == "accepted" and got == expected
