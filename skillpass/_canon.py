@@ -762,9 +762,20 @@ def _from_jsonld_error(exc: Exception) -> SkillpassError:
 # IRIs that passed iri(): the vocabulary and the issuers repeat from document to document.
 _GOOD_IRIS: set[str] = set()
 _MAX_GOOD_IRIS = 16384
-# Longer IRIs (a data: URL, or a crafted id) are checked every time: 16,384 of them could
-# otherwise keep gigabytes.
-_MAX_GOOD_IRI_CHARS = 512
+
+
+# Longer IRIs are checked every time rather than kept: a document chooses them.
+_MAX_KEPT_IRI = 512
+
+
+def remember_good_iri(value: str) -> None:
+    """Keep ``value``, which passed the IRI check, so that the next check is a lookup. IRIs
+    come from documents: what they can make the process keep is bounded in number and size."""
+    if len(value) > _MAX_KEPT_IRI:
+        return
+    if len(_GOOD_IRIS) >= _MAX_GOOD_IRIS:
+        _GOOD_IRIS.clear()
+    _GOOD_IRIS.add(value)
 
 
 def _value_key(item: Any) -> Any:
@@ -967,10 +978,7 @@ class _ExpandedChecker:
                 code="blank_node_id",
             )
         if isinstance(value, str) and _IRI.match(value):
-            if len(value) <= _MAX_GOOD_IRI_CHARS:
-                if len(_GOOD_IRIS) >= _MAX_GOOD_IRIS:
-                    _GOOD_IRIS.clear()  # IRIs come from documents: bound what they can keep
-                _GOOD_IRIS.add(value)
+            remember_good_iri(value)
             return
         code = undefined_code if isinstance(value, str) and ":" not in value else "invalid_iri"
         raise MalformedValueError(

@@ -110,6 +110,13 @@ def format_datetime(value: datetime) -> str:
 
 
 def _stamp(dt: datetime) -> str:
-    # Not strftime: its %Y prints year 999 as "999" on glibc. isoformat always writes four
-    # year digits, and its first 19 characters are the date and the whole seconds.
-    return dt.isoformat()[:19]
+    # Not strftime: its %Y prints year 999 as "999" on glibc. printf-style formatting is the
+    # quickest of the exact ways (f-strings, isoformat of an aware datetime).
+    return "%04d-%02d-%02dT%02d:%02d:%02d" % (  # noqa: UP031
+        dt.year,
+        dt.month,
+        dt.day,
+        dt.hour,
+        dt.minute,
+        dt.second,
+    )

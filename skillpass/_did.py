@@ -182,6 +182,15 @@ def parse_method_url(url: object) -> tuple[str, str]:
     a proof whose method is not a DID URL with a fragment can never be checked, so it is
     invalid rather than unknown.
     """
+    if type(url) is str:
+        return _parse_method_url(url)
+    return _parse_method_url.__wrapped__(url)
+
+
+@lru_cache(maxsize=256)
+def _parse_method_url(url: object) -> tuple[str, str]:
+    # A pure function of an issuer's method URL, which a verifier sees again and again; a
+    # malformed one raises every time (exceptions are not remembered).
     match = _METHOD_URL.match(url) if isinstance(url, str) else None
     if match is None:
         raise MalformedValueError(

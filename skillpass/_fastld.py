@@ -50,6 +50,7 @@ __all__ = [
     "expand",
     "expand_iri",
     "fallback_counts",
+    "weight",
 ]
 
 SNAPSHOT_FILE = "processed-contexts.json"
@@ -61,11 +62,7 @@ SNAPSHOT_SHA256 = "fbb312c08c55518285afe5875af640e754a8a05835893878e49196ffecbf6
 # More distinct active contexts than the pinned contexts can produce in real documents: past this,
 # a document is probably walking combinations of type-scoped contexts on purpose.
 _MAX_CONTEXTS = 4096
-# What the per-context memos may hold: their keys come from documents (ids, types, keys), so a
-# stream of documents could otherwise fill the memory. An entry counts one, and one more per
-# _CHARS_PER_ENTRY characters of document text it keeps.
 _MAX_MEMO = 65536
-_CHARS_PER_ENTRY = 256
 _MISSING = object()
 # pyld's _is_absolute_iri, compiled once ("$", as in pyld, also matches before a final newline).
 _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
@@ -108,6 +105,17 @@ def note_fallback(reason: str) -> None:
 def fallback_counts() -> dict[str, int]:
     """How many documents each engine sent to pyld since the process started, by reason."""
     return dict(_FALLBACKS)
+
+
+def weight(key: Any) -> int:
+    """What keeping ``key`` in a memo counts against ``_MAX_MEMO``: its strings come from
+    documents, so a long one counts for more (the memo's memory stays bounded, not only its
+    number of entries)."""
+    if type(key) is str:
+        return 1 + len(key) // 64
+    if type(key) is tuple:
+        return 1 + sum(map(weight, key))
+    return 1
 
 
 def _arrayify(value: Any) -> list[Any]:
@@ -224,8 +232,9 @@ class _Tables:
         self.typed: dict[tuple[str, Any], tuple[Any, ...]] = {}
         # skillpass._fused: a node's keys -> its members' plans, in sorted order.
         self.layouts: dict[Any, tuple[Any, ...]] = {}
-        # skillpass._fused: (property, a node's keys) -> how the node is entered.
-        self.entries: dict[tuple[Any, tuple[Any, ...]], tuple[Any, ...]] = {}
+        # skillpass._fused: (property, a node's keys[, its context URLs]) -> how the node is
+        # entered.
+        self.entries: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
 class _Engine:
@@ -364,24 +373,19 @@ class _Engine:
             tables = self._tables.setdefault(id(ctx), _Tables(ctx))
         return tables
 
-    def _keep(self, cost: int) -> None:
-        """Count a memo entry about to be kept (``cost``: see _MAX_MEMO); past the bound every
-        table is dropped and worked out again. Checked on every entry, not only when a new
-        context needs tables: once the contexts are all met, that never happens. Tables in use
-        stay valid (only no longer kept)."""
-        entries = self._entries + cost
-        if entries > _MAX_MEMO:
+    def _remember(self, table: dict[Any, Any], key: Any, value: Any) -> Any:
+        """Keep ``value`` under ``key`` in one of the tables (see :func:`weight`)."""
+        self._entries += weight(key)
+        if self._entries >= _MAX_MEMO:
+            # Keys come from documents: bound what they can make us keep. Every table goes
+            # (a walk holding one goes on with it; the next document starts afresh).
             for tables in self._tables.values():
                 # skillpass._fused's entries hold tables (often their own): cycles, which the
                 # garbage collector would free late, with the document text they keep.
                 tables.typed.clear()
                 tables.entries.clear()
             self._tables = {}
-            entries = cost
-        self._entries = entries
-
-    def _remember(self, table: dict[Any, Any], key: Any, value: Any) -> Any:
-        self._keep(1 + len(key) // _CHARS_PER_ENTRY if type(key) is str else 1)
+            self._entries = 0
         table[key] = value
         return value
 

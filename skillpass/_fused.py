@@ -53,6 +53,7 @@ _KINDS: dict[str, int] = {"@json": _ANY}
 _MAX_KINDS = 4096
 
 _UNSURE: Counter[str] = Counter()
+_NONE = object()
 
 
 class Unsure(Exception):  # noqa: N818 - a signal, not an error
@@ -124,23 +125,18 @@ def _good_iri(value: Any) -> bool:
         return True
     if value.startswith("_:") or not _IRI.match(value):
         return False
-    if len(value) <= _canon._MAX_GOOD_IRI_CHARS:
-        if len(_GOOD_IRIS) >= _canon._MAX_GOOD_IRIS:
-            _GOOD_IRIS.clear()
-        _GOOD_IRIS.add(value)
+    _canon.remember_good_iri(value)
     return True
-
-
-def _cost(strings: tuple[Any, ...]) -> int:
-    """What a memo entry keeping ``strings`` (a document's keys or types) counts against
-    ``_fastld._MAX_MEMO``: one, one per string and one per ``_CHARS_PER_ENTRY`` characters."""
-    chars = sum([len(s) for s in strings if type(s) is str])
-    return 1 + len(strings) + chars // _fastld._CHARS_PER_ENTRY
 
 
 class _Pass:
     """One document's walk: the budgets of the JSON-level rules, the blank-node count and the
     subjects described in the current graph."""
+
+    __slots__ = (
+        *("_subtree", "allow", "blank_left", "budget", "described", "e", "limits"),
+        *("max_depth", "max_per_property", "plain", "proof_context_ok", "skip_proof"),
+    )
 
     def __init__(self, engine: Any, limits: Limits, allow_test_contexts: bool) -> None:
         self.e = engine
@@ -217,11 +213,12 @@ class _Pass:
     def document(self, doc: Any) -> list[Any]:
         if type(doc) is not dict:
             raise Unsure("not_an_object")
+        if "@context" not in doc:
+            raise Unsure("missing_context")  # entry() checks the document's contexts
         if self.max_per_property < 1:
             # (A fractional limit.) The expanded-form rules count every property's values,
             # one value too; the pass counts only those of properties given several.
             raise Unsure("too_many_values")
-        _canon._check_contexts(doc.get("@context"), self.allow)
         self.budget[1] -= 1
         initial = self.e.initial
         node = self.node(initial, None, doc, False, 0, True, self.e._prop(initial, None))
@@ -270,17 +267,41 @@ class _Pass:
                 # check_json's full walk takes it (and calls the document not JCS-plain); the
                 # plans kept for the equal str would not see it.
                 raise Unsure("invalid_key")
-        entry = e._t(ctx).entries.get((prop, shape))
+        memo_key: Any = (prop, shape)
+        local = element.get("@context", _NONE)
+        if local is not _NONE:
+            # Context URLs are part of how a node is entered: kept by their values.
+            if not context_ok:
+                raise Unsure("keyword_not_allowed")
+            if type(local) is list and all(type(url) is str for url in local):
+                memo_key = (*memo_key, tuple(local))
+            elif type(local) is str:
+                memo_key = (*memo_key, local)
+            else:
+                memo_key = None  # anything else is not kept (and goes to pyld)
+        entry = e._t(ctx).entries.get(memo_key) if memo_key is not None else None
         if entry is None:
-            entry = self.entry(ctx, prop, element, info, shape, depth, context_ok)
-        expanded_prop, ctx, tables, keys, type_keys = entry
+            entry = self.entry(ctx, element, info, depth, memo_key)
+        expanded_prop, ctx, tables, keys, type_keys, context_facts = entry
+        if context_facts is not None:
+            # The JSON-level rules of the node's context URLs, with this document's budgets.
+            count, chars, n = context_facts
+            budget = self.budget
+            budget[1] -= count
+            budget[0] -= chars
+            if n:  # an array of n URLs, a level further down
+                if n > self.max_per_property or depth + 2 > self.max_depth:
+                    raise Unsure("too_many_values")
+                budget[2] += n * (n - 1) // 2
+                if budget[2] > self.limits.max_node_map_work:
+                    raise Unsure("too_many_values")
         type_scoped = ctx
         typed: Any = None
         if len(type_keys) == 1:
             # The context the node's types give it, worked out once per context and types.
             types = element[type_keys[0]]
             if type(types) is str:
-                memo_key: Any = (type_keys[0], types)
+                memo_key = (type_keys[0], types)
             elif type(types) is list and all(type(t) is str for t in types):
                 memo_key = (type_keys[0], tuple(types))
             else:
@@ -303,16 +324,11 @@ class _Pass:
                 first = first[0]
             # _Engine._expand_object: a node whose (first) type is @json is left to pyld.
             json_node = isinstance(first, str) and e._vocab(ctx, first) == "@json"
-            if memo_key is None:
-                typed = (type_key, ctx, e._t(ctx), None, json_node)
-            else:
-                types = memo_key[1]
-                facts = self.type_facts(type_scoped, types)
-                # Counted before the tables it holds are taken: counting may drop every table,
-                # and a kept entry must not hold on to dropped ones.
-                e._keep(_cost((memo_key[0], *((types,) if type(types) is str else types))))
-                typed = (type_key, ctx, e._t(ctx), facts, json_node)
-                tables.typed[memo_key] = typed
+            typed = (type_key, ctx, e._t(ctx), None, json_node)
+            if memo_key is not None:
+                facts = self.type_facts(type_scoped, memo_key[1])
+                typed = (type_key, ctx, typed[2], facts, json_node)
+                e._remember(tables.typed, memo_key, typed)
         type_key, ctx, tables, type_facts, json_node = typed
         if json_node:
             raise Unsure("json_type_node")
@@ -348,18 +364,16 @@ class _Pass:
     def entry(
         self,
         ctx: Any,
-        prop: Any,
         element: dict[str, Any],
         info: tuple[Any, Any, bool],
-        shape: tuple[Any, ...],
         depth: int,
-        context_ok: bool,
+        memo_key: Any,
     ) -> tuple[Any, ...]:
-        """How a node with these keys, under ``prop`` in ``ctx``, is entered (``_Engine._expand``
-        up to its types): the property's IRI, the context after reverting a type-scoped one
-        and applying the property's own and the node's, its tables, its keys sorted and those
-        among them that alias ``@type``. Kept per context, property and key tuple, unless the
-        node has an ``@context`` of its own (whose value is the document's)."""
+        """How a node is entered (``_Engine._expand`` up to its types): the property's IRI, the
+        context after reverting a type-scoped one and applying the property's own and the
+        node's, its tables, its keys sorted and those among them that alias ``@type``, and
+        what the JSON-level rules count for the node's context URLs. Kept under ``memo_key``
+        (the property, the node's keys and its context URLs; None: not kept)."""
         e = self.e
         if "@value" in element:
             raise Unsure("value_object")  # the expansion leaves these to pyld
@@ -379,24 +393,27 @@ class _Pass:
         ctx_after = ctx["previousContext"] if must_revert and "previousContext" in ctx else ctx
         if property_scoped is not None:
             ctx_after = e._scoped(ctx_after, property_scoped, override_protected=True)
-        has_context = "@context" in element
-        if has_context:
+        context_facts = None
+        if "@context" in element:
             local = element["@context"]
-            if not context_ok:
-                raise Unsure("keyword_not_allowed")
-            if depth:
-                _canon._check_contexts(local, self.allow)
-            self.subtree(local, depth + 1, False, True)
+            _canon._check_contexts(local, self.allow)
+            if memo_key is None:
+                self.subtree(local, depth + 1, False, True)
+            else:  # URL strings (_check_contexts refused the empty array, and any non-URL)
+                urls = local if type(local) is list else [local]
+                for url in urls:
+                    if not url.isascii():
+                        _canon._check_text(url, "")
+                n = len(local) if type(local) is list else 0
+                context_facts = (len(urls) + (n > 0), sum(map(len, urls)), n)
             ctx_after = e._document_context(ctx_after, local)
-        keys = sorted(element)
-        if not has_context:
-            # Counted before the tables the entry holds are taken (see node()).
-            e._keep(_cost((prop, *keys)))
         tables = e._t(ctx_after)
+        keys = sorted(element)
         type_aliases = tables.aliases or e._type_aliases(tables)
-        entry = (expanded_prop, ctx_after, tables, keys, [k for k in keys if k in type_aliases])
-        if not has_context:
-            e._t(ctx).entries[(prop, shape)] = entry
+        type_keys = [k for k in keys if k in type_aliases]
+        entry = (expanded_prop, ctx_after, tables, keys, type_keys, context_facts)
+        if memo_key is not None:
+            e._remember(e._t(ctx).entries, memo_key, entry)
         return entry
 
     def type_facts(self, ctx: Any, types: str | tuple[str, ...]) -> tuple[Any, ...] | None:
@@ -438,8 +455,7 @@ class _Pass:
             ascii_keys = ascii_keys and key.isascii()
             entries.append((key, member))
         layout = (tuple(entries), chars, ascii_keys, has_proof)
-        self.e._keep(_cost(tuple(keys)))
-        tables.layouts[layout_key] = layout
+        self.e._remember(tables.layouts, layout_key, layout)
         return layout
 
     def member_plan(self, tables: Any, ctx: Any, key: Any) -> tuple[Any, ...]:
@@ -465,7 +481,7 @@ class _Pass:
         else:
             is_graph, keyword_value, type_, language, direction = shape
             if is_graph or keyword_value:
-                mode = _SCALAR
+                mode = _COMPLEX  # a scalar there may be dropped (None): the general path
             elif type_ == "@id":
                 mode = _ID if language is None and direction is None else _SCALAR
             elif type_ is not None and type_ not in ("@vocab", "@none"):
@@ -478,8 +494,7 @@ class _Pass:
             raise Unsure("invalid_iri")
         info = None if is_keyword else e._prop(term_ctx, key)
         member = (expanded, mode, term_ctx, datatype, rule, plan, info)
-        e._keep(_cost((key,)))
-        tables.members[key] = member
+        e._remember(tables.members, key, member)
         return member
 
     def members(
@@ -594,7 +609,7 @@ class _Pass:
                     continue
                 self.keyword(ctx, expanded_prop, expanded, value, kind, node, type_scoped, child)
                 continue
-            _, _, _, has_list, graph_wrap, map_container, is_json, shape = plan
+            _, _, _, has_list, graph_wrap, map_container, is_json, value_shape = plan
             if map_container and kind is dict:
                 raise Unsure("map_container")
             # Where check_json lets an @context through: proofs, and a presentation's credentials.
@@ -622,7 +637,7 @@ class _Pass:
                     budget[0] -= len(value)
                 else:
                     self.number(value, kind)
-                result = self.scalar(term_ctx, shape, value, False)
+                result = self.scalar(term_ctx, value_shape, value, False)
             if result is None:
                 continue
             if has_list and not (isinstance(result, dict) and "@list" in result):

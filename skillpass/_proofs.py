@@ -204,6 +204,7 @@ class DocumentCache:
         self._work: dict[tuple[str, ...], int] = {}
         self.work = 0
         self._cache: dict[tuple[str, tuple[str, ...]], bytes] = {}
+        self._unsecured: dict[tuple[str, ...], tuple[dict[str, Any], tuple[str, ...]]] = {}
 
     def check_document(self, doc: dict[str, Any]) -> None:
         """The JSON-level rules on the whole secured document (``check_json``); on the fast
@@ -256,6 +257,19 @@ class DocumentCache:
             self._cache[cache_key] = canonical
         return self._cache[cache_key]
 
+    def unsecured(
+        self, doc: dict[str, Any], previous: list[str]
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """The document without its proofs, plus the proofs ``previous`` names (see
+        :func:`_unsecured`), made once per chain: the view, the transformation and the
+        verification of a proof all read it."""
+        key = tuple(previous)
+        if key not in self._unsecured:
+            # Only a chained proof signs other proofs: the proof list is read only for one.
+            proofs = proof_list(doc) if previous else ()
+            self._unsecured[key] = _unsecured(doc, proofs, previous, doc.get("@context"))
+        return self._unsecured[key]
+
 
 def _jcs(value: Any) -> bytes:
     fast = _jcsfast.dumps(value)
@@ -275,7 +289,7 @@ def _jcs(value: Any) -> bytes:
 def unsecured_base(doc: dict[str, Any], cache: DocumentCache) -> list[Any]:
     """The checked expanded form of the document without any proof: what every proof of a
     proof set covers, and the first link of every chain. The checked view is read from it."""
-    unsecured, key = _unsecured(doc, [], [], doc.get("@context"))
+    unsecured, key = cache.unsecured(doc, [])
     return cache.expand(unsecured, key)
 
 
@@ -283,7 +297,7 @@ def prepare(doc: dict[str, Any], proof: dict[str, Any], cache: DocumentCache) ->
     """Transform the unsecured document for ``proof`` ahead of verification, so that the
     safety rules report in the ``format`` check and the ``proof`` check reuses the result."""
     previous = _ids(proof["previousProof"]) if "previousProof" in proof else []
-    unsecured, key = _unsecured(doc, proof_list(doc), previous, doc.get("@context"))
+    unsecured, key = cache.unsecured(doc, previous)
     if proof["cryptosuite"] in CRYPTOSUITES:
         cache.transform(unsecured, proof["cryptosuite"], key)
     else:
@@ -299,8 +313,15 @@ def _proof_config(proof: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def _hash_config(
-    config: dict[str, Any], cryptosuite: str, cache: DocumentCache, hash_name: str
+    config: dict[str, Any],
+    cryptosuite: str,
+    cache: DocumentCache,
+    hash_name: str,
+    plain: bool = False,
 ) -> bytes:
+    """Hash of the canonical proof configuration; ``plain``: the configuration is part of a
+    document ``check_json`` found JCS-plain (a verified proof's is: the proof and the
+    document's @context), so its JCS bytes need no walk of their own."""
     if cryptosuite in _RDFC_SUITES:
         expanded = check_and_expand(
             config,
@@ -312,8 +333,17 @@ def _hash_config(
             expanded, limits=cache.limits, deadline=cache.deadline
         ).encode()
     else:
-        canonical = _jcs(config)
-    return hashlib.new(hash_name, canonical).digest()
+        canonical = _jcsfast.dumps_plain(config) if plain else _jcs(config)
+    return _digest(hash_name, canonical)
+
+
+def _digest(hash_name: str, data: bytes) -> bytes:
+    # hashlib.sha256 directly: hashlib.new looks the name up on every call.
+    return (
+        hashlib.sha256(data).digest()
+        if hash_name == "sha256"
+        else hashlib.new(hash_name, data).digest()
+    )
 
 
 def _unsecured(
@@ -420,9 +450,10 @@ def verify_proof(
         )
     hash_name = public_key.hash_name if isinstance(public_key, EcPublicKey) else "sha256"
     previous = _ids(proof["previousProof"]) if "previousProof" in proof else []
-    unsecured, key = _unsecured(doc, proof_list(doc), previous, context)
+    unsecured, key = cache.unsecured(doc, previous)
     doc_canonical = cache.transform(unsecured, cryptosuite, key)
-    config_hash = _hash_config(_proof_config(proof, context), cryptosuite, cache, hash_name)
-    if public_key.verify(signature, config_hash + hashlib.new(hash_name, doc_canonical).digest()):
+    config = _proof_config(proof, context)
+    config_hash = _hash_config(config, cryptosuite, cache, hash_name, cache.jcs_plain)
+    if public_key.verify(signature, config_hash + _digest(hash_name, doc_canonical)):
         return ProofOutcome(True, "ok", f"{cryptosuite} signature verified")
     return ProofOutcome(False, "invalid_signature", "the signature does not match the document")

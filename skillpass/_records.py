@@ -52,7 +52,7 @@ def record(cls: type[_T]) -> type[_T]:
     # Not inspect.get_annotations: importing inspect costs more than this whole module saves.
     names = tuple(own["__annotations__"])
     specs: dict[str, dataclasses.Field[Any]] = {}
-    scope: dict[str, Any] = {"_set": object.__setattr__, "_FACTORY": _FACTORY}
+    scope: dict[str, Any] = {"_FACTORY": _FACTORY}
     params, body = [], []
     for name in names:
         value = own.get(name, dataclasses.MISSING)
@@ -73,7 +73,7 @@ def record(cls: type[_T]) -> type[_T]:
             raise TypeError(f"{cls.__name__}.{name}: a field without a default follows one with")
         else:
             params.append(name)
-        body.append(f"    _set(self, {name!r}, {name})\n")
+        body.append(f"    _set_{name}(self, {name})\n")
     if "__post_init__" in own:
         body.append("    self.__post_init__()\n")
     namespace = {
@@ -120,4 +120,9 @@ def record(cls: type[_T]) -> type[_T]:
         __setstate__=__setstate__,
     )
     made: Any = type(cls.__name__, cls.__bases__, namespace)
+    for name in names:
+        # The slot's own setter, bound once: __init__ stores each field without the generic
+        # attribute lookup of object.__setattr__ (and past the frozen __setattr__), about
+        # half the cost per field.
+        scope[f"_set_{name}"] = made.__dict__[name].__set__
     return made  # type: ignore[no-any-return]

@@ -179,8 +179,8 @@ def test_long_strings_count_against_the_bound(small_memo: Any) -> None:
     assert alive <= 2 * len(small_memo._tables)
     _, chars = _held(small_memo)
     # At most the bound's worth of characters, and what one document may have added past it.
-    assert chars <= _fastld._MAX_MEMO * _fastld._CHARS_PER_ENTRY + 4 * len(long)
-    assert all(len(iri) <= _canon._MAX_GOOD_IRI_CHARS for iri in _canon._GOOD_IRIS)
+    assert chars <= _fastld._MAX_MEMO * 64 + 4 * len(long)  # _fastld.weight: 64 per unit
+    assert all(len(iri) <= _canon._MAX_KEPT_IRI for iri in _canon._GOOD_IRIS)
 
 
 def test_a_node_with_many_keys_counts_them_all(small_memo: Any) -> None:

@@ -12,9 +12,15 @@ from typing import Any
 import pytest
 
 from skillpass import KeyPair, OfflineResolver, sign_credential, verify_credential
-from skillpass._did import _did_key_method, _resolve, resolve_verification_method
+from skillpass._did import (
+    _did_key_method,
+    _parse_method_url,
+    _resolve,
+    parse_method_url,
+    resolve_verification_method,
+)
 from skillpass._multibase import ED25519_PUB, encode_multibase
-from skillpass.errors import ResolutionError, SkillpassError
+from skillpass.errors import MalformedValueError, ResolutionError, SkillpassError
 
 REFERENCE = Path(__file__).resolve().parents[2] / "examples" / "reference-qualification.json"
 
@@ -61,3 +67,17 @@ def test_other_resolvers_are_always_asked() -> None:
         report = verify_credential(signed, resolver=refusing)
         assert report.check("proof").code == "did_not_found"
         assert refusing.calls == expected_calls
+
+
+@pytest.mark.parametrize("url", ["did:key:z6Mk#z6Mk", "did:web:example.org#key-1"])
+def test_method_url_parse_remembered_as_parsed(url: str) -> None:
+    assert parse_method_url(url) == _parse_method_url.__wrapped__(url)
+    assert parse_method_url(url) is parse_method_url(url)
+
+
+@pytest.mark.parametrize("url", ["did:key:z6Mk", "https://example.org#k", None, ["did:x:y#z"], 5])
+def test_malformed_method_urls_refused_every_time(url: object) -> None:
+    for _ in range(2):
+        with pytest.raises(MalformedValueError) as caught:
+            parse_method_url(url)
+        assert caught.value.code == "invalid_verification_method"

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skillpass import SkillpassError, _canon, _fused, sign_credential
+from skillpass import SkillpassError, _canon, _fastld, _fused, sign_credential
 from skillpass._canon import DEFAULT_LIMITS, Limits, check_and_expand, check_json
 from tests.skillpass.test_engine_differential import (
     BASES,
@@ -390,3 +390,32 @@ def test_each_budget_at_its_edge(field: str, signed: bool) -> None:
     edge = [b for b in range(max(1, first - coarse - 3), first + 3) if accepted(b)]
     assert edge and all(accepted(b) for b in range(edge[0], first + 3))
     assert not accepted(edge[0] - 1)
+
+
+def test_what_documents_make_the_process_keep_is_bounded_in_size() -> None:
+    """Plans, entries and expansions are kept per context, keyed by strings that documents
+    choose: a stream of documents with long ids, keys and types must not grow what is kept
+    past the memo's bound, counted in characters (64 per unit), not only in entries."""
+    engine = _fastld._engine(False)
+    long = "x" * 200_000
+    for i in range(40):
+        doc = _base()
+        doc["id"] = f"urn:uuid:{i}{long}"
+        doc["credentialSubject"]["achievement"]["id"] = f"https://example.org/{i}{long}"
+        _fused.run(doc, allow_test_contexts=False, limits=DEFAULT_LIMITS, skip_proof=False)
+
+    def kept(value: Any) -> int:
+        if isinstance(value, str):
+            return len(value)
+        if isinstance(value, tuple):
+            return sum(map(kept, value))
+        return 0
+
+    total = sum(
+        kept(key)
+        for tables in engine._tables.values()
+        for table in (tables.ids, tables.vocab, tables.entries, tables.layouts, tables.typed)
+        for key in table
+    )
+    assert total <= (_fastld._MAX_MEMO + 2 * len(long) // 64) * 64
+    assert not any(len(iri) > 1000 for iri in _canon._GOOD_IRIS)

@@ -469,6 +469,11 @@ _DIFFERENT = st.sampled_from(["a", "2", "did:key:z6Mk", 2, 2.0, True, "2026-03-1
 def _mutated(draw: st.DrawFn, base: list[Any]) -> list[Any]:
     """``base`` with one to three odd changes where a reader looks."""
     doc = copy.deepcopy(base)
+
+    def fresh(strategy: st.SearchStrategy[Any]) -> Any:
+        # A copy: the strategies share their [] and {}, which a later change could mutate.
+        return copy.deepcopy(draw(strategy))
+
     for _ in range(draw(st.integers(1, 3))):
         container, key = draw(st.sampled_from(_slots(doc)))
         item = container[key]
@@ -476,20 +481,20 @@ def _mutated(draw: st.DrawFn, base: list[Any]) -> list[Any]:
             st.sampled_from(["replace", "second", "same twice", "unnode", "add", "delete"])
         )
         if action == "replace":
-            container[key] = draw(_values())
+            container[key] = fresh(_values())
         elif action == "second" and isinstance(item, list):
-            item.append(draw(st.one_of(_ITEM, _GOOD)))
+            item.append(fresh(st.one_of(_ITEM, _GOOD)))
         elif action == "same twice" and isinstance(item, list) and item:
             twin = copy.deepcopy(item[0])
             if isinstance(twin, dict) and "@value" in twin and draw(st.booleans()):
                 twin["@value"] = draw(_DIFFERENT)  # equal in Python, or not at all
             item.append(twin)
         elif action == "unnode" and isinstance(item, dict):
-            item[draw(st.sampled_from(["@value", "@list", "@graph"]))] = draw(
+            item[draw(st.sampled_from(["@value", "@list", "@graph"]))] = fresh(
                 st.sampled_from(["x", [], 1])
             )
         elif action == "add" and isinstance(item, dict):
-            item[draw(st.sampled_from(_READ))] = draw(_values())
+            item[draw(st.sampled_from(_READ))] = fresh(_values())
         elif action == "delete" and isinstance(container, dict):
             del container[key]
     return doc
