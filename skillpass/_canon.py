@@ -237,7 +237,7 @@ def _fast_walker(
                     budget[1] -= 1
                     if budget[1] < 0:
                         raise RangeError("too many values", code="document_too_large")
-                    if depth >= max_depth:
+                    if depth + 1 > max_depth:  # as walk() compares (a limit may be fractional)
                         raise RangeError("too deep", code="document_too_deep")
                     if not item.isascii():
                         _check_text(item, "")

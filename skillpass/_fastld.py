@@ -379,6 +379,11 @@ class _Engine:
         if self._entries >= _MAX_MEMO:
             # Keys come from documents: bound what they can make us keep. Every table goes
             # (a walk holding one goes on with it; the next document starts afresh).
+            for tables in self._tables.values():
+                # skillpass._fused's entries hold tables (often their own): cycles, which the
+                # garbage collector would free late, with the document text they keep.
+                tables.typed.clear()
+                tables.entries.clear()
             self._tables = {}
             self._entries = 0
         table[key] = value

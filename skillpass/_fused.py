@@ -194,7 +194,10 @@ class _Pass:
         budget[1] -= 1
         if budget[1] < 0:
             raise Unsure("document_too_large")
-        if depth > self.max_depth:
+        if depth + 1 > self.max_depth:
+            # check_json counts each item one level below its array, and an array is never
+            # empty: so an array at the limit is too deep (items() does not check numbers).
+            # Written as check_json compares: a limit may be fractional.
             raise Unsure("document_too_deep")
         n = len(value)
         if not n:
@@ -212,6 +215,10 @@ class _Pass:
             raise Unsure("not_an_object")
         if "@context" not in doc:
             raise Unsure("missing_context")  # entry() checks the document's contexts
+        if self.max_per_property < 1:
+            # (A fractional limit.) The expanded-form rules count every property's values,
+            # one value too; the pass counts only those of properties given several.
+            raise Unsure("too_many_values")
         self.budget[1] -= 1
         initial = self.e.initial
         node = self.node(initial, None, doc, False, 0, True, self.e._prop(initial, None))
@@ -255,6 +262,11 @@ class _Pass:
             if depth > self.max_depth:
                 raise Unsure("document_too_deep")
         shape = tuple(element)  # the node's keys
+        for key in shape:
+            if type(key) is not str:
+                # check_json's full walk takes it (and calls the document not JCS-plain); the
+                # plans kept for the equal str would not see it.
+                raise Unsure("invalid_key")
         memo_key: Any = (prop, shape)
         local = element.get("@context", _NONE)
         if local is not _NONE:
@@ -579,8 +591,10 @@ class _Pass:
                         if n > self.max_per_property:
                             raise Unsure("too_many_values")
                         budget[2] += n * (n - 1) // 2
-                        if budget[2] > self.limits.max_node_map_work or child >= self.max_depth:
+                        if budget[2] > self.limits.max_node_map_work:
                             raise Unsure("too_many_values")
+                        if child + 1 > self.max_depth:  # its items (the limit may be fractional)
+                            raise Unsure("document_too_deep")
                     node["@type"] = list(iris)  # the node's own list, not the memo's
                     continue
                 if expanded == "@id" and kind is str and expanded_prop != "@reverse":
