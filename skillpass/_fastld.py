@@ -63,6 +63,7 @@ SNAPSHOT_SHA256 = "fbb312c08c55518285afe5875af640e754a8a05835893878e49196ffecbf6
 # a document is probably walking combinations of type-scoped contexts on purpose.
 _MAX_CONTEXTS = 4096
 _MAX_MEMO = 65536
+_MAX_KEPT_WEIGHT = 32  # about 2,000 characters (see weight())
 _MISSING = object()
 # pyld's _is_absolute_iri, compiled once ("$", as in pyld, also matches before a final newline).
 _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
@@ -374,8 +375,13 @@ class _Engine:
         return tables
 
     def _remember(self, table: dict[Any, Any], key: Any, value: Any) -> Any:
-        """Keep ``value`` under ``key`` in one of the tables (see :func:`weight`)."""
-        self._entries += weight(key)
+        """Keep ``value`` under ``key`` in one of the tables (see :func:`weight`); a key
+        longer than any vocabulary term (a long id) is not kept, so that documents full of
+        them cannot keep flushing what ordinary documents reuse."""
+        cost = weight(key)
+        if cost > _MAX_KEPT_WEIGHT:
+            return value
+        self._entries += cost
         if self._entries >= _MAX_MEMO:
             # Keys come from documents: bound what they can make us keep. Every table goes
             # (a walk holding one goes on with it; the next document starts afresh).

@@ -419,3 +419,16 @@ def test_what_documents_make_the_process_keep_is_bounded_in_size() -> None:
     )
     assert total <= (_fastld._MAX_MEMO + 2 * len(long) // 64) * 64
     assert not any(len(iri) > 1000 for iri in _canon._GOOD_IRIS)
+
+
+def test_long_ids_do_not_flush_what_ordinary_documents_reuse() -> None:
+    """A key longer than any term (a 100,000-character id) is looked up every time rather than
+    kept, so documents full of them leave the kept plans of ordinary documents in place."""
+    engine = _fastld._engine(False)
+    _fused.run(_base(), allow_test_contexts=False, limits=DEFAULT_LIMITS, skip_proof=False)
+    tables = dict(engine._tables)
+    for i in range(60):  # 60 x 100,000 characters: past the bound, were they kept
+        doc = _base()
+        doc["id"] = f"urn:uuid:{i}" + "x" * 100_000
+        _fused.run(doc, allow_test_contexts=False, limits=DEFAULT_LIMITS, skip_proof=False)
+    assert all(engine._tables.get(key) is kept for key, kept in tables.items())
