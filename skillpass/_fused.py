@@ -54,6 +54,7 @@ _MAX_KINDS = 4096
 
 _UNSURE: Counter[str] = Counter()
 _NONE = object()
+_EXACT_STR = frozenset([str])
 
 
 class Unsure(Exception):  # noqa: N818 - a signal, not an error
@@ -262,11 +263,10 @@ class _Pass:
             if depth > self.max_depth:
                 raise Unsure("document_too_deep")
         shape = tuple(element)  # the node's keys
-        for key in shape:
-            if type(key) is not str:
-                # check_json's full walk takes it (and calls the document not JCS-plain); the
-                # plans kept for the equal str would not see it.
-                raise Unsure("invalid_key")
+        if not _EXACT_STR.issuperset(map(type, shape)):
+            # A key that is not exactly a str: check_json's full walk takes it (and calls the
+            # document not JCS-plain); the plans kept for the equal str would not see it.
+            raise Unsure("invalid_key")
         memo_key: Any = (prop, shape)
         local = element.get("@context", _NONE)
         if local is not _NONE:
@@ -454,7 +454,13 @@ class _Pass:
             chars += len(key)
             ascii_keys = ascii_keys and key.isascii()
             entries.append((key, member))
-        layout = (tuple(entries), chars, ascii_keys, has_proof)
+        # A property no other key of the node expands to gets its value list at once.
+        iris = [member[0] for _, member in entries if member[1] != _KEYWORD]
+        flat = tuple(
+            (key, member[0], member[1], iris.count(member[0]) == 1, member)
+            for key, member in entries
+        )
+        layout = (flat, chars, ascii_keys, has_proof)
         self.e._remember(tables.layouts, layout_key, layout)
         return layout
 
@@ -526,144 +532,157 @@ class _Pass:
         if layout is None:
             layout = self.layout(tables, ctx, keys, skip, layout_key)
         entries, key_chars, ascii_keys, has_proof = layout
-        budget[0] -= key_chars
         if not ascii_keys:
             self.plain[0] = False  # RFC 8785 sorts keys by UTF-16 units, Python by code points
         if has_proof:
             # Not part of the unsecured document: the JSON-level rules only.
             self.subtree(element["proof"], child, self.proof_context_ok, False)
-        for key, member in entries:
+        # The scalars' values and characters, spent at the end (the node's caller looks).
+        scalars = 0
+        chars = key_chars
+        scalar = _SCALAR
+        for key, expanded, mode, unique, member in entries:
             value = element[key]
-            expanded, mode, term_ctx, datatype, rule, plan, info = member
             kind = type(value)
             result: Any
-            if mode <= _SCALAR and kind is not dict and kind is not list:
-                # A scalar member (most are): the JSON rules, then _Engine._scalar.
-                budget[1] -= 1
-                if kind is str:
-                    if not value.isascii():
-                        _canon._check_text(value, "")
-                    budget[0] -= len(value)
-                    if mode == _PLAIN:
-                        result = {"@value": value}
-                    elif mode == _ID:
-                        iri = e._id(term_ctx, value)
-                        if not _good_iri(iri):
-                            raise Unsure("invalid_iri")
-                        result = {"@id": iri}
-                    elif mode == _TYPED:
-                        if rule != _STR and rule != _ANY:
-                            raise Unsure("datatype_mismatch")
-                        result = {"@type": datatype, "@value": value}
-                    else:
-                        result = self.scalar(term_ctx, plan[7], value, False)
+            if kind is str and mode <= scalar:
+                # A string member (most are): the JSON rules, then _Engine._scalar.
+                if not value.isascii():
+                    _canon._check_text(value, "")
+                chars += len(value)
+                if mode == _PLAIN:
+                    result = {"@value": value}
+                elif mode == _ID:
+                    iri = e._id(member[2], value)
+                    if not _good_iri(iri):
+                        raise Unsure("invalid_iri")
+                    result = {"@id": iri}
+                elif mode == _TYPED:
+                    rule = member[4]
+                    if rule != _STR and rule != _ANY:
+                        raise Unsure("datatype_mismatch")
+                    result = {"@type": member[3], "@value": value}
                 else:
-                    self.number(value, kind)
-                    if mode == _TYPED:
-                        if not (
-                            rule == _ANY
-                            or (rule == _BOOL and kind is bool)
-                            or (rule == _INT and kind is int)
-                            or (rule == _NUMBER and (kind is int or kind is float))
-                        ):
-                            raise Unsure("datatype_mismatch")
-                        result = {"@type": datatype, "@value": value}
-                    elif mode == _SCALAR:
-                        result = self.scalar(term_ctx, plan[7], value, False)
+                    result = self.scalar(member[2], member[5][7], value, False)
+            elif mode <= scalar and kind is not dict and kind is not list:
+                # A number or boolean member.
+                self.number(value, kind)
+                if mode == _TYPED:
+                    rule = member[4]
+                    if not (
+                        rule == _ANY
+                        or (rule == _BOOL and kind is bool)
+                        or (rule == _INT and kind is int)
+                        or (rule == _NUMBER and (kind is int or kind is float))
+                    ):
+                        raise Unsure("datatype_mismatch")
+                    result = {"@type": member[3], "@value": value}
+                elif mode == _SCALAR:
+                    result = self.scalar(member[2], member[5][7], value, False)
+                else:
+                    result = {"@value": value}
+            else:
+                term_ctx, plan, info = member[2], member[5], member[6]
+                if mode == _KEYWORD:
+                    if key == type_key and type_facts is not None:
+                        # The node's types: the rules on them were answered with the type memo.
+                        if "@type" in node or expanded_prop == "@reverse":
+                            raise Unsure("keyword_collision")
+                        iris, count, type_chars, is_list, n = type_facts
+                        budget[1] -= count
+                        chars += type_chars
+                        if is_list:
+                            if n > self.max_per_property:
+                                raise Unsure("too_many_values")
+                            budget[2] += n * (n - 1) // 2
+                            if budget[2] > self.limits.max_node_map_work:
+                                raise Unsure("too_many_values")
+                            if child + 1 > self.max_depth:  # (limits may be fractions)
+                                raise Unsure("document_too_deep")
+                        node["@type"] = list(iris)  # the node's own list, not the memo's
+                        continue
+                    if expanded == "@id" and kind is str and expanded_prop != "@reverse":
+                        # A node's id (the commonest keyword): as keyword() would do it.
+                        if "@id" in node:
+                            raise Unsure("keyword_collision")
+                        budget[1] -= 1
+                        if not value.isascii():
+                            _canon._check_text(value, "")
+                        budget[0] -= len(value)
+                        node["@id"] = e._id(ctx, value)
+                        continue
+                    self.keyword(
+                        ctx, expanded_prop, expanded, value, kind, node, type_scoped, child
+                    )
+                    continue
+                _, _, _, has_list, graph_wrap, map_container, is_json, value_shape = plan
+                if map_container and kind is dict:
+                    raise Unsure("map_container")
+                # Where check_json lets an @context through: proofs, a presentation's credentials.
+                child_ok = context_ok and (
+                    (key == "proof" and self.proof_context_ok)
+                    or (key == "verifiableCredential" and not depth)
+                )
+                if is_json:
+                    self.subtree(value, child, child_ok, False)
+                    result = {"@type": "@json", "@value": copy.deepcopy(value)}
+                elif kind is dict:
+                    if graph_wrap:
+                        outer, self.described = self.described, set()
+                        result = self.node(term_ctx, key, value, False, child, child_ok, info)
+                        self.described = outer
                     else:
-                        result = {"@value": value}
+                        result = self.node(term_ctx, key, value, False, child, child_ok, info)
+                elif kind is list:
+                    result = self.items(term_ctx, key, value, child, child_ok, graph_wrap, info)
+                else:
+                    budget[1] -= 1
+                    if kind is str:
+                        if not value.isascii():
+                            _canon._check_text(value, "")
+                        budget[0] -= len(value)
+                    else:
+                        self.number(value, kind)
+                    result = self.scalar(term_ctx, value_shape, value, False)
+                if result is None:
+                    continue
+                if has_list and not (isinstance(result, dict) and "@list" in result):
+                    if graph_wrap:
+                        raise Unsure("graph_list")
+                    result = {"@list": _fastld._arrayify(result)}
+                    # An RDF list is one blank node per member.
+                    self.blank_left -= len(result["@list"])
+                if graph_wrap:
+                    if isinstance(result, list):
+                        result = [{"@graph": [v]} for v in result]
+                        self.blank_left -= len(result)
+                    else:
+                        if "@value" in result or "@list" in result:
+                            raise Unsure("graph_value")
+                        result = [{"@graph": [result]}]
+                        self.blank_left -= 1
+                values = node.get(expanded)
+                if values is None:
+                    values = node[expanded] = []
+                if isinstance(result, list):
+                    values.extend(result)
+                else:
+                    values.append(result)
+                if len(values) > 1:
+                    multi.append(expanded)
+                continue
+            scalars += 1
+            if unique:
+                node[expanded] = [result]
+            else:
                 values = node.get(expanded)
                 if values is None:
                     node[expanded] = [result]
                 else:
                     values.append(result)
                     multi.append(expanded)
-                continue
-            if mode == _KEYWORD:
-                if key == type_key and type_facts is not None:
-                    # The node's types: the rules on them were answered with the type memo.
-                    if "@type" in node or expanded_prop == "@reverse":
-                        raise Unsure("keyword_collision")
-                    iris, count, chars, is_list, n = type_facts
-                    budget[1] -= count
-                    budget[0] -= chars
-                    if is_list:
-                        if n > self.max_per_property:
-                            raise Unsure("too_many_values")
-                        budget[2] += n * (n - 1) // 2
-                        if budget[2] > self.limits.max_node_map_work:
-                            raise Unsure("too_many_values")
-                        if child + 1 > self.max_depth:  # its items (the limit may be fractional)
-                            raise Unsure("document_too_deep")
-                    node["@type"] = list(iris)  # the node's own list, not the memo's
-                    continue
-                if expanded == "@id" and kind is str and expanded_prop != "@reverse":
-                    # A node's id (the commonest keyword): as keyword() would do it.
-                    if "@id" in node:
-                        raise Unsure("keyword_collision")
-                    budget[1] -= 1
-                    if not value.isascii():
-                        _canon._check_text(value, "")
-                    budget[0] -= len(value)
-                    node["@id"] = e._id(ctx, value)
-                    continue
-                self.keyword(ctx, expanded_prop, expanded, value, kind, node, type_scoped, child)
-                continue
-            _, _, _, has_list, graph_wrap, map_container, is_json, value_shape = plan
-            if map_container and kind is dict:
-                raise Unsure("map_container")
-            # Where check_json lets an @context through: proofs, and a presentation's credentials.
-            child_ok = context_ok and (
-                (key == "proof" and self.proof_context_ok)
-                or (key == "verifiableCredential" and not depth)
-            )
-            if is_json:
-                self.subtree(value, child, child_ok, False)
-                result = {"@type": "@json", "@value": copy.deepcopy(value)}
-            elif kind is dict:
-                if graph_wrap:
-                    outer, self.described = self.described, set()
-                    result = self.node(term_ctx, key, value, False, child, child_ok, info)
-                    self.described = outer
-                else:
-                    result = self.node(term_ctx, key, value, False, child, child_ok, info)
-            elif kind is list:
-                result = self.items(term_ctx, key, value, child, child_ok, graph_wrap, info)
-            else:
-                budget[1] -= 1
-                if kind is str:
-                    if not value.isascii():
-                        _canon._check_text(value, "")
-                    budget[0] -= len(value)
-                else:
-                    self.number(value, kind)
-                result = self.scalar(term_ctx, value_shape, value, False)
-            if result is None:
-                continue
-            if has_list and not (isinstance(result, dict) and "@list" in result):
-                if graph_wrap:
-                    raise Unsure("graph_list")
-                result = {"@list": _fastld._arrayify(result)}
-                # An RDF list is one blank node per member.
-                self.blank_left -= len(result["@list"])
-            if graph_wrap:
-                if isinstance(result, list):
-                    result = [{"@graph": [v]} for v in result]
-                    self.blank_left -= len(result)
-                else:
-                    if "@value" in result or "@list" in result:
-                        raise Unsure("graph_value")
-                    result = [{"@graph": [result]}]
-                    self.blank_left -= 1
-            values = node.get(expanded)
-            if values is None:
-                values = node[expanded] = []
-            if isinstance(result, list):
-                values.extend(result)
-            else:
-                values.append(result)
-            if len(values) > 1:
-                multi.append(expanded)
+        budget[0] -= chars
+        budget[1] -= scalars
 
     def keyword(
         self,
