@@ -273,7 +273,7 @@ class _Pass:
             # Context URLs are part of how a node is entered: kept by their values.
             if not context_ok:
                 raise Unsure("keyword_not_allowed")
-            if type(local) is list and all(type(url) is str for url in local):
+            if type(local) is list and _EXACT_STR.issuperset(map(type, local)):
                 memo_key = (*memo_key, tuple(local))
             elif type(local) is str:
                 memo_key = (*memo_key, local)
@@ -302,7 +302,7 @@ class _Pass:
             types = element[type_keys[0]]
             if type(types) is str:
                 memo_key = (type_keys[0], types)
-            elif type(types) is list and all(type(t) is str for t in types):
+            elif type(types) is list and _EXACT_STR.issuperset(map(type, types)):
                 memo_key = (type_keys[0], tuple(types))
             else:
                 memo_key = None
