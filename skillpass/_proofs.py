@@ -307,7 +307,8 @@ def prepare(doc: dict[str, Any], proof: dict[str, Any], cache: DocumentCache) ->
 
 
 def _proof_config(proof: dict[str, Any], context: Any) -> dict[str, Any]:
-    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    config = dict(proof)  # a copy in C, then the one member it leaves out
+    config.pop("proofValue", None)
     config["@context"] = context
     return config
 
@@ -350,7 +351,8 @@ def _unsecured(
     doc: dict[str, Any], proofs: Sequence[dict[str, Any]], previous: list[str], context: Any
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The document without its proofs, plus the proofs a chained proof signs over."""
-    unsecured = {k: v for k, v in doc.items() if k != "proof"}
+    unsecured = dict(doc)  # a copy in C, then the one member it leaves out
+    unsecured.pop("proof", None)
     unsecured["@context"] = context
     if previous:
         by_id = {p.get("id"): p for p in proofs if isinstance(p.get("id"), str)}
