@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 
-from skillpass import SkillpassError, _canon, _fastld, _fused, sign_credential, verify_credential
+from skillpass import (
+    SkillpassError,
+    _canon,
+    _fastld,
+    _fused,
+    _rdfc,
+    sign_credential,
+    verify_credential,
+)
 from skillpass._canon import DEFAULT_LIMITS, Limits
 from tests.skillpass.test_engine_differential import BASES, KEY, NOW, SIGNED_AT, engine
 from tests.skillpass.test_fused import agree, fused, reference
@@ -303,3 +311,29 @@ def test_a_str_subclass_does_not_make_an_iri_good(monkeypatch: pytest.MonkeyPatc
     _canon._ExpandedChecker.iri(_EqualToAll("urn:example:fine"), "an id")
     with pytest.raises(SkillpassError):
         _canon._ExpandedChecker.iri("not an iri", "an id")
+
+
+class _ShownOtherwise(str):
+    """A str that prints as another IRI."""
+
+    def __str__(self) -> str:
+        return "urn:example:other"
+
+
+def test_a_str_subclass_does_not_teach_rdfc_an_iri(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast RDFC keeps each IRI's N-Quads form. An id that was a str subclass was kept
+    in its own printed form under the equal str, and every later document with that id was
+    canonicalized with the other IRI (so a signature over one would verify the other)."""
+    monkeypatch.setattr(_rdfc, "_IRIS", {})
+    doc = _base()
+    doc["credentialSubject"]["achievement"]["id"] = "urn:example:a"
+    odd = copy.deepcopy(doc)
+    odd["credentialSubject"]["achievement"]["id"] = _ShownOtherwise("urn:example:a")
+    canonical = {}
+    for name in ("fast", "pyld"):
+        with engine(name):
+            if name == "fast":
+                _canon.canonicalize_rdfc(_canon.check_and_expand(odd))
+            canonical[name] = _canon.canonicalize_rdfc(_canon.check_and_expand(doc))
+    assert canonical["fast"] == canonical["pyld"]
+    assert "<urn:example:a>" in canonical["fast"]
