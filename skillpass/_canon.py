@@ -771,8 +771,8 @@ _MAX_KEPT_IRI = 512
 def remember_good_iri(value: str) -> None:
     """Keep ``value``, which passed the IRI check, so that the next check is a lookup. IRIs
     come from documents: what they can make the process keep is bounded in number and size."""
-    if len(value) > _MAX_KEPT_IRI:
-        return
+    if len(value) > _MAX_KEPT_IRI or type(value) is not str:
+        return  # (a str subclass may compare equal to strs that are no IRI)
     if len(_GOOD_IRIS) >= _MAX_GOOD_IRIS:
         _GOOD_IRIS.clear()
     _GOOD_IRIS.add(value)

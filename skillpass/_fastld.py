@@ -116,6 +116,10 @@ def weight(key: Any) -> int:
         return 1 + len(key) // 64
     if type(key) is tuple:
         return 1 + sum(map(weight, key))
+    if isinstance(key, (str, tuple)):
+        # A subclass (library callers can pass one): its methods, ``__eq__`` and ``__hash__``
+        # need not be str's, so what it expanded to must not be kept for the equal strs.
+        return _MAX_KEPT_WEIGHT + 1
     return 1
 
 
@@ -362,7 +366,8 @@ class _Engine:
 
     def _document_context(self, active: Any, local: Any) -> Any:
         urls = tuple(_arrayify(local))
-        if not urls or not all(isinstance(u, str) for u in urls):
+        # Exactly str: the URLs are kept in a memo key (see weight()).
+        if not urls or not all(type(u) is str for u in urls):
             raise Fallback("inline_context")
         return self._process(active, list(urls), ("urls", *urls))
 

@@ -78,10 +78,12 @@ class _Quads:
 
     @staticmethod
     def iri(value: Any) -> str:
-        term = _IRIS.get(value) if isinstance(value, str) else None
+        term = _IRIS.get(value) if type(value) is str else None
         if term is not None:
             return term
-        if not isinstance(value, str) or value.startswith("_:") or not _ABSOLUTE_IRI.match(value):
+        # Exactly str: a subclass's __str__ (what the f-string writes) or __eq__ may not be
+        # str's, and what is kept here is read for every later document.
+        if type(value) is not str or value.startswith("_:") or not _ABSOLUTE_IRI.match(value):
             raise Fallback("rdfc_iri")  # pyld would skip or relabel it: let pyld decide
         if len(_IRIS) >= _MAX_IRIS:
             _IRIS.clear()  # IRIs come from documents: bound what they can make us keep

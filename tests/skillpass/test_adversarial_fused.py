@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 
-from skillpass import SkillpassError, _canon, _fastld, _fused, sign_credential, verify_credential
+from skillpass import (
+    SkillpassError,
+    _canon,
+    _fastld,
+    _fused,
+    _rdfc,
+    sign_credential,
+    verify_credential,
+)
 from skillpass._canon import DEFAULT_LIMITS, Limits
 from tests.skillpass.test_engine_differential import BASES, KEY, NOW, SIGNED_AT, engine
 from tests.skillpass.test_fused import agree, fused, reference
@@ -248,3 +256,84 @@ def test_a_values_per_property_limit_below_one(bound: float) -> None:
         assert expected == ("refused", "too_many_values")
     for expected, got in agree(doc, False, Limits(max_values_per_property=1)):
         assert expected[0] == "accepted" and got == expected
+
+
+# --------------------------------------------------------------------------- str subclasses
+
+
+class _NoColon(str):
+    """A str whose ``find`` finds no colon: expanded as a term, not as the IRI it spells."""
+
+    def find(self, *args: Any, **kwargs: Any) -> int:
+        return -1
+
+
+@pytest.fixture
+def fresh_engines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Engines whose memos start empty (and are dropped after the test)."""
+    monkeypatch.setattr(_fastld, "_ENGINES", {})
+
+
+def test_a_str_subclass_does_not_teach_the_memos_an_expansion(fresh_engines: None) -> None:
+    """Library callers can pass str subclasses. The one pass hands such a type back, but
+    first its json-type check expanded it with ``_vocab``, which kept the subclass's answer
+    under the equal str: every later document with that type then expanded it the
+    subclass's way, so the pass accepted a credential whose expanded form differs from
+    pyld's (the type "ex:Thing" read as a term of the examples context's @vocab)."""
+    doc = copy.deepcopy(BASES["w3c-vector"][0])
+    doc["credentialSubject"]["type"] = "ex:Thing"
+    subclassed = copy.deepcopy(doc)
+    subclassed["credentialSubject"]["type"] = [_NoColon("ex:Thing")]
+    with pytest.raises(_fused.Unsure):
+        _fused.run(subclassed, allow_test_contexts=True, limits=DEFAULT_LIMITS, skip_proof=False)
+    with engine("fast"):  # and the expansion the pass falls back to
+        _canon._fastld.expand(subclassed, allow_test_contexts=True)
+    for expected, got in agree(doc, True):
+        assert expected[0] == "accepted"
+        assert got == expected
+        assert '"ex:Thing"' in got[1]
+
+
+class _EqualToAll(str):
+    """A str equal to every str that has its hash, which is that of ``"not an iri"``."""
+
+    def __hash__(self) -> int:
+        return hash("not an iri")
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+
+def test_a_str_subclass_does_not_make_an_iri_good(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The IRIs that passed the check are kept, and a kept one passes by lookup: a str
+    subclass kept there would pass whatever str it says it equals."""
+    monkeypatch.setattr(_canon, "_GOOD_IRIS", set(_canon._GOOD_IRIS))
+    _canon._ExpandedChecker.iri(_EqualToAll("urn:example:fine"), "an id")
+    with pytest.raises(SkillpassError):
+        _canon._ExpandedChecker.iri("not an iri", "an id")
+
+
+class _ShownOtherwise(str):
+    """A str that prints as another IRI."""
+
+    def __str__(self) -> str:
+        return "urn:example:other"
+
+
+def test_a_str_subclass_does_not_teach_rdfc_an_iri(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast RDFC keeps each IRI's N-Quads form. An id that was a str subclass was kept
+    in its own printed form under the equal str, and every later document with that id was
+    canonicalized with the other IRI (so a signature over one would verify the other)."""
+    monkeypatch.setattr(_rdfc, "_IRIS", {})
+    doc = _base()
+    doc["credentialSubject"]["achievement"]["id"] = "urn:example:a"
+    odd = copy.deepcopy(doc)
+    odd["credentialSubject"]["achievement"]["id"] = _ShownOtherwise("urn:example:a")
+    canonical = {}
+    for name in ("fast", "pyld"):
+        with engine(name):
+            if name == "fast":
+                _canon.canonicalize_rdfc(_canon.check_and_expand(odd))
+            canonical[name] = _canon.canonicalize_rdfc(_canon.check_and_expand(doc))
+    assert canonical["fast"] == canonical["pyld"]
+    assert "<urn:example:a>" in canonical["fast"]
