@@ -361,6 +361,24 @@ class _Pass:
         self.check_node(node, multi, type_facts is not None)
         return node
 
+    def graph_node(
+        self,
+        ctx: Any,
+        prop: Any,
+        element: dict[str, Any],
+        inside_list: bool,
+        depth: int,
+        context_ok: bool,
+        info: tuple[Any, Any, bool],
+    ) -> dict[str, Any] | None:
+        """:meth:`node` for an object that becomes a named graph of its own: the subjects
+        described there are counted apart from the enclosing graph's."""
+        outer, self.described = self.described, set()
+        try:
+            return self.node(ctx, prop, element, inside_list, depth, context_ok, info)
+        finally:
+            self.described = outer
+
     def entry(
         self,
         ctx: Any,
@@ -627,12 +645,9 @@ class _Pass:
                     self.subtree(value, child, child_ok, False)
                     result = {"@type": "@json", "@value": copy.deepcopy(value)}
                 elif kind is dict:
-                    if graph_wrap:
-                        outer, self.described = self.described, set()
-                        result = self.node(term_ctx, key, value, False, child, child_ok, info)
-                        self.described = outer
-                    else:
-                        result = self.node(term_ctx, key, value, False, child, child_ok, info)
+                    result = (self.graph_node if graph_wrap else self.node)(
+                        term_ctx, key, value, False, child, child_ok, info
+                    )
                 elif kind is list:
                     result = self.items(term_ctx, key, value, child, child_ok, graph_wrap, info)
                 else:
@@ -748,12 +763,9 @@ class _Pass:
         for item in element:
             kind = type(item)
             if kind is dict:
-                if graph:
-                    outer, self.described = self.described, set()
-                    value = self.node(ctx, prop, item, inside_list, child, context_ok, info)
-                    self.described = outer
-                else:
-                    value = self.node(ctx, prop, item, inside_list, child, context_ok, info)
+                value = (self.graph_node if graph else self.node)(
+                    ctx, prop, item, inside_list, child, context_ok, info
+                )
             elif graph:
                 raise Unsure("graph_value")
             elif kind is list:

@@ -95,6 +95,22 @@ def test_ordinary_documents_take_the_one_pass(name: str) -> None:
         assert got == expected, (name, skip_proof)
 
 
+def test_two_credentials_of_one_issuer_take_the_one_pass() -> None:
+    """Each embedded credential is a graph of its own: the issuer described in both (its id
+    and name) is one description per graph, which the rules accept, and so must the pass."""
+    first = SIGNED["ob3-vcdm2-signed"][0]
+    second = copy.deepcopy(_base())
+    second["id"] = "urn:uuid:7c1e0a52-5b1d-4f0e-9a43-0d6f2b8e1c99"
+    second = sign_credential(
+        second, KEY, cryptosuite="eddsa-jcs-2022", created=SIGNED_AT, now=SIGNED_AT
+    )
+    presentation = copy.deepcopy(BASES["presentation"][0])
+    presentation["verifiableCredential"] = [first, second]
+    (expected, got), _ = agree(presentation, False)
+    assert expected[0] == "accepted"
+    assert got == expected
+
+
 @st.composite
 def limits(draw: st.DrawFn) -> Limits:
     """Limits around what the base documents need, so that each budget is met at its edge."""
