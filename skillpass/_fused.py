@@ -6,9 +6,14 @@ rules (a third walk, over the expanded form). Each walk costs about as much as t
 together they were most of an ``eddsa-jcs-2022`` verification. :func:`run` does all three in
 the expansion's walk: the JSON-level rules as each value is met, the expanded-form rules as each
 node object, value object and node reference is made. Rules about one node (duplicate values, a
-subject described twice) run when the node is complete; rules about one value whose answer
-depends only on the active context (a property's IRI, a datatype) are answered once per
-context and datatype.
+subject described twice) run when the node is complete. What depends only on the active
+context and on names (never on a document's values) is worked out once and kept in
+``_fastld``'s per-context tables: a key's member plan (its IRI, how its scalars read, whether
+the key is defined), a node's layout (its members in sorted order, whether each IRI is the
+member's alone), how a node with given keys and context URLs is entered, and what a node's
+types make of its context and of the type rules. Strings and budgets, which are the
+document's, are checked every time. Those tables are bounded (``_fastld.weight``), and keep
+nothing keyed by a long string or a str subclass.
 
 The pass only ever *accepts*. Whatever it cannot accept (a broken rule, a document the fast
 expansion was not built for, anything unexpected) raises :class:`Unsure`, and the caller runs
